@@ -1,0 +1,12 @@
+/** A y/N question on the terminal (node:readline: no dependency for one line of input). */
+import { createInterface } from 'node:readline/promises';
+
+export async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { Host } from '../core/config.js';
+import { markerFor, parseSections, section, trimScreen } from '../core/protocol.js';
+import { peekScript } from '../core/script.js';
+import { scriptInvocation } from '../core/ssh.js';
+import type { Ref } from '../core/target.js';
+import { runStreaming } from '../adapters/run.js';
+import { onHost, unreachable, type Ctx } from './context.js';
+import { resolveTarget, throwScriptError } from './resolve.js';
+
+export const lastLines = (lines: string[], n: number) => trimScreen(lines).slice(-n);
+
+export async function peekCommand(ctx: Ctx, targetText: string, opts: { lines: number; follow?: boolean; interval: number }) {
+  const { host, ref, label } = await resolveTarget(ctx, targetText);
+  if (!opts.follow) {
+    const sections = await onHost(ctx, host, (m) => peekScript(m, host, ref, opts.lines));
+    throwScriptError(sections, label, host);
+    for (const line of lastLines(section(sections, 'screen')?.lines ?? [], opts.lines)) ctx.out(line);
+    return;
+  }
+  await follow(ctx, host, ref, label, opts);
+}
+
+/**
+ * Redraw the pane in place until Ctrl-C. One process (one ssh connection) runs a capture loop on the
+ * host and streams frames; nothing reconnects per frame.
+ */
+async function follow(ctx: Ctx, host: Host, ref: Ref, label: string, opts: { lines: number; interval: number }) {
+  const marker = markerFor(randomBytes(6).toString('hex'));
+  const inv = scriptInvocation(ctx.config, host, peekScript(marker, host, ref, opts.lines, opts.interval));
+  let pending = '';
+  let seen = '';
+  let drawn = 0;
+  const draw = (frame: string) => {
+    const lines = lastLines(frame.split('\n').slice(1), opts.lines);
+    if (drawn) process.stdout.write(`\x1b[${drawn}F\x1b[J`); // back over the last frame, clear below
+    for (const l of lines) ctx.out(l);
+    drawn = lines.length;
+  };
+  const child = runStreaming(inv, (chunk) => {
+    pending += chunk;
+    seen = (seen + chunk).slice(-4096);
+    // A frame is complete once the next marker arrives.
+    for (let next = pending.indexOf(marker, 1); next > 0; next = pending.indexOf(marker, 1)) {
+      if (pending.startsWith(`${marker} frame`)) draw(pending.slice(0, next));
+      pending = pending.slice(next);
+    }
+  });
+  const stop = () => child.kill('SIGTERM');
+  process.once('SIGINT', stop);
+  const result = await child;
+  process.off('SIGINT', stop);
+  if (result.isTerminated) return; // Ctrl-C is the normal way out
+  if (!host.local && result.exitCode === 255) {
+    throw unreachable(host, String(result.stderr ?? ''), ctx.config.connectTimeoutSeconds, false);
+  }
+  throwScriptError(parseSections(seen, marker), label, host);
+}

@@ -1,0 +1,66 @@
+/**
+ * What to run to reach a host: plain `sh` for the local host, the system ssh for every other one.
+ * Returns commands as data; adapters/run.ts executes them.
+ */
+import type { Config, Host } from './config.js';
+import { shJoin } from './quote.js';
+
+export interface Invocation {
+  file: string;
+  args: string[];
+  /** Fed to stdin. */
+  input?: string;
+}
+
+/**
+ * Fail fast on a sleeping peer: ConnectTimeout also bounds the banner exchange, ServerAlive* catches a
+ * link that dies mid-command, BatchMode never waits on a password prompt (DESIGN.md, SSH).
+ */
+export function sshBaseArgs(config: Config, opts: { interactive?: boolean } = {}): string[] {
+  const args = [
+    '-o', `ConnectTimeout=${Math.ceil(config.connectTimeoutSeconds)}`,
+    '-o', 'ServerAliveInterval=5',
+    '-o', 'ServerAliveCountMax=2',
+  ];
+  if (!opts.interactive) args.unshift('-o', 'BatchMode=yes');
+  return [...args, ...config.sshOptions];
+}
+
+/** Run a script from script.ts on `host`. The remote side only ever sees the constant words `sh -s`. */
+export function scriptInvocation(config: Config, host: Host, script: string): Invocation {
+  if (host.local) return { file: 'sh', args: ['-s'], input: script };
+  return { file: config.sshCommand, args: [...sshBaseArgs(config), '-T', '--', host.ssh, 'sh -s'], input: script };
+}
+
+/** tmux argv for a host (its own socket if configured). */
+export const tmuxArgs = (host: Host, args: string[]): string[] =>
+  host.tmuxSocket ? ['-L', host.tmuxSocket, ...args] : args;
+
+/**
+ * Attach to a pane's window. Local: `tmux attach`, or `switch-client` when already inside that tmux
+ * server (DESIGN.md, tmux). Remote: `ssh -t HOST tmux attach -t PANE`, every word POSIX-quoted for the
+ * remote login shell.
+ */
+export function attachInvocation(config: Config, host: Host, paneId: string, insideSameServer: boolean): Invocation {
+  if (host.local) {
+    return { file: 'tmux', args: tmuxArgs(host, insideSameServer ? ['switch-client', '-t', paneId] : ['attach-session', '-t', paneId]) };
+  }
+  // -u: the remote locale is often unset over ssh; the phone or laptop terminal does speak UTF-8.
+  const remote = shJoin(['tmux', '-u', ...tmuxArgs(host, ['attach-session', '-t', paneId])]);
+  return { file: config.sshCommand, args: [...sshBaseArgs(config, { interactive: true }), '-t', '--', host.ssh, remote] };
+}
+
+/** The command a person types to attach from here, e.g. `ssh -t thor tmux attach -t '=agents:=gridplay'`. */
+export function attachHint(host: Host, session: string, window: string, paneId: string): string {
+  // A '.' in a window name reads as a pane separator in a target: fall back to the pane id.
+  const target = window.includes('.') || session.includes('.') ? paneId : `=${session}:=${window}`;
+  const tmux = shJoin(['tmux', ...tmuxArgs(host, ['attach', '-t', target])]);
+  return host.local ? tmux : `ssh -t ${host.ssh} ${tmux}`;
+}
+
+/** Is `$TMUX` (socket,pid,session) a client of this host's tmux server? */
+export function insideServer(tmuxEnv: string | undefined, host: Host, uid: number, tmpdir: string): boolean {
+  if (!tmuxEnv) return false;
+  const socketPath = tmuxEnv.split(',')[0];
+  return socketPath === `${tmpdir}/tmux-${uid}/${host.tmuxSocket || 'default'}`;
+}
