@@ -39,6 +39,12 @@ export interface Lab {
   tmux(host: LabHost, args: string[]): Promise<RunResult>;
   /** Lines of the fake agent's log in a project dir. */
   agentLog(host: LabHost, project: string): Array<Record<string, string>>;
+  /**
+   * A throwaway login user (root only: CI runs as root). Its password field is set to `*`: useradd
+   * leaves it locked (`!`), and sshd with UsePAM no refuses locked accounts (DESIGN.md, The lab).
+   * Removed with its home on stop. Reach it with `ssh -F lab.sshConfig NAME@thor`.
+   */
+  addUser(opts?: { shell?: string }): { name: string; home: string };
   /** A wrapper around the real ssh that counts its invocations; use as TRIMTAB_SSH. */
   countingSsh(): { program: string; count(): number; reset(): void };
   stop(): Promise<void>;
@@ -85,6 +91,9 @@ export async function startLab(): Promise<Lab> {
   execaSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'hostkey')]);
   execaSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'userkey')]);
   writeFileSync(path.join(dir, 'authorized_keys'), readFileSync(path.join(dir, 'userkey.pub')));
+  // Throwaway lab users log in with the same key: sshd reads the file as that user.
+  chmodSync(dir, 0o755);
+  chmodSync(path.join(dir, 'authorized_keys'), 0o644);
   const port = await freePort();
   writeFileSync(
     path.join(dir, 'sshd_config'),
@@ -167,6 +176,7 @@ export async function startLab(): Promise<Lab> {
   const env: NodeJS.ProcessEnv = { ...process.env, TRIMTAB_CONFIG_DIR: configDir, TRIMTAB_HOST: 'here', NO_COLOR: '1' };
   for (const k of ['TMUX', 'TMUX_PANE', 'TMUX_TMPDIR', 'TRIMTAB_SSH']) delete env[k];
 
+  const users: string[] = [];
   const lab: Lab = {
     dir,
     env,
@@ -197,6 +207,16 @@ export async function startLab(): Promise<Lab> {
       if (!existsSync(file)) return [];
       return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     },
+    addUser(opts = {}) {
+      if (process.getuid?.() !== 0) throw new Error('lab users need root');
+      const name = `ttlab${id.toLowerCase().slice(-4)}${users.length}`;
+      const shell = opts.shell ?? '/bin/bash';
+      execaSync('useradd', ['-m', '-s', shell, name]);
+      execaSync('usermod', ['-p', '*', name]);
+      users.push(name);
+      const home = execaSync('sh', ['-c', `getent passwd ${name} | cut -d: -f6`]).stdout.trim();
+      return { name, home };
+    },
     countingSsh() {
       const log = path.join(dir, `ssh-calls-${Math.random().toString(36).slice(2)}.log`);
       const program = `${log}.sh`;
@@ -207,6 +227,10 @@ export async function startLab(): Promise<Lab> {
     },
     async stop() {
       for (const h of HOSTS) await lab.tmux(h, ['kill-server']);
+      for (const u of users) {
+        execaSync('pkill', ['-KILL', '-u', u], { reject: false });
+        execaSync('userdel', ['-r', '-f', u], { reject: false });
+      }
       daemon.kill('SIGTERM');
       await daemon;
       for (const s of held) s.destroy();
