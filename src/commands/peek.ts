@@ -46,11 +46,16 @@ async function follow(ctx: Ctx, host: Host, ref: Ref, label: string, opts: { lin
       pending = pending.slice(next);
     }
   });
-  const stop = () => child.kill('SIGTERM');
-  process.once('SIGINT', stop);
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    child.kill('SIGTERM');
+  };
+  // `on`, not `once`: execa's signal-exit hook re-raises SIGINT when no other listener is left (signal-exit v4).
+  process.on('SIGINT', stop);
   const result = await child;
   process.off('SIGINT', stop);
-  if (result.isTerminated) return; // Ctrl-C is the normal way out
+  if (stopped) return; // Ctrl-C is the normal way out (ssh itself exits 255 on SIGTERM)
   if (!host.local && result.exitCode === 255) {
     throw unreachable(host, String(result.stderr ?? ''), ctx.config.connectTimeoutSeconds, false);
   }

@@ -73,7 +73,7 @@ export const CONFIG_SCHEMA = {
         ssh: { type: 'string', minLength: 1, pattern: '^[^-\\s]' },
         projectsDir: { type: 'string', minLength: 1 },
         agentCommand: { type: 'string', minLength: 1 },
-        tmuxSocket: { type: 'string', pattern: '^[A-Za-z0-9._-]*$' },
+        tmuxSocket: { type: 'string', pattern: '^([A-Za-z0-9_][A-Za-z0-9._-]*)?$' },
         aliases: { type: 'array', items: name },
       },
     },

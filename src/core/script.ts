@@ -161,7 +161,8 @@ export function spawnScript(marker: string, host: Host, session: string, project
   const S = shQuote(session);
   const P = shQuote(project);
   const cmd = shQuote(host.agentCommand);
-  const first = shQuote(host.agentCommand.trim().split(/\s+/)[0] ?? '');
+  // The program to check; `~/` is expanded on the host, as the shell tmux starts it with would.
+  const first = dirExpr(host.agentCommand.trim().split(/\s+/)[0] ?? '');
   return [
     prelude(marker, host),
     `dir=${dirExpr(host.projectsDir)}/${P}`,

@@ -50,12 +50,17 @@ export function attachInvocation(config: Config, host: Host, paneId: string, ins
   return { file: config.sshCommand, args: [...sshBaseArgs(config, { interactive: true }), '-t', '--', host.ssh, remote] };
 }
 
-/** The command a person types to attach from here, e.g. `ssh -t thor tmux attach -t '=agents:=gridplay'`. */
+/**
+ * The command a person types to attach from here, e.g.
+ * `ssh -t thor "tmux -u attach -t '=agents:=gridplay'"`. The remote part is quoted once more for the
+ * remote login shell: zsh reads a bare word starting with `=` as a command lookup.
+ */
 export function attachHint(host: Host, session: string, window: string, paneId: string): string {
   // A '.' in a window name reads as a pane separator in a target: fall back to the pane id.
   const target = window.includes('.') || session.includes('.') ? paneId : `=${session}:=${window}`;
-  const tmux = shJoin(['tmux', ...tmuxArgs(host, ['attach', '-t', target])]);
-  return host.local ? tmux : `ssh -t ${host.ssh} ${tmux}`;
+  if (host.local) return shJoin(['tmux', ...tmuxArgs(host, ['attach', '-t', target])]);
+  // Names are validated (no quotes, $, backslash or backtick), so double quotes are safe here.
+  return `ssh -t ${host.ssh} "${shJoin(['tmux', '-u', ...tmuxArgs(host, ['attach', '-t', target])])}"`;
 }
 
 /** Is `$TMUX` (socket,pid,session) a client of this host's tmux server? */

@@ -73,7 +73,7 @@ describe('spawn', () => {
     lab.mkProject('thor', 'hinted');
     const r = await lab.trimtab(['spawn', '--on', 'thor', 'hinted']);
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toContain(`attach with: ssh -t thor tmux -L ${lab.socket('thor')} attach -t '=agents:=hinted'`);
+    expect(r.stderr).toContain(`attach with: ssh -t thor "tmux -u -L ${lab.socket('thor')} attach -t '=agents:=hinted'"`);
   });
 
   it('a second spawn of the same project makes no second window', async () => {
@@ -163,7 +163,7 @@ describe('list', () => {
       return a.length ? a : undefined;
     }, 'the loose agent');
     expect(agents).toHaveLength(1);
-    expect(agents[0]).toMatchObject({ project: 'loose', window: 'claude' });
+    expect(agents[0]).toMatchObject({ project: 'loose', session: 'work' });
   });
 
   it('shows waiting and working from the screen', async () => {
@@ -190,6 +190,24 @@ describe('peek', () => {
     const amb = await lab.trimtab(['peek', 'alpha']);
     expect(amb.exitCode).toBe(2);
     expect(amb.stderr).toContain('here:agents:alpha, thor:agents:alpha, fedora:agents:alpha');
+  });
+
+  it('--follow redraws as the agent changes, over one ssh connection, until Ctrl-C', async () => {
+    const { execa } = await import('execa');
+    const ssh = lab.countingSsh();
+    const child = execa(process.execPath, [CLI, 'agent', 'peek', 'thor:alpha', '--follow', '--interval', '0.3', '-n', '8'], {
+      env: { ...lab.env, TRIMTAB_SSH: ssh.program }, extendEnv: false, reject: false,
+    });
+    let out = '';
+    child.stdout?.on('data', (d) => (out += String(d)));
+    await eventually(() => out.includes('───'), 'the first frame');
+    await lab.trimtab(['send', 'thor:alpha', 'followed text']);
+    await eventually(() => out.includes('got: followed text'), 'a redraw showing the new text');
+    expect(out).toContain('\x1b[J'); // frames are redrawn in place
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(0);
+    expect(ssh.count()).toBe(1);
   });
 
   it('exits 1 with a clear message for a missing target', async () => {

@@ -12,7 +12,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shQuote } from '../../src/core/quote.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repo root: the nearest folder above this file holding the fake agent (works when bundled too). */
+const ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'test/fixtures/fake-agent.mjs')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
+})();
 export const CLI = path.join(ROOT, 'dist/trimtab.mjs');
 export const FAKE_AGENT = path.join(ROOT, 'test/fixtures/fake-agent.mjs');
 export const HOSTS = ['here', 'thor', 'fedora'] as const;
