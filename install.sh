@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Install trimtab for this user: build the single script, copy it to $PREFIX, link it into $BIN_DIR.
-#   ./install.sh                 install (again: it is idempotent)
-#   ./install.sh --uninstall     remove what install put there, nothing else
+#   ./install.sh                         install (again: it is idempotent)
+#   ./install.sh --login-menu            also start the menu on interactive SSH logins (profile block)
+#   ./install.sh --login-key PHONE.pub   instead: only logins with that key land in the menu
+#   ./install.sh --uninstall             remove the script, the link and both kinds of block
+#   --no-build                           install the dist/trimtab.mjs that is already built
 # PREFIX (default ~/.local/share/trimtab) and BIN_DIR (default ~/.local/bin) can be overridden.
 set -euo pipefail
 
@@ -9,6 +12,12 @@ PREFIX="${PREFIX:-$HOME/.local/share/trimtab}"
 BIN_DIR="${BIN_DIR:-$HOME/.local/bin}"
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mode=install
+login=
+keyfile=
+build=1
+LOGIN_SH="$PREFIX/login.sh"
+AUTH_KEYS="$HOME/.ssh/authorized_keys"
+PROFILES=("$HOME/.bash_profile" "$HOME/.bash_login" "$HOME/.profile" "$HOME/.zprofile")
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
@@ -16,7 +25,10 @@ die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --uninstall) mode=uninstall ;;
-    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --login-menu) login=profile ;;
+    --no-build) build=0 ;;
+    --login-key) [ $# -ge 2 ] || die "--login-key needs a public key file"; login=key; keyfile="$2"; shift ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift
@@ -32,6 +44,15 @@ need() { # need CMD WHAT APT DNF NIX
 }
 
 if [ "$mode" = uninstall ]; then
+  # Remove the marked blocks first, while the script that knows their exact shape is still here.
+  if [ -x "$PREFIX/trimtab.mjs" ] && command -v node >/dev/null 2>&1; then
+    for f in "${PROFILES[@]}" "$AUTH_KEYS"; do
+      if [ -f "$f" ] && grep -q '^# >>> trimtab login menu >>>' "$f"; then
+        "$PREFIX/trimtab.mjs" login --tool remove "$f" && say "removed the trimtab block from $f"
+      fi
+    done
+  fi
+  rm -f "$LOGIN_SH"
   if [ -L "$BIN_DIR/trimtab" ] && [ "$(readlink "$BIN_DIR/trimtab")" = "$PREFIX/trimtab.mjs" ]; then
     rm -f "$BIN_DIR/trimtab"
   fi
@@ -51,14 +72,45 @@ major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$major" -ge 20 ] || die "Node.js $(node --version) is too old: trimtab needs 20 or newer"
 
 cd "$SRC"
-say "building trimtab..."
-npm ci --no-audit --no-fund --loglevel=error >/dev/null
-npm run --silent build
+if [ "$build" = 1 ]; then
+  say "building trimtab..."
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  npm run --silent build
+fi
+[ -f dist/trimtab.mjs ] || die "dist/trimtab.mjs is missing: run without --no-build"
+
 mkdir -p "$PREFIX" "$BIN_DIR"
 install -m 755 dist/trimtab.mjs "$PREFIX/trimtab.mjs.new"
 mv -f "$PREFIX/trimtab.mjs.new" "$PREFIX/trimtab.mjs" # atomic: a running trimtab keeps its file
 ln -sfn "$PREFIX/trimtab.mjs" "$BIN_DIR/trimtab"
 say "installed trimtab $("$BIN_DIR/trimtab" --version) -> $BIN_DIR/trimtab"
+
+# The login entry: a POSIX script that runs the menu, then always hands over a shell.
+"$PREFIX/trimtab.mjs" login --script "$BIN_DIR/trimtab" > "$LOGIN_SH.new"
+chmod 755 "$LOGIN_SH.new"
+mv -f "$LOGIN_SH.new" "$LOGIN_SH"
+
+login_shell="$(getent passwd "$(id -un)" 2>/dev/null | cut -d: -f7)"
+login_shell="${login_shell:-${SHELL:-}}"
+if [ "$login" = profile ]; then
+  # bash reads the first of these that exists; creating .bash_profile would hide an existing .profile.
+  target="$HOME/.bash_profile"
+  for f in "$HOME/.bash_profile" "$HOME/.bash_login" "$HOME/.profile"; do
+    if [ -f "$f" ]; then target="$f"; break; fi
+  done
+  targets=("$target")
+  case "$login_shell" in *zsh) targets+=("$HOME/.zprofile") ;; esac
+  for f in "${targets[@]}"; do
+    "$PREFIX/trimtab.mjs" login --tool add-profile "$f" "$LOGIN_SH"
+    say "login menu: added a block to $f (interactive SSH logins only)"
+  done
+elif [ "$login" = key ]; then
+  [ -r "$keyfile" ] || die "cannot read $keyfile"
+  mkdir -p "$HOME/.ssh" && chmod 700 "$HOME/.ssh"
+  "$PREFIX/trimtab.mjs" login --tool add-key "$AUTH_KEYS" "$LOGIN_SH" "$keyfile"
+  chmod 600 "$AUTH_KEYS"
+  say "login menu: logins with $(basename "$keyfile") now land in the menu ($AUTH_KEYS)"
+fi
 
 case ":$PATH:" in
   *":$BIN_DIR:"*) ;;

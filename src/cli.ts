@@ -9,6 +9,8 @@ import { broadcastCommand } from './commands/broadcast.js';
 import { createContext, type Ctx } from './commands/context.js';
 import { hostsAdd, hostsList, hostsRemove } from './commands/hosts.js';
 import { listCommand } from './commands/list.js';
+import { loginCommand, loginTool } from './commands/login.js';
+import { menuCommand } from './commands/menu.js';
 import { peekCommand } from './commands/peek.js';
 import { sendCommand } from './commands/send.js';
 import { spawnCommand } from './commands/spawn.js';
@@ -20,6 +22,8 @@ export const HELP = `trimtab ${VERSION} - Claude Code agents in tmux, across hos
 
 Usage: trimtab <command> [options]     (also: trimtab agent <command>)
 
+  menu [--ascii]                  phone-sized menu (also: bare trimtab)
+  login                           SSH login entry: menu, then your shell
   list [--json] [--host H]        agents on every host
   spawn [--on H] PROJECT          start the agent in agents:PROJECT
         [--attach|--no-attach]
@@ -96,6 +100,11 @@ const COMMANDS: Record<string, (ctx: Ctx, args: string[]) => Promise<void> | voi
     if (positionals.length === 0) throw usageError('missing TEXT', `usage: trimtab ${u}`);
     await broadcastCommand(ctx, positionals.join(' '), { host: values.host as string | undefined, status: values.status as string | undefined, yes: values.yes as boolean });
   },
+  async menu(ctx, args) {
+    const u = 'menu [--ascii]';
+    const { values } = parse(args, { ascii: { type: 'boolean' } }, u);
+    await menuCommand(ctx, { ascii: Boolean(values.ascii) });
+  },
   async attach(ctx, args) {
     const u = 'attach TARGET';
     const { positionals } = parse(args, {}, u);
@@ -122,9 +131,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stdout.write(`${VERSION}\n`);
       return EXIT.ok;
     }
+    // Bare `trimtab` on a terminal opens the menu; anywhere else it prints help.
+    if (name === undefined && process.stdin.isTTY && process.stdout.isTTY) name = 'menu';
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       process.stdout.write(`${HELP}\n`);
       return EXIT.ok;
+    }
+    // The login entry runs before config is read: a broken config must still end in a shell.
+    if (name === 'login') {
+      if (args[0] === '--tool' || args[0] === '--script') {
+        loginTool((l) => process.stdout.write(`${l}\n`), args[0] === '--script' ? ['script', ...args.slice(1)] : args.slice(1));
+        return EXIT.ok;
+      }
+      return await loginCommand();
     }
     const command = COMMANDS[name];
     if (!command) throw usageError(`unknown command "${name}"`, 'see trimtab --help');

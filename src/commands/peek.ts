@@ -10,12 +10,17 @@ import { resolveTarget, throwScriptError } from './resolve.js';
 
 export const lastLines = (lines: string[], n: number) => trimScreen(lines).slice(-n);
 
+/** The last `lines` lines of an agent's screen (one round trip). */
+export async function capture(ctx: Ctx, host: Host, ref: Ref, label: string, lines: number): Promise<string[]> {
+  const sections = await onHost(ctx, host, (m) => peekScript(m, host, ref, lines));
+  throwScriptError(sections, label, host);
+  return lastLines(section(sections, 'screen')?.lines ?? [], lines);
+}
+
 export async function peekCommand(ctx: Ctx, targetText: string, opts: { lines: number; follow?: boolean; interval: number }) {
   const { host, ref, label } = await resolveTarget(ctx, targetText);
   if (!opts.follow) {
-    const sections = await onHost(ctx, host, (m) => peekScript(m, host, ref, opts.lines));
-    throwScriptError(sections, label, host);
-    for (const line of lastLines(section(sections, 'screen')?.lines ?? [], opts.lines)) ctx.out(line);
+    for (const line of await capture(ctx, host, ref, label, opts.lines)) ctx.out(line);
     return;
   }
   await follow(ctx, host, ref, label, opts);

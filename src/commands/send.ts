@@ -1,22 +1,36 @@
+import type { Host } from '../core/config.js';
 import { TrimtabError } from '../core/errors.js';
 import { fit } from '../core/render.js';
-import { checkPasteable, sendScript } from '../core/script.js';
+import { checkPasteable, keysScript, sendScript } from '../core/script.js';
+import type { Ref } from '../core/target.js';
 import { onHost, type Ctx } from './context.js';
 import { resolveTarget, throwScriptError } from './resolve.js';
 
-/** How a sent text is shown on one line: newlines as ⏎, tabs as →|. */
+/** How a sent text is shown on one line: newlines as ⏎, tabs as ⇥. */
 export const oneLine = (text: string) => text.replace(/\r?\n/g, '⏎').replace(/\t/g, '⇥');
 
-/** Deliver TEXT byte for byte to one agent, then press Enter as a separate step. */
-export async function sendCommand(ctx: Ctx, targetText: string, text: string, opts: { enter: boolean }): Promise<void> {
+/** Paste `text` into one agent and press Enter (one round trip). Throws when it did not arrive. */
+export async function deliverText(ctx: Ctx, host: Host, ref: Ref, label: string, text: string, enter = true): Promise<void> {
   checkPasteable(text);
-  const { host, ref, label } = await resolveTarget(ctx, targetText);
-  const sections = await onHost(ctx, host, (m) => sendScript(m, host, ref, text, opts.enter));
+  const sections = await onHost(ctx, host, (m) => sendScript(m, host, ref, text, enter));
   throwScriptError(sections, label, host);
   const failed = sections.find((s) => s.tag === 'failed');
   if (failed) {
     const why = failed.args[1] === 'gone' ? 'the agent has exited' : `tmux could not ${failed.args[1]}`;
     throw new TrimtabError(`not delivered to ${label}: ${why}`, { hint: `peek at it with trimtab peek ${label}` });
   }
+}
+
+/** Press keys (tmux key names: `Escape`, `1`) in an agent's pane: approve, reject, interrupt. */
+export async function pressKeys(ctx: Ctx, host: Host, ref: Ref, label: string, keys: string[]): Promise<void> {
+  const sections = await onHost(ctx, host, (m) => keysScript(m, host, ref, keys));
+  throwScriptError(sections, label, host);
+}
+
+/** Deliver TEXT byte for byte to one agent, then press Enter as a separate step. */
+export async function sendCommand(ctx: Ctx, targetText: string, text: string, opts: { enter: boolean }): Promise<void> {
+  checkPasteable(text);
+  const { host, ref, label } = await resolveTarget(ctx, targetText);
+  await deliverText(ctx, host, ref, label, text, opts.enter);
   ctx.out(fit(`→ ${label}  ${oneLine(text)}`, Math.max(40, ctx.term.columns)));
 }

@@ -1,4 +1,4 @@
-import { findHost, localHost } from '../core/config.js';
+import { findHost, localHost, type Host } from '../core/config.js';
 import { TrimtabError } from '../core/errors.js';
 import { section } from '../core/protocol.js';
 import { spawnScript } from '../core/script.js';
@@ -14,19 +14,32 @@ export interface SpawnOptions {
   attach?: boolean;
 }
 
+export interface Started {
+  paneId: string;
+  label: string;
+  /** The window was already there: nothing was started. */
+  existed: boolean;
+}
+
 /** Start the agent for PROJECT in window `agents:PROJECT` on a host; one round trip. */
-export async function spawnCommand(ctx: Ctx, projectText: string, opts: SpawnOptions): Promise<{ paneId: string }> {
+export async function startAgent(ctx: Ctx, host: Host, projectText: string): Promise<Started> {
   const project = validateProject(projectText);
-  const host = opts.on ? findHost(ctx.config, opts.on) : localHost(ctx.config);
   const session = ctx.config.session;
   const label = formatTarget(host.name, { kind: 'window', session, window: project });
   const sections = await onHost(ctx, host, (m) => spawnScript(m, host, session, project));
   throwScriptError(sections, label, host);
-  const spawned = section(sections, 'spawned');
   const exists = section(sections, 'exists');
-  const paneId = spawned?.args[0] ?? exists?.args[0] ?? '';
+  const paneId = section(sections, 'spawned')?.args[0] ?? exists?.args[0] ?? '';
   if (!paneId) throw new TrimtabError(`could not start the agent on ${label}`, { hint: 'see trimtab doctor' });
-  if (exists) ctx.err(`${label} is already running; no second window made`);
+  return { paneId, label, existed: Boolean(exists) };
+}
+
+export async function spawnCommand(ctx: Ctx, projectText: string, opts: SpawnOptions): Promise<{ paneId: string }> {
+  const project = validateProject(projectText);
+  const host = opts.on ? findHost(ctx.config, opts.on) : localHost(ctx.config);
+  const session = ctx.config.session;
+  const { paneId, label, existed } = await startAgent(ctx, host, project);
+  if (existed) ctx.err(`${label} is already running; no second window made`);
   ctx.out(label);
   const tty = ctx.term.stdinTTY && ctx.term.stdoutTTY;
   const wantAttach = opts.attach ?? host.local;

@@ -147,6 +147,29 @@ export function peekScript(marker: string, host: Host, ref: Ref, lines: number, 
   return [prelude(marker, host), resolveLines(ref), ...body].join('\n');
 }
 
+/** Press tmux keys (`Escape`, `1`) in a pane, leaving copy mode first: approve, reject, interrupt. */
+export function keysScript(marker: string, host: Host, ref: Ref, keys: string[]): string {
+  return [
+    prelude(marker, host),
+    resolveLines(ref),
+    leaveMode('"$pane"'),
+    `t send-keys -t "$pane" ${keys.map(shQuote).join(' ')} && say pressed "$pane" || say error keys`,
+    'say end',
+  ].join('\n');
+}
+
+/** The directories in a host's projects dir, one per line (for the menu's spawn screen). */
+export function projectsScript(marker: string, host: Host): string {
+  return [
+    prelude(marker, host),
+    `dir=${dirExpr(host.projectsDir)}`,
+    '[ -d "$dir" ] || { say error nodir "$dir"; exit 0; }',
+    'say projects',
+    'for d in "$dir"/*/; do [ -d "$d" ] && basename "$d"; done',
+    'say end',
+  ].join('\n');
+}
+
 /** Resolve a target to a pane id (for attach). */
 export function resolveScript(marker: string, host: Host, ref: Ref): string {
   return [prelude(marker, host), resolveLines(ref), 'say pane "$pane"', 'say end'].join('\n');

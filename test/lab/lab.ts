@@ -31,6 +31,8 @@ export interface RunResult {
 
 export interface Lab {
   dir: string;
+  /** sshd's port on 127.0.0.1. */
+  port: number;
   env: NodeJS.ProcessEnv;
   sshConfig: string;
   /** Projects dir of a lab host. */
@@ -106,7 +108,8 @@ export async function startLab(): Promise<Lab> {
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       `HostKey ${dir}/hostkey`,
-      `AuthorizedKeysFile ${dir}/authorized_keys`,
+      // The lab key, then the user's own file (install.sh --login-key writes there).
+      `AuthorizedKeysFile ${dir}/authorized_keys .ssh/authorized_keys`,
       `PidFile ${dir}/sshd.pid`,
       'UsePAM no',
       'StrictModes no',
@@ -184,6 +187,7 @@ export async function startLab(): Promise<Lab> {
   const users: string[] = [];
   const lab: Lab = {
     dir,
+    port,
     env,
     sshConfig,
     projects,

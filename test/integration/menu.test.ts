@@ -1,0 +1,170 @@
+/**
+ * The phone menu, driven as a person would: the built script in a real 40x20 tmux pane, keys sent with
+ * send-keys, the screen read back with capture-pane. Agents are fake agents in the lab.
+ */
+import { execa } from 'execa';
+import stringWidth from 'string-width';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, eventually, startLab, type Lab } from '../lab/lab.js';
+
+let lab: Lab;
+let pane: Pane;
+
+/** A 40x20 terminal on its own tmux server, running one command. */
+class Pane {
+  constructor(readonly socket: string) {}
+  static async start(socket: string, command: string, env: NodeJS.ProcessEnv): Promise<Pane> {
+    const vars = Object.entries(env).filter(([k]) => /^(TRIMTAB_|PATH$|HOME$|TERM$|LANG$)/.test(k)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    await execa('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '40', '-y', '20', ...vars, command]);
+    return new Pane(socket);
+  }
+  async screen(): Promise<string> {
+    return (await execa('tmux', ['-L', this.socket, 'capture-pane', '-p'], { reject: false })).stdout;
+  }
+  async keys(...keys: string[]) {
+    for (const k of keys) await execa('tmux', ['-L', this.socket, 'send-keys', k]);
+  }
+  async type(text: string) {
+    await execa('tmux', ['-L', this.socket, 'send-keys', '-l', '--', text]);
+  }
+  async waitFor(pattern: RegExp | string, what = String(pattern)): Promise<string> {
+    let last = '';
+    await eventually(async () => {
+      last = await this.screen();
+      return typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last);
+    }, `${what}; screen was:\n${last}`, 15_000).catch(() => {
+      throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+    });
+    return last;
+  }
+  async stop() {
+    await execa('tmux', ['-L', this.socket, 'kill-server'], { reject: false });
+  }
+}
+
+const expectPhoneSized = (screen: string) => {
+  const lines = screen.split('\n');
+  expect(lines.length).toBeLessThanOrEqual(20);
+  for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(40);
+};
+
+beforeAll(async () => {
+  lab = await startLab();
+  for (const [host, project] of [['here', 'alpha'], ['thor', 'beta'], ['fedora', 'gamma']] as const) {
+    lab.mkProject(host, project);
+    const r = await lab.trimtab(['spawn', '--on', host, project, '--no-attach']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    await eventually(() => lab.agentLog(host, project).some((l) => l.event === 'start'), `${project} started`);
+  }
+  await lab.trimtab(['send', 'thor:beta', '/ask']);
+  lab.mkProject('thor', 'delta');
+  pane = await Pane.start(`${lab.socket('here')}-phone`, `${process.execPath} ${CLI} menu; echo "exit=$?"; sleep 600`, lab.env);
+});
+afterAll(async () => {
+  await pane?.stop();
+  await lab?.stop();
+});
+
+describe('trimtab menu in a 40x20 pane', () => {
+  it('shows local and remote agents, waiting first, the sleeping host offline, all within 40 columns', async () => {
+    const screen = await pane.waitFor(/3 agents/, 'all three hosts');
+    await pane.waitFor('asleep offline');
+    expectPhoneSized(await pane.screen());
+    const rows = screen.split('\n');
+    expect(rows[0]).toMatch(/here · 3 agents · 1 needs you/);
+    expect(rows[1]).toMatch(/^❯ 1 +beta +thor +waiting$/);
+    expect(screen).toMatch(/2 +(alpha|gamma)/);
+    expect(screen).toContain('s  spawn a project');
+    expect(screen).toContain('q  quit to shell');
+  });
+
+  it('a digit opens that agent; approve answers its prompt', async () => {
+    await pane.keys('1');
+    const screen = await pane.waitFor('beta · thor · waiting');
+    expectPhoneSized(screen);
+    expect(screen).toMatch(/1 +approve \(1\)/);
+    await pane.keys('1');
+    await eventually(() => lab.agentLog('thor', 'beta').some((l) => l.event === 'key' && l.key === '1'), 'the approval to reach the agent');
+    await pane.waitFor('b  back', 'the result screen');
+    await pane.keys('b');
+    await pane.waitFor(/beta · thor · (working|idle)/, 'the refreshed agent screen');
+  });
+
+  it('sends /status, and a typed message byte for byte', async () => {
+    const screen = await pane.waitFor('beta · thor · idle');
+    const status = /(\d+) +send \/status/.exec(screen)![1]!;
+    await pane.keys(status);
+    await eventually(() => lab.agentLog('thor', 'beta').some((l) => l.text === '/status'), '/status at the agent');
+    await pane.waitFor('b  back');
+    await pane.keys('b');
+    const again = await pane.waitFor('beta · thor · idle');
+    await pane.keys(/(\d+) +type a message/.exec(again)![1]!);
+    await pane.waitFor('message');
+    const text = `it's $(not run) "quoted"; ok`;
+    await pane.type(text);
+    await pane.keys('Enter');
+    await eventually(() => lab.agentLog('thor', 'beta').some((l) => l.text === text), 'the typed text at the agent');
+    await pane.waitFor('b  back');
+    await pane.keys('b');
+  });
+
+  it('peek shows the last lines that fit', async () => {
+    const screen = await pane.waitFor('beta · thor · idle');
+    await pane.keys(/(\d+) +peek/.exec(screen)![1]!);
+    const peek = await pane.waitFor('beta · thor · peek');
+    expectPhoneSized(peek);
+    expect(peek).toContain('───');
+    await pane.keys('Escape');
+    await pane.waitFor('beta · thor · idle');
+    await pane.keys('Escape');
+    await pane.waitFor(/3 agents/);
+  });
+
+  it('attach hands over the terminal and detaching comes back to the menu', async () => {
+    const main = await pane.waitFor(/\d +alpha +here/);
+    await pane.keys(/(\d+) +alpha +here/.exec(main)![1]!);
+    const screen = await pane.waitFor('alpha · here · idle');
+    await pane.keys(/(\d+) +attach/.exec(screen)![1]!);
+    await eventually(async () => (await lab.tmux('here', ['list-clients'])).stdout.includes('agents'), 'a client on the agents session');
+    await lab.tmux('here', ['detach-client', '-s', 'agents']);
+    await pane.waitFor('alpha · here · idle', 'the menu after detaching');
+    await pane.keys('Escape');
+    await pane.waitFor(/3 agents/);
+  });
+
+  it('spawn picks a host, then a project, and starts it', async () => {
+    await pane.keys('s');
+    const hosts = await pane.waitFor('spawn on which host?');
+    expect(hosts).not.toContain('asleep');
+    await pane.keys(/(\d+) +thor/.exec(hosts)![1]!);
+    const projects = await pane.waitFor('spawn on thor: project?');
+    expect(projects).toMatch(/beta \(running\)/);
+    await pane.keys(/(\d+) +delta/.exec(projects)![1]!);
+    await pane.waitFor('started thor:agents:delta');
+    await eventually(() => lab.agentLog('thor', 'delta').some((l) => l.event === 'start'), 'delta to start');
+    await pane.keys('2');
+    await pane.waitFor(/4 agents/);
+  });
+
+  it('two-digit numbers select rows 10 and up; one digit waits only when a second could follow', async () => {
+    for (let i = 0; i < 8; i++) await lab.tmux('here', ['new-window', '-d', '-t', '=agents:', '-n', `extra${i}`, 'sleep 600']);
+    await pane.keys('r');
+    const screen = await pane.waitFor(/12 agents/);
+    const row11 = /\b11 +(\S+) +(\S+)/.exec(screen)!;
+    await pane.type('11');
+    await pane.waitFor(`${row11[1]} · ${row11[2]}`, 'row 11 opened');
+    await pane.keys('Escape');
+    await pane.waitFor(/12 agents/);
+  });
+
+  it('q quits with exit 0', async () => {
+    await pane.keys('q');
+    await pane.waitFor('exit=0');
+  });
+
+  it('refuses to run without a terminal (exit 2)', async () => {
+    const r = await lab.trimtab(['menu']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('menu needs a terminal; try trimtab list');
+  });
+});
