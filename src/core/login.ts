@@ -29,7 +29,7 @@ fi
 if [ -t 0 ] && [ -t 1 ] && [ -z "\${TRIMTAB_LOGIN:-}" ]; then
   TRIMTAB_LOGIN=1
   export TRIMTAB_LOGIN
-  ${menuCommand.map(shQuote).join(' ')} menu || echo "trimtab menu did not run (exit $?); here is your shell" >&2
+  ${menuCommand.map(shQuote).join(' ')} menu || echo "trimtab menu failed (exit $?)" >&2
 fi
 TRIMTAB_LOGIN=1
 export TRIMTAB_LOGIN
