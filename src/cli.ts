@@ -7,11 +7,13 @@ import { EXIT, TrimtabError, usageError } from './core/errors.js';
 import { attachCommand } from './commands/attach.js';
 import { broadcastCommand } from './commands/broadcast.js';
 import { createContext, type Ctx } from './commands/context.js';
+import { doctorCommand } from './commands/doctor.js';
 import { hostsAdd, hostsList, hostsRemove } from './commands/hosts.js';
 import { listCommand } from './commands/list.js';
 import { loginCommand, loginTool } from './commands/login.js';
 import { menuCommand } from './commands/menu.js';
 import { peekCommand } from './commands/peek.js';
+import { prepareCommand } from './commands/prepare.js';
 import { sendCommand } from './commands/send.js';
 import { spawnCommand } from './commands/spawn.js';
 
@@ -35,6 +37,9 @@ Usage: trimtab <command> [options]     (also: trimtab agent <command>)
   attach TARGET                   open the agent's window (detach: C-b d)
   hosts list|add|remove           configured hosts
         add NAME --ssh DEST [--projects DIR] [--agent CMD] [--socket S]
+  doctor [HOST...] [--json]       is each host ready? (exit 1: fix it)
+  prepare HOST [--projects a,b]   clone projects, copy ~/.claude files,
+          [--dry-run]             make the session, check the agent
 
 TARGET: [HOST:]PROJECT, [HOST:]SESSION:WINDOW or [HOST:]%N
 Text starting with "-": put -- before it (trimtab send thor:app -- -v).
@@ -119,6 +124,20 @@ const COMMANDS: Record<string, (ctx: Ctx, args: string[]) => Promise<void> | voi
     if (verb === 'add') return hostsAdd(ctx, need(positionals[0], 'NAME', u), values as Record<string, string>);
     if (verb === 'remove' || verb === 'rm') return hostsRemove(ctx, need(positionals[0], 'NAME', u));
     throw usageError(`unknown hosts command "${verb}"`, `usage: trimtab ${u}`);
+  },
+  async doctor(ctx, args) {
+    const u = 'doctor [HOST...] [--json]';
+    const { values, positionals } = parse(args, { json: { type: 'boolean' } }, u);
+    await doctorCommand(ctx, positionals, { json: values.json as boolean });
+  },
+  async prepare(ctx, args) {
+    const u = 'prepare HOST [--projects a,b,...] [--dry-run]';
+    const { values, positionals } = parse(args, { projects: { type: 'string' }, 'dry-run': { type: 'boolean', short: 'n' } }, u);
+    if (positionals.length > 1) throw usageError(`one host at a time, got ${positionals.length}`, `usage: trimtab ${u}`);
+    const list = values.projects as string | undefined;
+    const projects = list === undefined ? undefined : list.split(',').map((p) => p.trim()).filter(Boolean);
+    if (projects?.length === 0) throw usageError('--projects needs at least one name', `usage: trimtab ${u}`);
+    await prepareCommand(ctx, need(positionals[0], 'HOST', u), { projects, dryRun: values['dry-run'] as boolean });
   },
 };
 

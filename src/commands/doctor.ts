@@ -1,0 +1,58 @@
+/** `trimtab doctor [HOST...] [--json]`: is each host ready for agents? One round trip per host, all in parallel. */
+import kleur from 'kleur';
+import { performance } from 'node:perf_hooks';
+import { findHost, type Host } from '../core/config.js';
+import { doctorExitCode, doctorJson, hostFindings, renderDoctor, unreachableCheck, type HostCheck, type LocalHashes, type Paint } from '../core/doctor.js';
+import { EXIT, TrimtabError } from '../core/errors.js';
+import { CLAUDE_FILES, surveyFromSections, surveyScript } from '../core/host-survey.js';
+import { localHome, readClaudeFiles } from '../adapters/local-files.js';
+import { onHost, type Ctx } from './context.js';
+
+async function checkHost(ctx: Ctx, host: Host, local: LocalHashes): Promise<HostCheck> {
+  const start = performance.now();
+  try {
+    const sections = await onHost(ctx, host, (m) => surveyScript(m, host, ctx.config.session));
+    const ms = Math.round(performance.now() - start);
+    const survey = surveyFromSections(sections);
+    if (!survey) {
+      return { host, reachable: true, ms, findings: [{ check: 'ssh', level: 'fail', text: 'the answer stopped half way', fix: 'run trimtab doctor again; TRIMTAB_DEBUG=1 shows the exchange' }] };
+    }
+    return { host, reachable: true, ms, findings: hostFindings(host, survey, ctx.config.session, local) };
+  } catch (error) {
+    if (!(error instanceof TrimtabError)) throw error;
+    const check = unreachableCheck(host, error.message, error.hint);
+    // Reached, but no usable answer (no sh there...): a problem to fix, not an unreachable host.
+    if (error.exitCode !== EXIT.unreachable) return { ...check, reachable: true, ms: Math.round(performance.now() - start) };
+    return check;
+  }
+}
+
+const PAINT: Record<string, (s: string) => string> = { ok: kleur.green, warn: kleur.yellow, fail: kleur.red, host: kleur.bold };
+
+export async function doctorCommand(ctx: Ctx, names: string[], opts: { json?: boolean }): Promise<void> {
+  const hosts = names.length ? [...new Set(names.map((n) => findHost(ctx.config, n)))] : ctx.config.hosts;
+  const files = readClaudeFiles(localHome(ctx.env));
+  const local = Object.fromEntries(CLAUDE_FILES.map((f) => [f, files[f]?.sha256 ?? null])) as LocalHashes;
+  const checks = await Promise.all(hosts.map((h) => checkHost(ctx, h, local)));
+
+  if (opts.json) ctx.out(JSON.stringify(doctorJson(checks)));
+  else {
+    const paint: Paint = ctx.term.color ? (level, text) => (PAINT[level] ?? ((x: string) => x))(text) : (_l, t) => t;
+    for (const line of renderDoctor(checks, ctx.term.columns, paint)) ctx.out(line);
+  }
+
+  const code = doctorExitCode(checks);
+  const down = checks.filter((c) => !c.reachable).map((c) => c.host.name);
+  const broken = checks.filter((c) => c.reachable && c.findings.some((f) => f.level === 'fail')).map((c) => c.host.name);
+  if (code === EXIT.unreachable) {
+    throw new TrimtabError(`cannot reach ${down.join(', ')}`, {
+      exitCode: EXIT.unreachable,
+      hint: broken.length ? `also to fix: ${broken.join(', ')}` : 'the other hosts are checked above',
+    });
+  }
+  if (code === EXIT.failed) {
+    throw new TrimtabError(`to fix: ${broken.join(', ')}`, { hint: 'run the → fixes, then doctor again' });
+  }
+  const warned = checks.filter((c) => c.findings.some((f) => f.level === 'warn')).length;
+  ctx.err(`${kleur.green('✔')} ${hosts.length === 1 ? `${hosts[0]!.name} is` : `all ${hosts.length} hosts are`} ready${warned ? ' (see ⚠ above)' : ''}`);
+}

@@ -1,0 +1,83 @@
+/** `trimtab prepare HOST [--projects a,b] [--dry-run]`: make a host ready for agents (issue #4). */
+import kleur from 'kleur';
+import path from 'node:path';
+import { findHost, localHost } from '../core/config.js';
+import { TrimtabError, usageError } from '../core/errors.js';
+import { surveyFromSections, surveyScript } from '../core/host-survey.js';
+import { AGENT_VERSION_TIMEOUT, applyScript, backupStamp, changeCount, expandHome, parseApply, planPrepare, type LocalProject } from '../core/prepare.js';
+import { countChanges, countMarks, prepareLines, renderReport, type Mark, type PaintMark, type ReportLine } from '../core/prepare-report.js';
+import { projectRemote } from '../adapters/git.js';
+import { listDirs, localHome, readClaudeFiles } from '../adapters/local-files.js';
+import { onHost, type Ctx } from './context.js';
+
+export interface PrepareOptions {
+  projects?: string[];
+  dryRun?: boolean;
+}
+
+const PAINT: Record<Mark, (s: string) => string> = {
+  todo: kleur.cyan,
+  done: kleur.green,
+  same: kleur.dim,
+  skip: kleur.dim,
+  warn: kleur.yellow,
+  fail: kleur.red,
+};
+
+/** This machine's projects (all, or the named ones) and the remote each would be cloned from. */
+async function localProjects(dir: string, wanted: string[] | undefined): Promise<LocalProject[]> {
+  const names = listDirs(dir);
+  if (wanted) {
+    const missing = wanted.filter((n) => !(names ?? []).includes(n));
+    if (missing.length) {
+      throw usageError(`no project ${missing.map((n) => JSON.stringify(n)).join(', ')} in ${dir} here`, `projects here: ${(names ?? []).join(', ') || 'none'}`);
+    }
+  }
+  return Promise.all((wanted ?? names ?? []).map((n) => projectRemote(n, path.join(dir, n))));
+}
+
+export async function prepareCommand(ctx: Ctx, hostName: string, opts: PrepareOptions): Promise<void> {
+  const host = findHost(ctx.config, hostName);
+  const here = localHost(ctx.config);
+  const home = localHome(ctx.env);
+  const localDir = expandHome(here.projectsDir, home);
+  const wanted = opts.projects ? [...new Set(opts.projects)] : undefined;
+  const projects = await localProjects(localDir, wanted);
+  const files = readClaudeFiles(home);
+  const session = ctx.config.session;
+
+  const look = projects.filter((p) => p.kind === 'remote').map((p) => p.name);
+  const survey = surveyFromSections(await onHost(ctx, host, (m) => surveyScript(m, host, session, look)));
+  if (!survey) throw new TrimtabError(`${host.name} stopped answering half way`, { hint: 'run it again; TRIMTAB_DEBUG=1 shows the exchange' });
+  const plan = planPrepare({ host, session, survey, projects, files, stamp: backupStamp(new Date(ctx.now() * 1000)) });
+  const changes = changeCount(plan);
+
+  const intro: ReportLine[] = listDirs(localDir) === null ? [{ mark: 'skip', text: `no projects here: no ${localDir}` }] : [];
+  let lines: ReportLine[];
+  if (opts.dryRun) {
+    ctx.out(`plan for ${host.name} (from ${here.name}), dry run:`);
+    lines = [...intro, ...prepareLines(plan, null)];
+  } else {
+    ctx.out(`prepare ${host.name} (from ${here.name}):`);
+    // Clones can take minutes: the kill timer only guards against a hung connection.
+    const clones = plan.projects.filter((p) => p.kind === 'clone').length;
+    const result = parseApply(await onHost(ctx, host, (m) => applyScript(m, host, plan), 60 + 600 * clones + AGENT_VERSION_TIMEOUT));
+    lines = [...intro, ...prepareLines(plan, result)];
+  }
+  const paint: PaintMark = ctx.term.color ? (m, t) => PAINT[m](t) : (_m, t) => t;
+  for (const l of renderReport(lines, ctx.term.columns, paint)) ctx.out(l);
+
+  const failed = countMarks(lines, 'fail');
+  const left = countMarks(lines, 'warn');
+  const also = left ? `, ${left} left alone` : '';
+  if (failed) {
+    throw new TrimtabError(`${failed} problem${failed > 1 ? 's' : ''} on ${host.name}${also}`, { hint: 'see the → fix under each ✖' });
+  }
+  const n = (k: number) => `${k} change${k === 1 ? '' : 's'}`;
+  if (opts.dryRun) {
+    ctx.err(changes ? `dry run: ${n(changes)} to make${also}` : `nothing to change: ${host.name} is ready${also}`);
+    return;
+  }
+  const made = countChanges(lines);
+  ctx.err(made ? `${kleur.green('✔')} ${host.name} prepared: ${n(made)}${also}` : `nothing to change: ${host.name} is ready${also}`);
+}
