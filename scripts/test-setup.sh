@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the programs the integration tests drive for real are present: tmux, OpenSSH's sshd
-# and ssh client, git. As root with apt-get it installs what is missing; otherwise it says exactly
+# and ssh client, git, Syncthing (with curl and wget), shellcheck. As root with apt-get it installs what is missing; otherwise it says exactly
 # what to install and fails (tests never silently skip the lab).
 set -euo pipefail
 
@@ -10,6 +10,10 @@ command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 command -v git >/dev/null 2>&1 || missing+=(git)
+command -v syncthing >/dev/null 2>&1 || missing+=(syncthing)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v wget >/dev/null 2>&1 || missing+=(wget)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -20,7 +24,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   else
     echo "test setup: missing ${missing[*]}." >&2
     echo "  Debian/Ubuntu: sudo apt-get install -y ${missing[*]}" >&2
-    echo "  Fedora: sudo dnf install -y tmux openssh-server openssh-clients git" >&2
+    echo "  Fedora: sudo dnf install -y tmux openssh-server openssh-clients git syncthing curl wget ShellCheck" >&2
     exit 1
   fi
 fi

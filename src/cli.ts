@@ -16,6 +16,9 @@ import { peekCommand } from './commands/peek.js';
 import { prepareCommand } from './commands/prepare.js';
 import { sendCommand } from './commands/send.js';
 import { spawnCommand } from './commands/spawn.js';
+import { syncStatusCommand } from './commands/sync.js';
+import { syncIgnoreCommand } from './commands/sync-ignore.js';
+import { syncSetupCommand } from './commands/sync-setup.js';
 
 declare const __TRIMTAB_VERSION__: string;
 export const VERSION = typeof __TRIMTAB_VERSION__ === 'string' ? __TRIMTAB_VERSION__ : '0.0.0-dev';
@@ -40,6 +43,10 @@ Usage: trimtab <command> [options]     (also: trimtab agent <command>)
   doctor [HOST...] [--json]       is each host ready? (exit 1: fix it)
   prepare HOST [--projects a,b]   clone projects, copy ~/.claude files,
           [--dry-run]             make the session, check the agent
+  sync status [--json] [--host H] Syncthing: is each project in sync?
+  sync ignore [--on H] [PROJ...]  write each project's .stignore block
+  sync setup HOST [PROJ...]       NixOS snippet or dnf steps;
+       [--apply] [--os OS]        --apply adds folders via REST
 
 TARGET: [HOST:]PROJECT, [HOST:]SESSION:WINDOW or [HOST:]%N
 Text starting with "-": put -- before it (trimtab send thor:app -- -v).
@@ -138,6 +145,31 @@ const COMMANDS: Record<string, (ctx: Ctx, args: string[]) => Promise<void> | voi
     const projects = list === undefined ? undefined : list.split(',').map((p) => p.trim()).filter(Boolean);
     if (projects?.length === 0) throw usageError('--projects needs at least one name', `usage: trimtab ${u}`);
     await prepareCommand(ctx, need(positionals[0], 'HOST', u), { projects, dryRun: values['dry-run'] as boolean });
+  },
+  async sync(ctx, args) {
+    const usage = {
+      status: 'sync status [--json] [--host H]',
+      ignore: 'sync ignore [--on H]... [PROJECT...]',
+      setup: 'sync setup HOST [PROJECT...] [--apply] [--os OS] [--with H]...',
+    };
+    const u = 'sync status | ignore | setup';
+    const [verb, ...rest] = args;
+    if (verb === 'status') {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, host: { type: 'string' } }, usage.status);
+      if (positionals.length) throw usageError(`unexpected ${JSON.stringify(positionals[0])}`, `usage: trimtab ${usage.status}`);
+      return syncStatusCommand(ctx, { json: values.json as boolean, host: values.host as string | undefined });
+    }
+    if (verb === 'ignore') {
+      const { values, positionals } = parse(rest, { on: { type: 'string', multiple: true } }, usage.ignore);
+      return syncIgnoreCommand(ctx, positionals, { on: values.on as string[] | undefined });
+    }
+    if (verb === 'setup') {
+      const opts = { apply: { type: 'boolean' }, os: { type: 'string' }, with: { type: 'string', multiple: true } } as const;
+      const { values, positionals } = parse(rest, opts, usage.setup);
+      const [host, ...projects] = positionals;
+      return syncSetupCommand(ctx, need(host, 'HOST', usage.setup), { apply: values.apply as boolean, os: values.os as string | undefined, with: values.with as string[] | undefined, projects });
+    }
+    throw usageError(verb === undefined ? 'missing sync command' : `unknown sync command "${verb}"`, `usage: trimtab ${u}`);
   },
 };
 

@@ -9,14 +9,16 @@ export interface RunResult {
   timedOut: boolean;
   /** The program itself could not be started (ENOENT...). */
   spawnError: string | undefined;
+  /** Killed because no output arrived within `firstByteMs`. */
+  hung: boolean;
 }
 
 /**
  * Run to completion, capturing output. `timeoutMs` is a kill timer: ssh's ConnectTimeout does not
  * cover a hung ControlMaster or a peer that stops answering mid-command (DESIGN.md, SSH).
  */
-export async function run(inv: Invocation, opts: { timeoutMs?: number } = {}): Promise<RunResult> {
-  const r = await execa(inv.file, inv.args, {
+export async function run(inv: Invocation, opts: { timeoutMs?: number; firstByteMs?: number } = {}): Promise<RunResult> {
+  const child = execa(inv.file, inv.args, {
     input: inv.input ?? '',
     reject: false,
     stripFinalNewline: false,
@@ -24,8 +26,21 @@ export async function run(inv: Invocation, opts: { timeoutMs?: number } = {}): P
     forceKillAfterDelay: 1000,
     encoding: 'utf8',
   });
+  // A hung ssh master accepts the session and then says nothing: give up on it early. Through a master,
+  // ssh hands our pipes to the master process, so they stay open after the kill: close our ends too.
+  let hung = false;
+  const watchdog = opts.firstByteMs
+    ? setTimeout(() => {
+        hung = true;
+        child.kill('SIGKILL');
+        for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+      }, opts.firstByteMs)
+    : undefined;
+  child.stdout?.once('data', () => clearTimeout(watchdog));
+  const r = await child;
+  clearTimeout(watchdog);
   const spawnError = r.failed && r.exitCode === undefined && !r.timedOut && !r.isTerminated ? r.shortMessage : undefined;
-  return { exitCode: r.exitCode ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut: r.timedOut, spawnError };
+  return { exitCode: r.exitCode ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut: r.timedOut, spawnError, hung };
 }
 
 /** Run with the terminal handed over (attach); resolves with the exit code when the user detaches. */

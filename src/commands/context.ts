@@ -3,9 +3,12 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { resolveConfig, type Config, type Host } from '../core/config.js';
 import { EXIT, TrimtabError } from '../core/errors.js';
+import { markOffline, type HostCache } from '../core/host-cache.js';
 import { markerFor, parseSections, type Section } from '../core/protocol.js';
-import { scriptInvocation } from '../core/ssh.js';
+import { controlPath, muxExitInvocation, scriptInvocation, userMultiplexes } from '../core/ssh.js';
+import { readHostCache, runtimeDir, sshConfigTexts, writeHostCache } from '../adapters/cache.js';
 import { loadConfigFile } from '../adapters/config-store.js';
+import { existsSync, rmSync } from 'node:fs';
 import { run } from '../adapters/run.js';
 import { detectTerminal, type Terminal } from '../adapters/terminal.js';
 
@@ -16,6 +19,31 @@ export interface Ctx {
   out: (line: string) => void;
   err: (line: string) => void;
   now: () => number;
+  /** Loaded on first use: see hostCache(). */
+  cache?: HostCache;
+  /** Where our ssh control sockets live; null when the user's ssh config multiplexes already. */
+  muxDir?: string | null;
+}
+
+/** What trimtab remembers about hosts (offline since, last agents), read once per run. */
+export const hostCache = (ctx: Ctx): HostCache => (ctx.cache ??= readHostCache(ctx.env));
+
+export function updateHostCache(ctx: Ctx, change: (cache: HostCache) => HostCache): void {
+  ctx.cache = change(hostCache(ctx));
+  writeHostCache(ctx.env, ctx.cache);
+}
+
+function muxPath(ctx: Ctx, host: Host): string | undefined {
+  if (ctx.muxDir === undefined) {
+    ctx.muxDir = ctx.env.TRIMTAB_NO_MUX || userMultiplexes(sshConfigTexts(ctx.config.sshOptions)) ? null : runtimeDir(ctx.env);
+  }
+  return ctx.muxDir ? controlPath(ctx.muxDir, ctx.config, host) : undefined;
+}
+
+/** A master that hung: ask it to leave, and remove its socket so the next call builds a fresh one. */
+async function dropMaster(ctx: Ctx, host: Host, path: string): Promise<void> {
+  await run(muxExitInvocation(ctx.config, host, path), { timeoutMs: 1500 });
+  rmSync(path, { force: true });
 }
 
 export function createContext(env: NodeJS.ProcessEnv = process.env): Ctx {
@@ -56,11 +84,33 @@ export function unreachable(host: Host, stderr: string, timeoutSeconds: number, 
  * Run a script from core/script.ts on a host (one process: `sh` here, `ssh` elsewhere) and parse its
  * sections. Throws an exit-3 error when the host cannot be reached.
  */
-export async function onHost(ctx: Ctx, host: Host, build: (marker: string) => string, extraSeconds = 15): Promise<Section[]> {
+export async function onHost(
+  ctx: Ctx,
+  host: Host,
+  build: (marker: string) => string,
+  extraSeconds = 15,
+  opts: { idempotent?: boolean } = {},
+): Promise<Section[]> {
   const marker = markerFor(randomBytes(6).toString('hex'));
-  const inv = scriptInvocation(ctx.config, host, build(marker));
+  const cp = host.local ? undefined : muxPath(ctx, host);
+  const inv = scriptInvocation(ctx.config, host, build(marker), { controlPath: cp });
   const timeout = ctx.config.connectTimeoutSeconds;
-  const r = await run(inv, { timeoutMs: (timeout + extraSeconds) * 1000 });
+  // Through an existing master, a hung connection never times out by itself (ConnectTimeout does not
+  // apply): watch for the script's first words. A new connection is bounded by ConnectTimeout instead,
+  // and may legitimately take that long plus the remote shell's start-up.
+  const reuse = cp !== undefined && existsSync(cp);
+  const watch = { timeoutMs: (timeout + extraSeconds) * 1000, firstByteMs: reuse ? (timeout + 3) * 1000 : undefined };
+  let r = await run(inv, watch);
+  if (r.hung && cp) {
+    await dropMaster(ctx, host, cp);
+    if (!opts.idempotent) {
+      throw new TrimtabError(`the ssh connection to ${host.name} hung, and was dropped`, {
+        exitCode: EXIT.unreachable,
+        hint: 'try again: the next call connects afresh',
+      });
+    }
+    r = await run(inv, { ...watch, firstByteMs: undefined }); // a fresh master: the old socket is gone
+  }
   if (ctx.env.TRIMTAB_DEBUG) {
     ctx.err(`[debug] ${inv.file} ${inv.args.join(' ')} → exit ${r.exitCode}\n${inv.input}\n[stdout]\n${r.stdout}\n[stderr]\n${r.stderr}`);
   }
@@ -69,7 +119,15 @@ export async function onHost(ctx: Ctx, host: Host, build: (marker: string) => st
       hint: host.local ? 'is a POSIX sh on PATH?' : 'is OpenSSH installed? set TRIMTAB_SSH or sshCommand to its path',
     });
   }
-  if (r.timedOut || (!host.local && r.exitCode === 255)) throw unreachable(host, r.stderr, timeout, r.timedOut);
+  if (r.hung || r.timedOut || (!host.local && r.exitCode === 255)) {
+    const error = unreachable(host, r.stderr, timeout, r.timedOut || r.hung);
+    // Host key trouble is not "asleep": don't let it hide the host from later runs.
+    if (!/host key/.test(error.message)) updateHostCache(ctx, (c) => markOffline(c, host.name, ctx.now()));
+    throw error;
+  }
+  if (!host.local && hostCache(ctx)[host.name]?.offlineSince) {
+    updateHostCache(ctx, (c) => ({ ...c, [host.name]: { ...c[host.name], offlineSince: undefined, lastTried: ctx.now() } }));
+  }
   const sections = parseSections(r.stdout, marker);
   if (sections.some((s) => s.tag === 'notmux')) {
     throw new TrimtabError(`tmux is not installed on ${host.name}`, {

@@ -21,6 +21,8 @@ export interface Agent {
   /** Not in --json: used to resolve and show targets. */
   windowId: string;
   active: boolean;
+  /** Remembered from an earlier answer; the host is offline now. */
+  stale?: boolean;
 }
 
 /** Split `list-panes -F` output. A line that does not start with a pane id continues the window name before it. */

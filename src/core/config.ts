@@ -8,6 +8,14 @@ export interface HostEntry {
   agentCommand?: string;
   tmuxSocket?: string;
   aliases?: string[];
+  /** Syncthing's home (the directory holding its config.xml), when not in a default place (issue #7). */
+  syncthingHome?: string;
+}
+
+/** `sync` in config.json (issue #7). */
+export interface SyncConfig {
+  /** Extra `.stignore` patterns for the block `trimtab sync ignore` manages, e.g. `(?d)*.log`. */
+  ignore?: string[];
 }
 
 /** config.json as written by the user (issue #2, "Config"). */
@@ -17,7 +25,10 @@ export interface ConfigFile {
   sshOptions?: string[];
   sshCommand?: string;
   connectTimeoutSeconds?: number;
+  /** How long a host that did not answer is left alone before trimtab tries it again (issue #5). */
+  offlineRetrySeconds?: number;
   cannedCommands?: string[];
+  sync?: SyncConfig;
 }
 
 /** A host with every default filled in. */
@@ -31,6 +42,8 @@ export interface Host {
   tmuxSocket: string;
   aliases: string[];
   local: boolean;
+  /** May start with `~/`; unset: Syncthing's default locations. */
+  syncthingHome?: string | undefined;
 }
 
 export interface Config {
@@ -39,7 +52,9 @@ export interface Config {
   sshOptions: string[];
   sshCommand: string;
   connectTimeoutSeconds: number;
+  offlineRetrySeconds: number;
   cannedCommands: string[];
+  sync?: SyncConfig | undefined;
 }
 
 export const DEFAULTS = {
@@ -47,6 +62,7 @@ export const DEFAULTS = {
   projectsDir: '~/1-Projects',
   agentCommand: 'claude',
   connectTimeoutSeconds: 3,
+  offlineRetrySeconds: 30,
   cannedCommands: ['/status', '/compact', 'continue'],
 } as const;
 
@@ -75,13 +91,20 @@ export const CONFIG_SCHEMA = {
         agentCommand: { type: 'string', minLength: 1 },
         tmuxSocket: { type: 'string', pattern: '^([A-Za-z0-9_][A-Za-z0-9._-]*)?$' },
         aliases: { type: 'array', items: name },
+        syncthingHome: { type: 'string', minLength: 1 },
       },
     },
   },
   sshOptions: strList,
   sshCommand: { type: 'string', minLength: 1 },
   connectTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 120 },
+  offlineRetrySeconds: { type: 'number', minimum: 0, maximum: 86400 },
   cannedCommands: strList,
+  sync: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { ignore: { type: 'array', items: { type: 'string', minLength: 1, pattern: '^[^\\r\\n]*$' } } },
+  },
 } as const;
 
 export interface Environment {
@@ -97,6 +120,7 @@ const fillHost = (entry: HostEntry, local: boolean): Host => ({
   tmuxSocket: entry.tmuxSocket ?? '',
   aliases: entry.aliases ?? [],
   local,
+  syncthingHome: entry.syncthingHome,
 });
 
 /**
@@ -124,7 +148,9 @@ export function resolveConfig(file: ConfigFile, env: Environment, hostname: stri
     sshOptions: file.sshOptions ?? [],
     sshCommand: env.TRIMTAB_SSH || file.sshCommand || 'ssh',
     connectTimeoutSeconds: file.connectTimeoutSeconds ?? DEFAULTS.connectTimeoutSeconds,
+    offlineRetrySeconds: file.offlineRetrySeconds ?? DEFAULTS.offlineRetrySeconds,
     cannedCommands: file.cannedCommands ?? [...DEFAULTS.cannedCommands],
+    sync: file.sync,
   };
 }
 

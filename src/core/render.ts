@@ -36,7 +36,7 @@ const plain: Paint = (_s, t) => t;
  * starts with the host), then TARGET is cut. Every line is at most `columns` wide.
  */
 export function renderAgentTable(agents: Agent[], now: number, columns: number, paint: Paint = plain): string[] {
-  const rows = agents.map((a) => [a.host, a.target, a.status, a.lastActivity ? formatAge(now - a.lastActivity) : '-']);
+  const rows = agents.map((a) => [a.host, a.target, a.stale ? 'stale' : a.status, a.lastActivity ? formatAge(now - a.lastActivity) : '-']);
   const head = ['HOST', 'TARGET', 'STATUS', 'AGE'];
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const gap = 2;

@@ -49,6 +49,8 @@ function prelude(marker: string, host: Host): string {
     // -F output (and non-ASCII names) into '_'. Seen with tmux 3.3a under LC_ALL=C.
     `t() { tmux -u${socket} "$@"; }`,
     'say() { printf "%s %s\\n" "$M" "$*"; }',
+    // First words back: proof the connection and the shell work (a hung ssh master says nothing).
+    'say hello',
     'command -v tmux >/dev/null 2>&1 || { say notmux; exit 0; }',
     // Exact lookup: tmux's own -t matching falls back to prefixes and globs (DESIGN.md, tmux).
     // Prints the active pane of window $2 in session $1, or "ambiguous" when two windows share the name.

@@ -2,6 +2,7 @@
  * What to run to reach a host: plain `sh` for the local host, the system ssh for every other one.
  * Returns commands as data; adapters/run.ts executes them.
  */
+import { createHash } from 'node:crypto';
 import type { Config, Host } from './config.js';
 import { shJoin } from './quote.js';
 
@@ -26,11 +27,41 @@ export function sshBaseArgs(config: Config, opts: { interactive?: boolean } = {}
   return [...args, ...config.sshOptions];
 }
 
-/** Run a script from script.ts on `host`. The remote side only ever sees the constant words `sh -s`. */
-export function scriptInvocation(config: Config, host: Host, script: string): Invocation {
-  if (host.local) return { file: 'sh', args: ['-s'], input: script };
-  return { file: config.sshCommand, args: [...sshBaseArgs(config), '-T', '--', host.ssh, 'sh -s'], input: script };
+/**
+ * One ssh master per host, kept 10 minutes: repeat calls skip the handshake (issue #5). The path is ours,
+ * in a private dir, named after the host and a hash of how it is reached (sockets live in short paths).
+ */
+export function controlPath(dir: string, config: Config, host: Host): string {
+  const hash = createHash('sha256').update(JSON.stringify([host.ssh, config.sshOptions])).digest('hex').slice(0, 10);
+  return `${dir}/cm-${host.name.slice(0, 20)}-${hash}`;
 }
+
+export const muxArgs = (path: string): string[] => ['-o', 'ControlMaster=auto', '-o', `ControlPath=${path}`, '-o', 'ControlPersist=600'];
+
+/** Does the user's own ssh config multiplex already? Then theirs is used, not ours. */
+export function userMultiplexes(configTexts: string[]): boolean {
+  return configTexts.some((text) =>
+    text.split('\n').some((line) => {
+      const m = /^\s*(ControlMaster|ControlPath)\s*[=\s]\s*(\S+)/i.exec(line);
+      if (!m) return false;
+      const value = m[2]!.toLowerCase();
+      return m[1]!.toLowerCase() === 'controlmaster' ? value !== 'no' : value !== 'none';
+    }),
+  );
+}
+
+/** Run a script from script.ts on `host`. The remote side only ever sees the constant words `sh -s`. */
+export function scriptInvocation(config: Config, host: Host, script: string, opts: { controlPath?: string } = {}): Invocation {
+  if (host.local) return { file: 'sh', args: ['-s'], input: script };
+  const mux = opts.controlPath ? muxArgs(opts.controlPath) : [];
+  return { file: config.sshCommand, args: [...sshBaseArgs(config), ...mux, '-T', '--', host.ssh, 'sh -s'], input: script };
+}
+
+/** Ask a (possibly hung) master to exit; used before its socket is removed. */
+export const muxExitInvocation = (config: Config, host: Host, path: string): Invocation => ({
+  file: config.sshCommand,
+  args: [...sshBaseArgs(config), '-o', `ControlPath=${path}`, '-O', 'exit', '--', host.ssh],
+});
 
 /** tmux argv for a host (its own socket if configured). */
 export const tmuxArgs = (host: Host, args: string[]): string[] =>

@@ -39,6 +39,7 @@ describe('resolveConfig', () => {
       sshOptions: [],
       sshCommand: 'ssh',
       connectTimeoutSeconds: 3,
+      offlineRetrySeconds: 30,
       cannedCommands: ['/status', '/compact', 'continue'],
     });
   });

@@ -138,11 +138,13 @@ describe('list', () => {
     }
   });
 
-  it('uses one ssh process per remote host', async () => {
+  it('uses one ssh process per remote host, and none for a host remembered offline', async () => {
     const ssh = lab.countingSsh();
     const r = await lab.trimtab(['list'], { env: { TRIMTAB_SSH: ssh.program } });
     expect(r.exitCode).toBe(0);
-    expect(ssh.count()).toBe(3); // thor, fedora, asleep; `here` is plain tmux
+    // thor and fedora; `here` is plain tmux; `asleep` timed out in an earlier test and is not retried yet
+    expect(ssh.count()).toBe(2);
+    expect(r.stderr).toMatch(/⚠ asleep offline since \d\d:\d\d; retrying after 30 s; skipped/);
   });
 
   it('--host limits the list to one host', async () => {

@@ -53,7 +53,9 @@ export interface Lab {
    */
   addUser(opts?: { shell?: string }): { name: string; home: string };
   /** A wrapper around the real ssh that counts its invocations; use as TRIMTAB_SSH. */
-  countingSsh(): { program: string; count(): number; reset(): void };
+  countingSsh(): { program: string; count(): number; calls(): string[]; reset(): void };
+  /** The sshd listener's pid (its children serve the connections). */
+  sshdPid: number;
   stop(): Promise<void>;
 }
 
@@ -181,13 +183,20 @@ export async function startLab(): Promise<Lab> {
     ),
   );
 
-  const env: NodeJS.ProcessEnv = { ...process.env, TRIMTAB_CONFIG_DIR: configDir, TRIMTAB_HOST: 'here', NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TRIMTAB_CONFIG_DIR: configDir,
+    TRIMTAB_CACHE_DIR: path.join(dir, 'cache'), // control sockets and the offline memory stay in the lab
+    TRIMTAB_HOST: 'here',
+    NO_COLOR: '1',
+  };
   for (const k of ['TMUX', 'TMUX_PANE', 'TMUX_TMPDIR', 'TRIMTAB_SSH']) delete env[k];
 
   const users: string[] = [];
   const lab: Lab = {
     dir,
     port,
+    sshdPid: daemon.pid!,
     env,
     sshConfig,
     projects,
@@ -229,10 +238,10 @@ export async function startLab(): Promise<Lab> {
     countingSsh() {
       const log = path.join(dir, `ssh-calls-${Math.random().toString(36).slice(2)}.log`);
       const program = `${log}.sh`;
-      writeFileSync(program, `#!/bin/sh\necho x >> ${shQuote(log)}\nexec ssh "$@"\n`);
+      writeFileSync(program, `#!/bin/sh\necho "$*" >> ${shQuote(log)}\nexec ssh "$@"\n`);
       chmodSync(program, 0o755);
-      const count = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
-      return { program, count, reset: () => rmSync(log, { force: true }) };
+      const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+      return { program, count: () => calls().length, calls, reset: () => rmSync(log, { force: true }) };
     },
     async stop() {
       for (const h of HOSTS) await lab.tmux(h, ['kill-server']);
@@ -240,8 +249,13 @@ export async function startLab(): Promise<Lab> {
         execaSync('pkill', ['-KILL', '-u', u], { reject: false });
         execaSync('userdel', ['-r', '-f', u], { reject: false });
       }
+      // ssh masters (ControlPersist) that trimtab started in this lab; they show as "ssh: <path> [mux]"
+      execaSync('pkill', ['-f', `${dir}/cache/cm-`], { reject: false });
+      // Session processes inherit sshd's stderr: wait for sshd itself to exit, not for its pipes.
+      const exited = new Promise((r) => daemon.once('exit', r));
       daemon.kill('SIGTERM');
-      await daemon;
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      daemon.stderr?.destroy();
       for (const s of held) s.destroy();
       silent.close();
       rmSync(dir, { recursive: true, force: true });

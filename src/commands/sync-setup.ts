@@ -1,0 +1,110 @@
+/**
+ * `trimtab sync setup HOST [PROJECT...] [--apply] [--os OS] [--with PEER]...` (issue #7): print the
+ * NixOS snippet or the distro steps for HOST; with --apply (not on NixOS) add the devices and folders
+ * through HOST's own REST API.
+ */
+import kleur from 'kleur';
+import { findHost, isValidName, type Host } from '../core/config.js';
+import { TrimtabError, usageError } from '../core/errors.js';
+import { section } from '../core/protocol.js';
+import { applyScript, type ApiRequest } from '../core/sync-script.js';
+import { applyRequests, deviceAddresses, distroSteps, nixosSnippet, osFamily, planLines, planSetup, type OsFamily, type SetupSide } from '../core/sync-setup.js';
+import { viewOf, type Probe, type Reply } from '../core/syncthing.js';
+import { run } from '../adapters/run.js';
+import { applyLocal, localApi } from '../adapters/syncthing-local.js';
+import { onHost, type Ctx } from './context.js';
+import { probeHost, problemError } from './sync.js';
+
+const FAMILIES: OsFamily[] = ['nixos', 'fedora', 'debian', 'arch', 'other'];
+
+/** The name peers use to reach a host: ssh_config's HostName for it (`ssh -G`, no network), else the destination's host part. */
+async function networkName(ctx: Ctx, host: Host): Promise<string> {
+  const dest = host.ssh.replace(/^.*@/, '');
+  const r = await run({ file: ctx.config.sshCommand, args: [...ctx.config.sshOptions, '-G', '--', host.ssh] }, { timeoutMs: 5000 });
+  const name = /^hostname (\S+)$/m.exec(r.stdout)?.[1];
+  return r.exitCode === 0 && name ? name : dest;
+}
+
+interface Probed {
+  host: Host;
+  probe: Probe | null;
+  error: TrimtabError | null;
+}
+
+async function probeSafe(ctx: Ctx, host: Host): Promise<Probed> {
+  try {
+    const probe = await probeHost(ctx, host);
+    return { host, probe, error: probe.problem ? problemError(host, probe.problem) : null };
+  } catch (error) {
+    return { host, probe: null, error: error as TrimtabError };
+  }
+}
+
+async function sideOf(ctx: Ctx, p: Probed): Promise<SetupSide> {
+  const view = p.probe && !p.probe.problem ? viewOf(p.probe) : undefined;
+  const user = p.probe?.user || (p.host.ssh.includes('@') ? p.host.ssh.replace(/@.*$/, '') : '');
+  const home = p.probe?.home || (user ? `/home/${user}` : '');
+  const dir = p.probe?.projectsDir || p.host.projectsDir.replace(/^~(?=\/|$)/, home || '~');
+  return { name: p.host.name, user, home, projectsDir: dir, view, addresses: deviceAddresses(await networkName(ctx, p.host), view?.listenPorts ?? []) };
+}
+
+export async function syncSetupCommand(ctx: Ctx, hostName: string, opts: { apply?: boolean; os?: string; with?: string[]; projects: string[] }): Promise<void> {
+  const target = findHost(ctx.config, hostName);
+  for (const p of opts.projects) if (!isValidName(p)) throw usageError(`invalid project name ${JSON.stringify(p)}`);
+  if (opts.os !== undefined && !FAMILIES.includes(opts.os as OsFamily)) throw usageError(`unknown --os "${opts.os}"`, `one of: ${FAMILIES.join(', ')}`);
+  const peers = opts.with?.length ? opts.with.map((n) => findHost(ctx.config, n)) : ctx.config.hosts.filter((h) => h !== target);
+  if (peers.includes(target)) throw usageError(`${target.name} cannot share with itself`);
+  const local = ctx.config.hosts.find((h) => h.local)!;
+  const probed = await Promise.all([target, ...peers].map((h) => probeSafe(ctx, h)));
+  const [mine, ...theirs] = probed as [Probed, ...Probed[]];
+  for (const p of theirs) if (p.error) ctx.err(`${kleur.yellow('⚠')} ${p.error.message}: its device ID is unknown`);
+
+  const family = (opts.os as OsFamily | undefined) ?? (mine.probe ? osFamily(mine.probe.os, mine.probe.osLike) : undefined);
+  if (!family) throw new TrimtabError(`cannot tell which OS ${target.name} runs: ${mine.error?.message}`, { exitCode: mine.error?.exitCode, hint: 'say it with --os nixos|fedora|debian|arch' });
+  const fromLocal = probed.find((p) => p.host === local)?.probe?.projects ?? [];
+  const projects = opts.projects.length ? opts.projects : [...new Set([...(mine.probe?.projects ?? []), ...(target.local ? [] : fromLocal)])].filter(isValidName).sort();
+  if (projects.length === 0) ctx.err(`${kleur.yellow('⚠')} no projects found on ${target.name}${target.local ? '' : ' or here'}; name them: trimtab sync setup ${target.name} PROJECT...`);
+  const plan = planSetup(await sideOf(ctx, mine), await Promise.all(theirs.map((p) => sideOf(ctx, p))), projects);
+
+  if (!opts.apply) {
+    for (const line of family === 'nixos' ? nixosSnippet(plan) : distroSteps(plan, family)) ctx.out(line);
+    if (family !== 'nixos') {
+      ctx.out(`# --apply on ${target.name} will:`);
+      for (const line of planLines(plan)) ctx.out(`#   ${line}`);
+    }
+    return;
+  }
+  if (family === 'nixos') {
+    throw usageError(`${target.name} runs NixOS: --apply would be undone by overrideFolders at the next rebuild`, `put the snippet from "trimtab sync setup ${target.name}" into configuration.nix instead`);
+  }
+  if (mine.error || !plan.target.view) throw mine.error ?? new TrimtabError(`Syncthing on ${target.name} did not answer`);
+  const requests = applyRequests(plan);
+  for (const line of planLines(plan)) ctx.err(line);
+  if (requests.length === 0) {
+    ctx.err(`${kleur.green('✔')} ${target.name} already has every device and folder`);
+    return;
+  }
+  const replies = await send(ctx, target, mine.probe!, requests);
+  const failed = replies.map((r, i) => [r, requests[i]!] as const).filter(([r]) => !r.ok);
+  for (const [r, req] of failed) ctx.err(`${kleur.red('✖')} ${req.method} ${req.path}: ${r.body.trim().split('\n').at(-1)}`);
+  if (failed.length) throw new TrimtabError(`${failed.length} of ${requests.length} changes failed on ${target.name}`);
+  ctx.err(`${kleur.green('✔')} ${target.name}: ${requests.length} change${requests.length === 1 ? '' : 's'} applied`);
+  ctx.err(`next: the same on the other side (trimtab sync setup PEER --apply, or its NixOS snippet), then trimtab sync ignore --on ${target.name}`);
+}
+
+async function send(ctx: Ctx, host: Host, probe: Probe, requests: ApiRequest[]): Promise<Reply[]> {
+  if (host.local) {
+    const api = localApi(host, ctx.env, probe);
+    if (!api) throw problemError(host, probe.problem!);
+    return applyLocal(api, requests);
+  }
+  const sections = await onHost(ctx, host, (m) => applyScript(m, host, requests), 30);
+  const problem = ['noconfig', 'nogui', 'nohttp'].find((t) => section(sections, t));
+  if (problem) throw new TrimtabError(`cannot reach Syncthing's API on ${host.name} (${problem})`);
+  return requests.map((_r, i) => {
+    const s = sections.find((x) => (x.tag === 'sent' || x.tag === 'fail') && x.args[0] === String(i));
+    if (!s) return { ok: false, code: -1, body: 'no answer' };
+    const body = s.lines.join('\n');
+    return s.tag === 'sent' ? { ok: true, body } : { ok: false, code: Number(s.args[1]), body };
+  });
+}
