@@ -1,0 +1,163 @@
+// npm run bench: measures issue #5's targets on the test lab, each case several times, and prints
+// medians and the ratios between cases measured in this same run. Not a test: nothing here fails CI.
+import { build } from 'esbuild';
+import { execa } from 'execa';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadLab } from './lab.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS || 7);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(0)} ms`;
+async function time(fn) {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+async function sample(fn, runs = RUNS, before) {
+  const xs = [];
+  for (let i = 0; i < runs; i++) {
+    if (before) await before();
+    xs.push(await time(fn));
+  }
+  return median(xs);
+}
+
+const { startLab, CLI, FAKE_AGENT } = await loadLab();
+const lab = await startLab();
+const rows = [];
+const row = (what, value, target, ok) => rows.push({ what, value, target, ok });
+try {
+  // As root, thor and fedora are a throwaway user with a stock shell: the lab's own user may have a
+  // slow ~/.bashrc (pyenv...) that every ssh session pays, which would hide what trimtab costs.
+  let user = { name: (await execa('id', ['-un'])).stdout, home: process.env.HOME };
+  if (process.getuid?.() === 0) user = lab.addUser({ shell: '/bin/bash' });
+  const uid = Number((await execa('id', ['-u', user.name])).stdout);
+  const projects = path.join(user.home, 'bench-projects');
+  mkdirSync(path.join(projects, 'p1'), { recursive: true });
+  for (const d of [projects, path.join(projects, 'p1')]) chownSync(d, uid, uid);
+  const sshConfig = path.join(lab.dir, 'ssh_config_bench');
+  writeFileSync(sshConfig, readFileSync(lab.sshConfig, 'utf8').replace(/User \S+/, `User ${user.name}`));
+  const agent = `${process.execPath} ${FAKE_AGENT}`;
+  const host = (name) => ({ name, ssh: name, projectsDir: projects, agentCommand: agent, tmuxSocket: `bench-${name}` });
+  const configFor = (names, extra = {}) => {
+    const dir = path.join(lab.dir, `bench-${names.join('-')}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify({
+      hosts: [{ name: 'here', tmuxSocket: `bench-here-${process.pid}` }, ...names.map(host)],
+      sshOptions: ['-F', sshConfig], connectTimeoutSeconds: 2, ...extra,
+    }));
+    return dir;
+  };
+  const cache = path.join(lab.dir, 'bench-cache');
+  const trimtab = (args, config, env = {}) =>
+    execa(process.execPath, [CLI, ...args], { env: { ...lab.env, TRIMTAB_CONFIG_DIR: config, TRIMTAB_CACHE_DIR: cache, ...env }, reject: false });
+  const dropMasters = async () => {
+    await execa('pkill', ['-f', `${cache}/cm-`], { reject: false });
+    rmSync(cache, { recursive: true, force: true });
+  };
+  const two = configFor(['thor', 'fedora']);
+  for (const h of ['thor', 'fedora']) await trimtab(['spawn', '--on', h, 'p1', '--no-attach'], two);
+
+  // 1. list over two hosts vs one plain ssh
+  const plain = await sample(() => execa('ssh', ['-F', sshConfig, 'thor', 'true']));
+  const listCold = await sample(() => trimtab(['list'], two, { TRIMTAB_NO_MUX: '1' }));
+  row('ssh thor true (plain, no master)', ms(plain), '', '');
+  row('list, 2 hosts, no master / ssh true', (listCold / plain).toFixed(2), '<= 1.3', listCold / plain <= 1.3);
+  // 2. masters
+  const first = await sample(() => trimtab(['list'], two), RUNS, dropMasters);
+  const second = await sample(() => trimtab(['list'], two));
+  row('list, first (makes masters)', ms(first), '', '');
+  row('list, again (reuses masters)', ms(second), '', '');
+  row('second list / first list', (second / first).toFixed(2), '<= 0.5', second / first <= 0.5);
+  // 3. a sleeping host
+  const withAsleep = configFor(['thor', 'fedora', 'asleep']);
+  const cacheFile = path.join(cache, 'hosts.json');
+  const forget = () => rmSync(cacheFile, { force: true });
+  const asleepFirst = await sample(() => trimtab(['list'], withAsleep), 3, forget);
+  const asleepNext = await sample(() => trimtab(['list'], withAsleep));
+  row('list with asleep, first: extra cost', ms(asleepFirst - second), '<= 2500 ms (timeout 2 s + 0.5)', asleepFirst - second <= 2500);
+  row('list with asleep, next runs: extra', ms(Math.max(0, asleepNext - second)), '~0 (remembered offline)', asleepNext - second < 300);
+  // 4. start-up
+  const node0 = await sample(() => execa(process.execPath, ['-e', '0']), 15);
+  const version = await sample(() => execa(process.execPath, [CLI, '--version']), 15);
+  row('trimtab --version / node -e 0', (version / node0).toFixed(2), '<= 1.5', version / node0 <= 1.5);
+  // menu: first frame (local agents) vs complete (every host answered or timed out)
+  forget();
+  const socket = `bench-menu-${process.pid}`;
+  const vars = Object.entries({ ...lab.env, TRIMTAB_CONFIG_DIR: withAsleep, TRIMTAB_CACHE_DIR: cache })
+    .filter(([k]) => /^TRIMTAB_|^PATH$/.test(k)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const capture = async () => (await execa('tmux', ['-L', socket, 'capture-pane', '-p'], { reject: false })).stdout;
+  const t0 = performance.now();
+  await execa('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '40', '-y', '20', ...vars, `${process.execPath} ${CLI} menu`]);
+  let firstFrame = 0;
+  let complete = 0;
+  while (performance.now() - t0 < 15_000) {
+    const s = await capture();
+    if (!firstFrame && s.includes('q  quit to shell')) firstFrame = performance.now() - t0;
+    if (firstFrame && !s.includes('…') && s.includes('asleep offline')) { complete = performance.now() - t0; break; }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await execa('tmux', ['-L', socket, 'kill-server'], { reject: false });
+  row('menu: first frame', ms(firstFrame), 'before any remote answers', firstFrame < complete);
+  row('menu: complete (asleep timed out)', ms(complete), '', '');
+  // 5. scale: 3 hosts x 50 agents
+  const scale = configFor(['thor', 'fedora'], {});
+  const sockets = { here: `bench-here-${process.pid}`, thor: 'bench-thor', fedora: 'bench-fedora' };
+  for (const [name, sock] of Object.entries(sockets)) {
+    const asUser = name === 'here' ? [] : ['su', user.name, '-s', '/bin/sh', '-c'];
+    const cmd = `tmux -L ${sock} new-session -d -s agents 2>/dev/null; for i in $(seq 1 50); do tmux -L ${sock} new-window -d -t =agents: -n s$i 'sleep 900'; done`;
+    await (asUser.length ? execa(asUser[0], [...asUser.slice(1), cmd]) : execa('sh', ['-c', cmd]));
+  }
+  const counting = path.join(lab.dir, 'count-bench.sh');
+  const countLog = path.join(lab.dir, 'count-bench.log');
+  writeFileSync(counting, `#!/bin/sh\necho x >> ${countLog}\nexec ssh "$@"\n`, { mode: 0o755 });
+  const big = await trimtab(['list', '--json'], scale, { TRIMTAB_SSH: counting });
+  const agents = JSON.parse(big.stdout).agents.length;
+  const sshCount = readFileSync(countLog, 'utf8').trim().split('\n').length;
+  row(`list of ${agents} agents on 3 hosts: ssh processes`, String(sshCount), '1 per remote host (2)', sshCount === 2);
+  const listBig = await sample(() => trimtab(['list'], scale));
+  row(`list of ${agents} agents: wall time`, ms(listBig), '', '');
+  // parse + render, in process, on real fixture screens
+  const out = path.join(ROOT, 'node_modules/.cache/trimtab/bench-core.mjs');
+  await build({
+    stdin: { contents: `export * from './src/core/agents.ts'; export * from './src/core/protocol.ts'; export * from './src/core/render.ts'; export { PANE_FIELDS } from './src/core/script.ts';`, resolveDir: ROOT, loader: 'ts' },
+    outfile: out, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error',
+  });
+  const core = await import(pathToFileURL(out).href);
+  const fixtures = readdirSync(path.join(ROOT, 'test/fixtures/panes')).map((f) => readFileSync(path.join(ROOT, 'test/fixtures/panes', f), 'utf8'));
+  const M = '@@trimtab-bench@@';
+  const hostOutput = (h) => {
+    const panes = Array.from({ length: 50 }, (_, i) => [`%${i}`, 'agents', 'node', `@${i}`, i, 0, 1, 0, '', 1732400000, 0, `/p/proj${i}`, 'title', `proj${i}`].join('\t'));
+    const screens = panes.map((_, i) => `${M} screen %${i}\n${fixtures[i % fixtures.length]}`);
+    return `${M} hello\n${M} now 1732400100\n${M} panes\n${panes.join('\n')}\n${screens.join('\n')}\n${M} end\n`;
+  };
+  const texts = ['here', 'thor', 'fedora'].map(hostOutput);
+  const parseRender = () => {
+    const all = texts.flatMap((t, k) => {
+      const sections = core.parseSections(t, M);
+      const panes = core.parsePanes(sections.find((s) => s.tag === 'panes').lines);
+      return core.agentsFromList({ name: ['here', 'thor', 'fedora'][k] }, 'agents', panes, core.screensFrom(sections));
+    });
+    return core.renderAgentTable(all, 1732400200, 80);
+  };
+  const pr = await sample(async () => parseRender(), 21);
+  row('parse + render, 3 hosts x 50 agents', `${pr.toFixed(1)} ms`, '< 50 ms', pr < 50);
+  // 6. bundle
+  const bytes = statSync(CLI).size;
+  const gz = gzipSync(readFileSync(CLI)).length;
+  row('dist/trimtab.mjs size', `${(bytes / 1024).toFixed(0)} KiB (${(gz / 1024).toFixed(0)} KiB gzip)`, 'report', '');
+} finally {
+  await lab.stop();
+}
+
+const w = Math.max(...rows.map((r) => r.what.length));
+const v = Math.max(...rows.map((r) => String(r.value).length));
+console.log(`trimtab bench: ${RUNS} runs per case, medians, node ${process.version}, ${new Date().toISOString()}`);
+for (const r of rows) {
+  const mark = r.ok === '' ? ' ' : r.ok ? '✔' : '✖';
+  console.log(`${mark} ${r.what.padEnd(w)}  ${String(r.value).padStart(v)}  ${r.target}`);
+}
