@@ -28,6 +28,21 @@ export function formatAge(seconds: number): string {
   return `${Math.floor(seconds / 86400)}d`;
 }
 
+/**
+ * One table line: the columns in `show`, each cut and padded to its width in `widths` (the last one
+ * not padded), `gap` spaces apart; `paintCell(col, text)` may colour a cell.
+ */
+export function tableLine(cells: string[], show: number[], widths: number[], gap: number, paintCell?: (col: number, text: string) => string): string {
+  return show
+    .map((col, k) => {
+      const text = fit(cells[col]!, widths[k]!);
+      const padded = k === show.length - 1 ? text : pad(text, widths[k]!);
+      return paintCell ? paintCell(col, padded) : padded;
+    })
+    .join(' '.repeat(gap))
+    .trimEnd();
+}
+
 export type Paint = (status: AgentStatus, text: string) => string;
 const plain: Paint = (_s, t) => t;
 
@@ -48,13 +63,6 @@ export function renderAgentTable(agents: Agent[], now: number, columns: number, 
   const overflow = total(shown) - columns;
   if (overflow > 0) shown[targetIdx] = Math.max(6, shown[targetIdx]! - overflow);
   const line = (cells: string[], status?: AgentStatus) =>
-    show
-      .map((col, k) => {
-        const text = fit(cells[col]!, shown[k]!);
-        const padded = k === show.length - 1 ? text : pad(text, shown[k]!);
-        return col === 2 && status ? paint(status, padded) : padded;
-      })
-      .join(' '.repeat(gap))
-      .trimEnd();
+    tableLine(cells, show, shown, gap, (col, text) => (col === 2 && status ? paint(status, text) : text));
   return [line(head), ...rows.map((r, i) => line(r, agents[i]!.status))];
 }

@@ -2,7 +2,7 @@
  * One line per project folder per host: in sync / N items behind / paused / device offline / not shared
  * (issue #7). Pure: fed by `SyncView`s, so every case is a table-driven test.
  */
-import { fit, pad, width } from './render.js';
+import { tableLine, width } from './render.js';
 import { folderFor, projectNames, type Probe, type SyncView } from './syncthing.js';
 
 export type SyncState = 'in-sync' | 'behind' | 'paused' | 'offline' | 'not-shared' | 'error' | 'unknown';
@@ -128,14 +128,7 @@ export function renderSyncTable(rows: FolderRow[], columns: number, paint: SyncP
   if (show.includes(0)) shrink(0, 6);
   shrink(shown.length - 1, 4);
   const line = (c: string[], state?: SyncState) =>
-    show
-      .map((col, k) => {
-        const text = fit(c[col]!, shown[k]!);
-        const padded = k === show.length - 1 ? text : pad(text, shown[k]!);
-        return col === 2 && state ? paint(state, padded) : padded;
-      })
-      .join(' '.repeat(gap))
-      .trimEnd();
+    tableLine(c, show, shown, gap, (col, text) => (col === 2 && state ? paint(state, text) : text));
   return [line(head), ...rows.map((r, i) => line(cells[i]!, r.state))];
 }
 

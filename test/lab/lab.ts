@@ -64,7 +64,7 @@ export function which(cmd: string): string | undefined {
   return r.stdout.trim() || undefined;
 }
 
-const freePort = () =>
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const srv = net.createServer();
     srv.on('error', reject);

@@ -5,9 +5,8 @@
  */
 import { execa, execaSync, type ResultPromise } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { which } from './lab.js';
+import { freePort, which } from './lab.js';
 
 export interface Syncthing {
   name: string;
@@ -23,15 +22,6 @@ export interface Syncthing {
   log(): string;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 
 export function requireSyncthing(): string {
   const bin = which('syncthing');
