@@ -19,8 +19,9 @@ export interface Glyphs {
 export const UNICODE: Glyphs = { dot: '·', pointer: '❯', ellipsis: '…' };
 export const ASCII: Glyphs = { dot: '-', pointer: '>', ellipsis: '~' };
 
+const ASCII_FOR: Record<string, string> = { '…': '~', '·': '-', '❯': '>', '⏎': '|', '⇥': '>', '✔': '+', '✖': 'x', '⚠': '!', '→': '>', '─': '-' };
 /** Keep only ASCII when the terminal can't show more (TERM=dumb, --ascii). */
-export const toAscii = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
+export const toAscii = (s: string) => s.replace(/[^\x20-\x7e]/g, (c) => ASCII_FOR[c] ?? '?');
 
 export interface MainState {
   here: string;
@@ -58,13 +59,14 @@ export const menuOrder = (agents: Agent[]) => [...agents].sort(byUrgency);
 /** `1  gridplay-v1  thor  waiting`, columns sized to what is there, cut to `columns`. */
 export function agentItems(agents: Agent[], columns: number): Item[] {
   const num = String(agents.length).length;
-  const hostW = Math.min(8, Math.max(0, ...agents.map((a) => width(a.host))));
+  // Below 30 columns the host goes: the status says more about what to do next.
+  const hostW = columns < 30 ? 0 : Math.min(8, Math.max(0, ...agents.map((a) => width(a.host))));
   const statusW = 7;
   // 2 = pointer + space drawn by the menu; 3 gaps of 2.
-  const nameW = Math.max(6, columns - 2 - num - hostW - statusW - 6);
+  const nameW = Math.max(4, columns - 2 - num - (hostW ? hostW + 2 : 0) - statusW - 4);
   return agents.map((a, i) => {
-    const name = a.session === 'agents' || a.project === a.window ? a.project : `${a.project}`;
-    const line = `${pad(String(i + 1), num)}  ${pad(fit(name, nameW), nameW)}  ${pad(fit(a.host, hostW), hostW)}  ${a.status}`;
+    const host = hostW ? `${pad(fit(a.host, hostW), hostW)}  ` : '';
+    const line = `${pad(String(i + 1), num)}  ${pad(fit(a.project, nameW), nameW)}  ${host}${a.stale ? 'stale' : a.status}`;
     return { key: String(i + 1), label: fit(line.trimEnd(), columns - 2) };
   });
 }

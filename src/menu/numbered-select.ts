@@ -35,7 +35,7 @@ const SECOND_DIGIT_MS = 600;
 interface EnquirerSelect {
   index: number;
   choices: Array<{ name: string }>;
-  options: { choices: Array<{ name: string; message: string }> };
+  options: { choices: Array<{ name: string; message: string }>; initial?: number };
   state: { submitted: boolean; closed: boolean; cancelled: boolean };
   stdout: NodeJS.WriteStream;
   submit(): Promise<void>;
@@ -78,6 +78,8 @@ export class NumberedSelect extends (Select as new (options: object) => Enquirer
         const key = this.moved ? this.choices[this.index]?.name : this.screen.initial;
         this.screen = { ...this.screen, header, items, footer };
         this.options.choices = items.map((i) => ({ name: i.key, message: i.label }));
+        // enquirer's reset() enables the `initial` row by number: it must exist in the new list.
+        this.options.initial = 0;
         await this.reset();
         this.index = this.firstSelectable(Math.max(0, items.findIndex((i) => i.key === key)), 1);
         await this.render();

@@ -162,6 +162,21 @@ describe('trimtab menu in a 40x20 pane', () => {
     await pane.waitFor('exit=0');
   });
 
+  it('--ascii draws with plain ASCII only, and a 20-column terminal still works', async () => {
+    const ascii = await Pane.start(`${lab.socket('here')}-ascii`, `${process.execPath} ${CLI} menu --ascii`, lab.env);
+    try {
+      const screen = await ascii.waitFor(/^> 1 /m, 'the first agent row');
+      expect(screen).toMatch(/^[\x20-\x7e\n]*$/);
+      await execa('tmux', ['-L', ascii.socket, 'resize-window', '-x', '20', '-y', '12']);
+      await ascii.keys('r');
+      await ascii.waitFor('q  quit');
+      for (const l of (await ascii.screen()).split('\n')) expect(l.length, l).toBeLessThanOrEqual(20);
+      await ascii.keys('q');
+    } finally {
+      await ascii.stop();
+    }
+  });
+
   it('refuses to run without a terminal (exit 2)', async () => {
     const r = await lab.trimtab(['menu']);
     expect(r.exitCode).toBe(2);
