@@ -3,22 +3,8 @@ import kleur from 'kleur';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Ctx } from './commands/context.js';
 import { EXIT, TrimtabError, usageError } from './core/errors.js';
-import { attachCommand } from './commands/attach.js';
-import { broadcastCommand } from './commands/broadcast.js';
-import { createContext, type Ctx } from './commands/context.js';
-import { doctorCommand } from './commands/doctor.js';
-import { hostsAdd, hostsList, hostsRemove } from './commands/hosts.js';
-import { listCommand } from './commands/list.js';
-import { loginCommand, loginTool } from './commands/login.js';
-import { menuCommand } from './commands/menu.js';
-import { peekCommand } from './commands/peek.js';
-import { prepareCommand } from './commands/prepare.js';
-import { sendCommand } from './commands/send.js';
-import { spawnCommand } from './commands/spawn.js';
-import { syncStatusCommand } from './commands/sync.js';
-import { syncIgnoreCommand } from './commands/sync-ignore.js';
-import { syncSetupCommand } from './commands/sync-setup.js';
 
 declare const __TRIMTAB_VERSION__: string;
 export const VERSION = typeof __TRIMTAB_VERSION__ === 'string' ? __TRIMTAB_VERSION__ : '0.0.0-dev';
@@ -82,7 +68,7 @@ const COMMANDS: Record<string, (ctx: Ctx, args: string[]) => Promise<void> | voi
     const u = 'list [--json] [--host NAME]';
     const { values, positionals } = parse(args, { json: { type: 'boolean' }, host: { type: 'string' } }, u);
     if (positionals.length) throw usageError(`unexpected ${JSON.stringify(positionals[0])}`, `usage: trimtab ${u}`);
-    await listCommand(ctx, { json: values.json as boolean, host: values.host as string | undefined });
+    await (await import('./commands/list.js')).listCommand(ctx, { json: values.json as boolean, host: values.host as string | undefined });
   },
   async spawn(ctx, args) {
     const u = 'spawn [--on HOST] PROJECT [--attach | --no-attach]';
@@ -90,52 +76,52 @@ const COMMANDS: Record<string, (ctx: Ctx, args: string[]) => Promise<void> | voi
     if (values.attach && values['no-attach']) throw usageError('--attach and --no-attach together', `usage: trimtab ${u}`);
     if (positionals.length > 1) throw usageError(`one project at a time, got ${positionals.length}`, `usage: trimtab ${u}`);
     const attach = values.attach ? true : values['no-attach'] ? false : undefined;
-    await spawnCommand(ctx, need(positionals[0], 'PROJECT', u), { on: values.on as string | undefined, attach });
+    await (await import('./commands/spawn.js')).spawnCommand(ctx, need(positionals[0], 'PROJECT', u), { on: values.on as string | undefined, attach });
   },
   async peek(ctx, args) {
     const u = 'peek TARGET [-n LINES] [--follow [--interval SECS]]';
     const { values, positionals } = parse(args, { lines: { type: 'string', short: 'n' }, follow: { type: 'boolean', short: 'f' }, interval: { type: 'string' } }, u);
     const lines = Math.floor(positiveNumber(values.lines as string | undefined, 40, '-n'));
     const interval = positiveNumber(values.interval as string | undefined, 1, '--interval');
-    await peekCommand(ctx, need(positionals[0], 'TARGET', u), { lines, follow: values.follow as boolean, interval });
+    await (await import('./commands/peek.js')).peekCommand(ctx, need(positionals[0], 'TARGET', u), { lines, follow: values.follow as boolean, interval });
   },
   async send(ctx, args) {
     const u = 'send TARGET TEXT... [--no-enter]';
     const { values, positionals } = parse(args, { 'no-enter': { type: 'boolean' } }, u);
     const [target, ...words] = positionals;
     if (words.length === 0) throw usageError('missing TEXT', `usage: trimtab ${u}`);
-    await sendCommand(ctx, need(target, 'TARGET', u), words.join(' '), { enter: !values['no-enter'] });
+    await (await import('./commands/send.js')).sendCommand(ctx, need(target, 'TARGET', u), words.join(' '), { enter: !values['no-enter'] });
   },
   async broadcast(ctx, args) {
     const u = 'broadcast TEXT... [--host NAME] [--status STATUS] [--yes]';
     const { values, positionals } = parse(args, { host: { type: 'string' }, status: { type: 'string' }, yes: { type: 'boolean', short: 'y' } }, u);
     if (positionals.length === 0) throw usageError('missing TEXT', `usage: trimtab ${u}`);
-    await broadcastCommand(ctx, positionals.join(' '), { host: values.host as string | undefined, status: values.status as string | undefined, yes: values.yes as boolean });
+    await (await import('./commands/broadcast.js')).broadcastCommand(ctx, positionals.join(' '), { host: values.host as string | undefined, status: values.status as string | undefined, yes: values.yes as boolean });
   },
   async menu(ctx, args) {
     const u = 'menu [--ascii]';
     const { values } = parse(args, { ascii: { type: 'boolean' } }, u);
-    await menuCommand(ctx, { ascii: Boolean(values.ascii) });
+    await (await import('./commands/menu.js')).menuCommand(ctx, { ascii: Boolean(values.ascii) });
   },
   async attach(ctx, args) {
     const u = 'attach TARGET';
     const { positionals } = parse(args, {}, u);
-    await attachCommand(ctx, need(positionals[0], 'TARGET', u));
+    await (await import('./commands/attach.js')).attachCommand(ctx, need(positionals[0], 'TARGET', u));
   },
-  hosts(ctx, args) {
+  async hosts(ctx, args) {
     const u = 'hosts list | add NAME --ssh DEST [--projects DIR] [--agent CMD] [--socket S] | remove NAME';
     const [verb = 'list', ...rest] = args;
     const opts = { ssh: { type: 'string' }, projects: { type: 'string' }, agent: { type: 'string' }, socket: { type: 'string' }, json: { type: 'boolean' } } as const;
     const { values, positionals } = parse(rest, opts, u);
-    if (verb === 'list') return hostsList(ctx, { json: Boolean(values.json) });
-    if (verb === 'add') return hostsAdd(ctx, need(positionals[0], 'NAME', u), values as Record<string, string>);
-    if (verb === 'remove' || verb === 'rm') return hostsRemove(ctx, need(positionals[0], 'NAME', u));
+    if (verb === 'list') return (await import('./commands/hosts.js')).hostsList(ctx, { json: Boolean(values.json) });
+    if (verb === 'add') return (await import('./commands/hosts.js')).hostsAdd(ctx, need(positionals[0], 'NAME', u), values as Record<string, string>);
+    if (verb === 'remove' || verb === 'rm') return (await import('./commands/hosts.js')).hostsRemove(ctx, need(positionals[0], 'NAME', u));
     throw usageError(`unknown hosts command "${verb}"`, `usage: trimtab ${u}`);
   },
   async doctor(ctx, args) {
     const u = 'doctor [HOST...] [--json]';
     const { values, positionals } = parse(args, { json: { type: 'boolean' } }, u);
-    await doctorCommand(ctx, positionals, { json: values.json as boolean });
+    await (await import('./commands/doctor.js')).doctorCommand(ctx, positionals, { json: values.json as boolean });
   },
   async prepare(ctx, args) {
     const u = 'prepare HOST [--projects a,b,...] [--dry-run]';
@@ -144,7 +130,7 @@ const COMMANDS: Record<string, (ctx: Ctx, args: string[]) => Promise<void> | voi
     const list = values.projects as string | undefined;
     const projects = list === undefined ? undefined : list.split(',').map((p) => p.trim()).filter(Boolean);
     if (projects?.length === 0) throw usageError('--projects needs at least one name', `usage: trimtab ${u}`);
-    await prepareCommand(ctx, need(positionals[0], 'HOST', u), { projects, dryRun: values['dry-run'] as boolean });
+    await (await import('./commands/prepare.js')).prepareCommand(ctx, need(positionals[0], 'HOST', u), { projects, dryRun: values['dry-run'] as boolean });
   },
   async sync(ctx, args) {
     const usage = {
@@ -157,17 +143,17 @@ const COMMANDS: Record<string, (ctx: Ctx, args: string[]) => Promise<void> | voi
     if (verb === 'status') {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' }, host: { type: 'string' } }, usage.status);
       if (positionals.length) throw usageError(`unexpected ${JSON.stringify(positionals[0])}`, `usage: trimtab ${usage.status}`);
-      return syncStatusCommand(ctx, { json: values.json as boolean, host: values.host as string | undefined });
+      return (await import('./commands/sync.js')).syncStatusCommand(ctx, { json: values.json as boolean, host: values.host as string | undefined });
     }
     if (verb === 'ignore') {
       const { values, positionals } = parse(rest, { on: { type: 'string', multiple: true } }, usage.ignore);
-      return syncIgnoreCommand(ctx, positionals, { on: values.on as string[] | undefined });
+      return (await import('./commands/sync-ignore.js')).syncIgnoreCommand(ctx, positionals, { on: values.on as string[] | undefined });
     }
     if (verb === 'setup') {
       const opts = { apply: { type: 'boolean' }, os: { type: 'string' }, with: { type: 'string', multiple: true } } as const;
       const { values, positionals } = parse(rest, opts, usage.setup);
       const [host, ...projects] = positionals;
-      return syncSetupCommand(ctx, need(host, 'HOST', usage.setup), { apply: values.apply as boolean, os: values.os as string | undefined, with: values.with as string[] | undefined, projects });
+      return (await import('./commands/sync-setup.js')).syncSetupCommand(ctx, need(host, 'HOST', usage.setup), { apply: values.apply as boolean, os: values.os as string | undefined, with: values.with as string[] | undefined, projects });
     }
     throw usageError(verb === undefined ? 'missing sync command' : `unknown sync command "${verb}"`, `usage: trimtab ${u}`);
   },
@@ -191,14 +177,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     // The login entry runs before config is read: a broken config must still end in a shell.
     if (name === 'login') {
       if (args[0] === '--tool' || args[0] === '--script') {
-        loginTool((l) => process.stdout.write(`${l}\n`), args[0] === '--script' ? ['script', ...args.slice(1)] : args.slice(1));
+        (await import('./commands/login.js')).loginTool((l) => process.stdout.write(`${l}\n`), args[0] === '--script' ? ['script', ...args.slice(1)] : args.slice(1));
         return EXIT.ok;
       }
-      return await loginCommand();
+      return await (await import('./commands/login.js')).loginCommand();
     }
     const command = COMMANDS[name];
     if (!command) throw usageError(`unknown command "${name}"`, 'see trimtab --help');
-    const ctx = createContext(env);
+    const ctx = await (await import('./commands/context.js')).createContext(env);
     kleur.enabled = ctx.term.color;
     await command(ctx, args);
     return EXIT.ok;
@@ -229,5 +215,9 @@ const isEntry = (() => {
 })();
 
 if (isEntry) {
+  // Work left running in the background (a late host answer) must not end in a stack trace.
+  process.on('unhandledRejection', (error) => {
+    process.exitCode = report(error);
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -21,8 +21,28 @@ export function runtimeDir(env: NodeJS.ProcessEnv): string {
   return ensure(path.join(os.homedir(), '.cache', 'trimtab'));
 }
 
-const cacheFile = (env: NodeJS.ProcessEnv) =>
-  path.join(env.TRIMTAB_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'trimtab'), 'hosts.json');
+/** `$XDG_CACHE_HOME/trimtab` (or `~/.cache/trimtab`): what trimtab remembers between runs. */
+export const cacheDir = (env: NodeJS.ProcessEnv) =>
+  env.TRIMTAB_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'trimtab');
+
+const cacheFile = (env: NodeJS.ProcessEnv) => path.join(cacheDir(env), 'hosts.json');
+
+/** A small remembered string (e.g. the hash of the last config that passed validation). */
+export function readNote(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  try {
+    return readFileSync(path.join(cacheDir(env), name), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeNote(env: NodeJS.ProcessEnv, name: string, value: string): void {
+  try {
+    writeTextAtomic(path.join(ensure(cacheDir(env)), name), value);
+  } catch {
+    // only costs speed
+  }
+}
 
 export function readHostCache(env: NodeJS.ProcessEnv): HostCache {
   try {

@@ -1,10 +1,12 @@
 /** Reading and writing config.json through conf (schema-validated, atomic writes). */
-import Conf from 'conf';
-import { existsSync } from 'node:fs';
+import type Conf from 'conf';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CONFIG_SCHEMA, type ConfigFile } from '../core/config.js';
 import { TrimtabError, EXIT } from '../core/errors.js';
+import { readNote, writeNote } from './cache.js';
 
 /** `$TRIMTAB_CONFIG_DIR`, else `$XDG_CONFIG_HOME/trimtab`, else `~/.config/trimtab` (DESIGN.md, Contract). */
 export function configDir(env: NodeJS.ProcessEnv): string {
@@ -15,11 +17,13 @@ export function configDir(env: NodeJS.ProcessEnv): string {
 
 export const configPath = (env: NodeJS.ProcessEnv) => path.join(configDir(env), 'config.json');
 
-function open(env: NodeJS.ProcessEnv): Conf<ConfigFile> {
+async function open(env: NodeJS.ProcessEnv): Promise<Conf<ConfigFile>> {
   const file = configPath(env);
+  // Loaded on demand: conf compiles its JSON schema with ajv, ~60 ms that most runs can skip.
+  const { default: ConfClass } = await import('conf');
   try {
     // No `defaults`: conf would write them into the user's file on load.
-    return new Conf<ConfigFile>({
+    return new ConfClass<ConfigFile>({
       cwd: configDir(env),
       configName: 'config',
       schema: CONFIG_SCHEMA as never,
@@ -36,15 +40,30 @@ function open(env: NodeJS.ProcessEnv): Conf<ConfigFile> {
   }
 }
 
-/** The config file's contents; a missing file is an empty config (local host only). */
-export function loadConfigFile(env: NodeJS.ProcessEnv): ConfigFile {
-  if (!existsSync(configPath(env))) return {};
-  return { ...open(env).store };
+/**
+ * The config file's contents; a missing file is an empty config (local host only). conf validates it
+ * against the schema; the hash of the text that last passed is remembered, so an unchanged file is
+ * only parsed: any edit, by hand or by trimtab, is validated again.
+ */
+export async function loadConfigFile(env: NodeJS.ProcessEnv): Promise<ConfigFile> {
+  const file = configPath(env);
+  if (!existsSync(file)) return {};
+  const hash = createHash('sha256').update(readFileSync(file)).digest('hex');
+  if (readNote(env, 'config-valid') === `${file}\n${hash}`) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as ConfigFile;
+    } catch {
+      // changed under us: validate below
+    }
+  }
+  const store = { ...(await open(env)).store };
+  writeNote(env, 'config-valid', `${file}\n${hash}`);
+  return store;
 }
 
 /** Replace one top-level key (validated, written atomically: temp file + rename). */
-export function saveConfigKey<K extends keyof ConfigFile>(env: NodeJS.ProcessEnv, key: K, value: ConfigFile[K]): void {
-  const store = open(env);
+export async function saveConfigKey<K extends keyof ConfigFile>(env: NodeJS.ProcessEnv, key: K, value: ConfigFile[K]): Promise<void> {
+  const store = await open(env);
   try {
     store.set(key, value as never);
   } catch (error) {

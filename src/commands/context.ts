@@ -46,9 +46,9 @@ async function dropMaster(ctx: Ctx, host: Host, path: string): Promise<void> {
   rmSync(path, { force: true });
 }
 
-export function createContext(env: NodeJS.ProcessEnv = process.env): Ctx {
+export async function createContext(env: NodeJS.ProcessEnv = process.env): Promise<Ctx> {
   return {
-    config: resolveConfig(loadConfigFile(env), env, os.hostname()),
+    config: resolveConfig(await loadConfigFile(env), env, os.hostname()),
     env,
     term: detectTerminal(env),
     out: (line) => process.stdout.write(`${line}\n`),

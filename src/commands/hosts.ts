@@ -17,11 +17,11 @@ export function hostsList(ctx: Ctx, opts: { json?: boolean }): void {
   }
 }
 
-export function hostsAdd(ctx: Ctx, name: string, opts: { ssh?: string; projects?: string; agent?: string; socket?: string }): void {
+export async function hostsAdd(ctx: Ctx, name: string, opts: { ssh?: string; projects?: string; agent?: string; socket?: string }): Promise<void> {
   if (!isValidName(name)) throw usageError(`invalid host name ${JSON.stringify(name)}`, 'use letters, digits, "." "_" "-"');
   if (!opts.ssh) throw usageError('hosts add needs --ssh DEST', 'for example: trimtab hosts add thor --ssh mac@thor');
   if (/^-|\s/.test(opts.ssh)) throw usageError(`invalid ssh destination ${JSON.stringify(opts.ssh)}`, 'use USER@HOST or an ssh_config alias');
-  const file = loadConfigFile(ctx.env);
+  const file = await loadConfigFile(ctx.env);
   const hosts = file.hosts ?? [];
   if (hosts.some((h) => h.name === name)) {
     throw usageError(`host "${name}" is already configured`, `remove it first: trimtab hosts remove ${name}`);
@@ -30,12 +30,12 @@ export function hostsAdd(ctx: Ctx, name: string, opts: { ssh?: string; projects?
   if (opts.projects) entry.projectsDir = opts.projects;
   if (opts.agent) entry.agentCommand = opts.agent;
   if (opts.socket) entry.tmuxSocket = opts.socket;
-  saveConfigKey(ctx.env, 'hosts', [...hosts, entry]);
+  await saveConfigKey(ctx.env, 'hosts', [...hosts, entry]);
   ctx.err(`added ${name} to ${configPath(ctx.env)}`);
 }
 
-export function hostsRemove(ctx: Ctx, name: string): void {
-  const file = loadConfigFile(ctx.env);
+export async function hostsRemove(ctx: Ctx, name: string): Promise<void> {
+  const file = await loadConfigFile(ctx.env);
   const hosts = file.hosts ?? [];
   if (!hosts.some((h) => h.name === name)) {
     throw new TrimtabError(`no host "${name}" in ${configPath(ctx.env)}`, {
@@ -43,6 +43,6 @@ export function hostsRemove(ctx: Ctx, name: string): void {
       hint: `configured: ${hosts.map((h) => h.name).join(', ') || 'none'}`,
     });
   }
-  saveConfigKey(ctx.env, 'hosts', hosts.filter((h) => h.name !== name));
+  await saveConfigKey(ctx.env, 'hosts', hosts.filter((h) => h.name !== name));
   ctx.err(`removed ${name}`);
 }
