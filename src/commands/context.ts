@@ -100,6 +100,7 @@ export async function onHost(
   // and may legitimately take that long plus the remote shell's start-up.
   const reuse = cp !== undefined && existsSync(cp);
   const watch = { timeoutMs: (timeout + extraSeconds) * 1000, firstByteMs: reuse ? (timeout + 3) * 1000 : undefined };
+  const started = Date.now();
   let r = await run(inv, watch);
   if (r.hung && cp) {
     await dropMaster(ctx, host, cp);
@@ -112,7 +113,7 @@ export async function onHost(
     r = await run(inv, { ...watch, firstByteMs: undefined }); // a fresh master: the old socket is gone
   }
   if (ctx.env.TRIMTAB_DEBUG) {
-    ctx.err(`[debug] ${inv.file} ${inv.args.join(' ')} → exit ${r.exitCode}\n${inv.input}\n[stdout]\n${r.stdout}\n[stderr]\n${r.stderr}`);
+    ctx.err(`[debug] ${inv.file} ${inv.args.join(' ')} → exit ${r.exitCode} in ${Date.now() - started} ms\n${inv.input}\n[stdout]\n${r.stdout}\n[stderr]\n${r.stderr}`);
   }
   if (r.spawnError) {
     throw new TrimtabError(`cannot run ${inv.file}: ${r.spawnError}`, {
