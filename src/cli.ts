@@ -24,6 +24,7 @@ Usage: trimtab <command> [options]     (also: trimtab agent <command>)
   broadcast TEXT... [--host H]    send to many agents (asks first)
             [--status S] [--yes]
   attach TARGET                   open the agent's window (detach: C-b d)
+  log [-n N] [--json]             what was sent to which agent, from where
   hosts list|add|remove           configured hosts
         add NAME --ssh DEST [--projects DIR] [--agent CMD] [--socket S]
   doctor [HOST...] [--json]       is each host ready? (exit 1: fix it)
@@ -107,6 +108,13 @@ const COMMANDS: Record<string, (ctx: Ctx, args: string[]) => Promise<void> | voi
     const u = 'attach TARGET';
     const { positionals } = parse(args, {}, u);
     await (await import('./commands/attach.js')).attachCommand(ctx, need(positionals[0], 'TARGET', u));
+  },
+  async log(ctx, args) {
+    const u = 'log [-n N] [--json]';
+    const { values, positionals } = parse(args, { lines: { type: 'string', short: 'n' }, json: { type: 'boolean' } }, u);
+    if (positionals.length) throw usageError(`unexpected ${JSON.stringify(positionals[0])}`, `usage: trimtab ${u}`);
+    const lines = Math.max(1, Math.floor(positiveNumber(values.lines as string | undefined, 20, '-n')));
+    (await import('./commands/log.js')).logCommand(ctx, { lines, json: values.json as boolean });
   },
   async hosts(ctx, args) {
     const u = 'hosts list | add NAME --ssh DEST [--projects DIR] [--agent CMD] [--socket S] | remove NAME';

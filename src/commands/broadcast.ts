@@ -4,6 +4,8 @@ import { EXIT, TrimtabError, usageError } from '../core/errors.js';
 import { broadcastScript, checkPasteable } from '../core/script.js';
 import type { AgentStatus } from '../core/status.js';
 import { confirm } from '../adapters/prompt.js';
+import { recordSent } from '../adapters/sent-log.js';
+import { failedResult, paneResult } from '../core/sent-log.js';
 import { onHost, type Ctx } from './context.js';
 import { queryHosts, selectHosts, warnFailures } from './list.js';
 import { oneLine } from './send.js';
@@ -43,9 +45,11 @@ export async function broadcastCommand(ctx: Ctx, text: string, opts: { host?: st
           if (failed) failures++;
           ctx.out(failed ? `${kleur.red('✖')} ${a.target}  failed (${failed.args[1] === 'gone' ? 'agent exited' : failed.args[1]})` : `${kleur.green('✔')} ${a.target}  delivered`);
         }
+        recordSent(ctx, agents.map((a) => ({ host: name, target: a.target, text, result: paneResult(sections, a.paneId) })));
       } catch (error) {
         failures += agents.length;
         for (const a of agents) ctx.out(`${kleur.red('✖')} ${a.target}  failed (${(error as Error).message})`);
+        recordSent(ctx, agents.map((a) => ({ host: name, target: a.target, text, result: failedResult(error) })));
       }
     }),
   );

@@ -3,14 +3,18 @@ import { TrimtabError } from '../core/errors.js';
 import { fit } from '../core/render.js';
 import { checkPasteable, keysScript, sendScript } from '../core/script.js';
 import type { Ref } from '../core/target.js';
+import { logged } from '../adapters/sent-log.js';
 import { onHost, type Ctx } from './context.js';
 import { resolveTarget, throwScriptError } from './resolve.js';
 
 /** How a sent text is shown on one line: newlines as ⏎, tabs as ⇥. */
 export const oneLine = (text: string) => text.replace(/\r?\n/g, '⏎').replace(/\t/g, '⇥');
 
-/** Paste `text` into one agent and press Enter (one round trip). Throws when it did not arrive. */
-export async function deliverText(ctx: Ctx, host: Host, ref: Ref, label: string, text: string, enter = true): Promise<void> {
+/** Paste `text` into one agent and press Enter (one round trip), recorded in the sent log. Throws when it did not arrive. */
+export const deliverText = (ctx: Ctx, host: Host, ref: Ref, label: string, text: string, enter = true): Promise<void> =>
+  logged(ctx, { host: host.name, target: label, text }, () => deliver(ctx, host, ref, label, text, enter));
+
+async function deliver(ctx: Ctx, host: Host, ref: Ref, label: string, text: string, enter = true): Promise<void> {
   checkPasteable(text);
   const sections = await onHost(ctx, host, (m) => sendScript(m, host, ref, text, enter));
   throwScriptError(sections, label, host);
@@ -21,8 +25,11 @@ export async function deliverText(ctx: Ctx, host: Host, ref: Ref, label: string,
   }
 }
 
-/** Press keys (tmux key names: `Escape`, `1`) in an agent's pane: approve, reject, interrupt. */
-export async function pressKeys(ctx: Ctx, host: Host, ref: Ref, label: string, keys: string[]): Promise<void> {
+/** Press keys (tmux key names: `Escape`, `1`) in an agent's pane: approve, reject, interrupt. Recorded in the sent log. */
+export const pressKeys = (ctx: Ctx, host: Host, ref: Ref, label: string, keys: string[]): Promise<void> =>
+  logged(ctx, { host: host.name, target: label, text: keys.join(' '), keys: true }, () => press(ctx, host, ref, label, keys));
+
+async function press(ctx: Ctx, host: Host, ref: Ref, label: string, keys: string[]): Promise<void> {
   const sections = await onHost(ctx, host, (m) => keysScript(m, host, ref, keys));
   throwScriptError(sections, label, host);
 }

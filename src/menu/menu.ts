@@ -13,12 +13,15 @@ import {
 import { fit } from '../core/render.js';
 import { broadcastScript, projectsScript } from '../core/script.js';
 import { section } from '../core/protocol.js';
+import { failedResult, paneResult } from '../core/sent-log.js';
+import { recordSent } from '../adapters/sent-log.js';
 import { attachPane } from '../commands/attach.js';
 import { onHost, type Ctx } from '../commands/context.js';
 import { queryHost, type HostReport } from '../commands/list.js';
 import { capture } from '../commands/peek.js';
 import { deliverText, oneLine, pressKeys } from '../commands/send.js';
 import { startAgent } from '../commands/spawn.js';
+import { querySync, syncSummary } from '../commands/sync.js';
 import { choose, type ScreenOptions } from './numbered-select.js';
 
 const { Input } = Enquirer as unknown as { Input: new (o: object) => { run(): Promise<string> } };
@@ -36,6 +39,10 @@ interface View {
   color: boolean;
   ascii: boolean;
   reports: Map<string, HostReport>;
+  /** `sync: 2 behind`, once Syncthing has answered (null: nothing to say). */
+  sync?: string | null;
+  /** Redraw the main screen when something arrives in the background. */
+  redraw?: () => void;
 }
 
 const size = () => ({ columns: process.stdout.columns || 40, rows: process.stdout.rows || 20 });
@@ -79,6 +86,7 @@ async function mainScreen(v: View, initial: string | undefined): Promise<{ key: 
     state = mainState(v, pending);
     const cols = size().columns;
     const rows = [...agentItems(state.agents, cols), ...hostRows(state, v.glyphs, cols)];
+    if (v.sync) rows.push({ key: '', label: fit(`${v.glyphs.dot}  ${v.sync}`, cols - 2) });
     if (rows.length === 0) rows.push({ key: '', label: 'no agents yet: s to spawn one' });
     const n = state.agents.length;
     const footer = n ? `${n > 1 ? `1-${n}` : '1'} pick ${v.glyphs.dot} q quit` : 'q quit';
@@ -87,12 +95,15 @@ async function mainScreen(v: View, initial: string | undefined): Promise<{ key: 
     return s;
   };
   const key = await choose(build(initial ?? '1'), (prompt) => {
+    v.redraw = () => void prompt.update(build());
     for (const host of v.ctx.config.hosts) {
-      void queryHost(v.ctx, host).then((report) => {
-        v.reports.set(host.name, report);
-        pending.delete(host.name);
-        return prompt.update(build());
-      });
+      void queryHost(v.ctx, host)
+        .then((report) => {
+          v.reports.set(host.name, report);
+          pending.delete(host.name);
+          return prompt.update(build());
+        })
+        .catch(() => {}); // a late answer must never take the menu down
     }
   });
   return { key, agents: state.agents };
@@ -259,8 +270,10 @@ async function broadcastScreen(v: View, agents: Agent[]): Promise<void> {
       try {
         const sections = await onHost(v.ctx, host, (m) => broadcastScript(m, host, mine.map((a) => a.paneId), msg));
         for (const a of mine) results.push(`${sections.some((s) => s.tag === 'failed' && s.args[0] === a.paneId) ? '✖' : '✔'} ${a.target}`);
+        recordSent(v.ctx, mine.map((a) => ({ host: name, target: a.target, text: msg, result: paneResult(sections, a.paneId) })));
       } catch (error) {
         for (const a of mine) results.push(`✖ ${a.target}: ${(error as Error).message}`);
+        recordSent(v.ctx, mine.map((a) => ({ host: name, target: a.target, text: msg, result: failedResult(error) })));
       }
     }),
   );
@@ -271,6 +284,14 @@ async function broadcastScreen(v: View, agents: Agent[]): Promise<void> {
 export async function runMenu(ctx: Ctx, opts: MenuOptions): Promise<void> {
   const ascii = opts.ascii || ctx.env.TERM === 'dumb';
   const v: View = { ctx, glyphs: ascii ? ASCII : UNICODE, color: ctx.term.color && !ascii, ascii, reports: new Map() };
+  // Syncthing's state, once per menu, in the background; only where sync is configured (one more
+  // ssh round trip per host otherwise spent on hosts without Syncthing).
+  if (ctx.config.sync || ctx.config.hosts.some((h) => h.syncthingHome)) {
+    void querySync(ctx)
+      .then((reports) => (v.sync = syncSummary(reports)))
+      .catch(() => (v.sync = null))
+      .finally(() => v.redraw?.());
+  }
   process.stdout.write(ALT_ON);
   try {
     let initial: string | undefined;

@@ -187,6 +187,7 @@ export async function startLab(): Promise<Lab> {
     ...process.env,
     TRIMTAB_CONFIG_DIR: configDir,
     TRIMTAB_CACHE_DIR: path.join(dir, 'cache'), // control sockets and the offline memory stay in the lab
+    TRIMTAB_STATE_DIR: path.join(dir, 'state'), // so does the sent log (never the user's own)
     TRIMTAB_HOST: 'here',
     NO_COLOR: '1',
   };

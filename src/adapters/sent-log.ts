@@ -1,0 +1,71 @@
+/**
+ * Writing and reading the sent log (issue #6): `$TRIMTAB_STATE_DIR/sent.log`, else
+ * `$XDG_STATE_HOME/trimtab/sent.log`, else `~/.local/state/trimtab/sent.log`.
+ * Writing never throws: a full disk or a read-only home must not fail a send; it warns once.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { deviceLabel, failedResult, formatEntry, type SentEntry } from '../core/sent-log.js';
+
+export interface SentLogIO {
+  env: NodeJS.ProcessEnv;
+  /** One line to stderr. */
+  err: (line: string) => void;
+}
+
+/** What a caller knows about one delivery; time and device are added here. */
+export type SentRecord = Omit<SentEntry, 'time' | 'from'> & { time?: string };
+
+export function sentLogPath(env: NodeJS.ProcessEnv): string {
+  if (env.TRIMTAB_STATE_DIR) return path.join(env.TRIMTAB_STATE_DIR, 'sent.log');
+  const state = env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state');
+  return path.join(state, 'trimtab', 'sent.log');
+}
+
+let warned = false;
+
+/** Append records (one write, so lines from parallel trimtab processes never interleave). Never throws. */
+export function recordSent(io: SentLogIO, records: SentRecord[]): void {
+  if (records.length === 0) return;
+  const file = sentLogPath(io.env);
+  try {
+    const now = new Date().toISOString();
+    const from = deviceLabel(os.hostname(), io.env.SSH_CLIENT);
+    const text = records.map((r) => formatEntry({ time: r.time ?? now, ...withoutTime(r), from })).join('');
+    // The texts may be private: only the user reads the log.
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    appendFileSync(file, text, { mode: 0o600 });
+  } catch (error) {
+    if (warned) return;
+    warned = true;
+    io.err(`⚠ could not write the sent log ${file}: ${(error as Error).message.split('\n')[0]} (the text was still sent)`);
+  }
+}
+
+function withoutTime(r: SentRecord): Omit<SentEntry, 'time' | 'from'> {
+  const { time: _time, ...rest } = r;
+  return rest;
+}
+
+/**
+ * Run one delivery and record its outcome: `delivered`, or `failed: <message>` (then rethrow).
+ * The time recorded is when the delivery started.
+ */
+export async function logged<T>(io: SentLogIO, what: Omit<SentRecord, 'result' | 'time'>, deliver: () => Promise<T>): Promise<T> {
+  const time = new Date().toISOString();
+  try {
+    const value = await deliver();
+    recordSent(io, [{ ...what, time, result: 'delivered' }]);
+    return value;
+  } catch (error) {
+    recordSent(io, [{ ...what, time, result: failedResult(error) }]);
+    throw error;
+  }
+}
+
+/** The log's text, or undefined when nothing was ever sent from here. */
+export function readSentLog(env: NodeJS.ProcessEnv): string | undefined {
+  const file = sentLogPath(env);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
