@@ -29,7 +29,14 @@ fi
 if [ -t 0 ] && [ -t 1 ] && [ -z "\${TRIMTAB_LOGIN:-}" ]; then
   TRIMTAB_LOGIN=1
   export TRIMTAB_LOGIN
-  ${menuCommand.map(shQuote).join(' ')} menu || echo "trimtab menu failed (exit $?)" >&2
+  saved=$(stty -g 2>/dev/null)
+  # A menu that dies mid-screen leaves the terminal raw and in the alternate screen: put both back.
+  ${menuCommand.map(shQuote).join(' ')} menu || {
+    rc=$?
+    [ -n "$saved" ] && stty "$saved" 2>/dev/null
+    printf '\\033[?1049l\\033[?25h'
+    echo "trimtab menu failed (exit $rc)" >&2
+  }
 fi
 TRIMTAB_LOGIN=1
 export TRIMTAB_LOGIN
