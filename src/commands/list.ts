@@ -79,7 +79,12 @@ export const selectHosts = (ctx: Ctx, name?: string): Host[] => (name ? [findHos
 
 /** One warning line per host that failed; lists go on without it. */
 export function warnFailures(ctx: Ctx, reports: HostReport[]): void {
-  for (const r of reports) if (r.error) ctx.err(`${kleur.yellow('⚠')} ${r.error}; skipped`);
+  for (const r of reports) {
+    if (!r.error) continue;
+    // Still one line per host; a host key problem says how to fix it (trimtab never skips the check).
+    const fix = /host key/.test(r.error) ? `; check it with "ssh ${r.host.ssh}"` : '';
+    ctx.err(`${kleur.yellow('⚠')} ${r.error}${fix}; skipped`);
+  }
 }
 
 const PAINT: Record<string, (s: string) => string> = {

@@ -230,10 +230,11 @@ describe('host key unknown or changed', () => {
     });
   }
 
-  it.fails('list says how to fix a host key problem, as send does (known gap: list prints no hint)', async () => {
+  it('list says how to fix a host key problem, as send does, still on one line', async () => {
     const e = sshConfigWith(path.join(lab.dir, 'known_hosts_unknown'));
     const list = await listJson('thor', e);
     expect(list.stderr).toMatch(/ssh thor/);
+    expect(list.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('trimtab never passes StrictHostKeyChecking or UserKnownHostsFile to ssh', async () => {
