@@ -1,11 +1,14 @@
-// Bundles src/cli.ts into one executable ESM file: dist/trimtab.mjs.
+// Bundles trimtab into one executable ESM file, dist/trimtab.mjs: a small loader (src/boot.ts)
+// followed by the program (src/main.ts and all it imports), which the loader compiles with a V8 code
+// cache (see boot.ts for why).
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 
 /**
  * conf imports semver (for its `migrations` option) and ajv-formats (for `format` keywords) at module
- * level; trimtab uses neither, and they are ~85 KB of the bundle that Node compiles on every start.
- * Replace them with stubs that fail loudly if conf ever does reach for them.
+ * level; trimtab uses neither, and they are ~85 KB of the bundle. Replace them with stubs that fail
+ * loudly if conf ever does reach for them.
  */
 const dropUnused = {
   name: 'drop-unused',
@@ -23,22 +26,36 @@ const dropUnused = {
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const outfile = 'dist/trimtab.mjs';
+const common = { bundle: true, platform: 'node', target: 'node20', minify: !process.env.TRIMTAB_BUILD_READABLE, legalComments: 'none', charset: 'ascii', write: false, logLevel: 'warning' };
+const text = (result) => result.outputFiles[0].text;
 
-await build({
-  entryPoints: ['src/cli.ts'],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
+// The program: CommonJS inside a function the loader calls, so node builtins load when first used.
+const program = text(await build({
+  ...common,
+  entryPoints: ['src/main.ts'],
+  format: 'cjs',
   plugins: [dropUnused],
   define: { __TRIMTAB_VERSION__: JSON.stringify(pkg.version) },
-  banner: {
-    // The shebang makes the file runnable on its own. The require shim is for CJS deps
-    // (enquirer, parts of execa) that call require() inside an ESM bundle (esbuild#1921).
-    js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
-});
+}));
+/**
+ * charset 'ascii' escapes strings but leaves regex literals as written (status.ts matches box-drawing
+ * characters). Escape those too: \uXXXX means the same character in a regex, and an all-ASCII program
+ * is read and held by V8 as one byte per character, half the memory of UTF-16.
+ */
+if (/\\[^\x00-\x7f]/.test(program)) throw new Error('a backslash before a non-ASCII character: escaping it would change its meaning');
+const ascii = program.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const buildId = createHash('sha256').update(ascii).digest('hex').slice(0, 12);
+
+const loader = text(await build({
+  ...common,
+  entryPoints: ['src/boot.ts'],
+  format: 'esm',
+  define: { __TRIMTAB_BUILD_ID__: JSON.stringify(buildId) },
+}));
+const { embedProgram } = await import(`data:text/javascript;base64,${Buffer.from(text(await build({
+  ...common, entryPoints: ['src/core/program-text.ts'], format: 'esm', minify: false,
+}))).toString('base64')}`);
+
+mkdirSync('dist', { recursive: true });
+writeFileSync(outfile, `#!/usr/bin/env node\n${loader}${embedProgram(ascii)}`);
 chmodSync(outfile, 0o755);

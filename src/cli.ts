@@ -1,7 +1,5 @@
 /** argv → command. The one place that prints errors and sets exit codes. */
 import kleur from 'kleur';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Ctx } from './commands/context.js';
 import { EXIT, TrimtabError, usageError } from './core/errors.js';
@@ -201,7 +199,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-function report(error: unknown): number {
+export function report(error: unknown): number {
   if (error instanceof TrimtabError) {
     process.stderr.write(`${kleur.red('✖')} ${error.message}\n`);
     if (error.hint) process.stderr.write(`${kleur.dim(`  ${error.hint}`)}\n`);
@@ -212,20 +210,4 @@ function report(error: unknown): number {
   if (process.env.TRIMTAB_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
   else process.stderr.write(`${kleur.dim('  set TRIMTAB_DEBUG=1 for details, and please report it')}\n`);
   return EXIT.failed;
-}
-
-const isEntry = (() => {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-})();
-
-if (isEntry) {
-  // Work left running in the background (a late host answer) must not end in a stack trace.
-  process.on('unhandledRejection', (error) => {
-    process.exitCode = report(error);
-  });
-  process.exitCode = await main(process.argv.slice(2));
 }

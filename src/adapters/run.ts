@@ -1,8 +1,13 @@
-/** The only place that starts processes. */
-import { execa } from 'execa';
+/**
+ * The only place that starts processes. Plain node:child_process: every trimtab command goes through
+ * here, and on a small host execa's start-up and per-process overhead was measured at ~20 ms of the
+ * hot path (docs/performance.md); what trimtab needs is the four functions below.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Invocation } from '../core/ssh.js';
 
 export interface RunResult {
+  /** -1 when killed by a signal. */
   exitCode: number;
   stdout: string;
   stderr: string;
@@ -13,46 +18,101 @@ export interface RunResult {
   hung: boolean;
 }
 
+const spawnMessage = (error: NodeJS.ErrnoException) =>
+  error.code === 'ENOENT' ? 'not found' : error.code === 'EACCES' ? 'permission denied' : (error.code ?? error.message);
+
 /**
- * Run to completion, capturing output. `timeoutMs` is a kill timer: ssh's ConnectTimeout does not
- * cover a hung ControlMaster or a peer that stops answering mid-command (DESIGN.md, SSH).
+ * Kill, then close our ends of the pipes: through a ControlMaster, ssh hands them to the master, so
+ * they would stay open after the kill and the run would never end.
+ */
+function killAndClose(child: ChildProcess, signal: NodeJS.Signals): void {
+  child.kill(signal);
+  for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+}
+
+/** Processes still running: ended with trimtab (a menu quit while a sleeping host is still being tried). */
+const live = new Set<ChildProcess>();
+const endLive = () => {
+  for (const child of live) child.kill('SIGTERM');
+};
+
+/** Start `inv` with its script on stdin; `onStdout` sees output as it arrives. */
+function start(inv: Invocation, onStdout?: (chunk: string) => void) {
+  const child = spawn(inv.file, inv.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  if (live.size === 0) process.once('exit', endLive);
+  live.add(child);
+  child.once('exit', () => {
+    live.delete(child);
+    if (live.size === 0) process.off('exit', endLive);
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => (onStdout ? onStdout(chunk) : (stdout += chunk)));
+  child.stderr!.on('data', (chunk: string) => (stderr += chunk));
+  child.stdin!.on('error', () => {}); // EPIPE: the program exited without reading it all; its exit code says why
+  child.stdin!.end(inv.input ?? '');
+  const done = new Promise<{ code: number | null; spawnError: string | undefined }>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (child.pid === undefined) resolve({ code: null, spawnError: spawnMessage(error) });
+    });
+    child.once('close', (code) => resolve({ code, spawnError: undefined }));
+  });
+  return { child, done, output: () => ({ stdout, stderr }) };
+}
+
+/**
+ * Run to completion, capturing output. `timeoutMs` is a kill timer (SIGTERM, SIGKILL a second later):
+ * ssh's ConnectTimeout does not cover a hung ControlMaster or a peer that stops answering mid-command
+ * (DESIGN.md, SSH). `firstByteMs`: a hung master accepts the session and then says nothing; give up on
+ * it early.
  */
 export async function run(inv: Invocation, opts: { timeoutMs?: number; firstByteMs?: number } = {}): Promise<RunResult> {
-  const child = execa(inv.file, inv.args, {
-    input: inv.input ?? '',
-    reject: false,
-    stripFinalNewline: false,
-    timeout: opts.timeoutMs,
-    forceKillAfterDelay: 1000,
-    encoding: 'utf8',
-  });
-  // A hung ssh master accepts the session and then says nothing: give up on it early. Through a master,
-  // ssh hands our pipes to the master process, so they stay open after the kill: close our ends too.
+  const { child, done, output } = start(inv);
+  let timedOut = false;
   let hung = false;
-  const watchdog = opts.firstByteMs
-    ? setTimeout(() => {
-        hung = true;
-        child.kill('SIGKILL');
-        for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
-      }, opts.firstByteMs)
-    : undefined;
-  child.stdout?.once('data', () => clearTimeout(watchdog));
-  const r = await child;
-  clearTimeout(watchdog);
-  const spawnError = r.failed && r.exitCode === undefined && !r.timedOut && !r.isTerminated ? r.shortMessage : undefined;
-  return { exitCode: r.exitCode ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut: r.timedOut, spawnError, hung };
+  const timers: NodeJS.Timeout[] = [];
+  if (opts.timeoutMs) {
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGTERM');
+        child.once('exit', () => killAndClose(child, 'SIGKILL')); // gone: don't wait on pipes a master holds
+        timers.push(setTimeout(() => killAndClose(child, 'SIGKILL'), 1000));
+      }, opts.timeoutMs),
+    );
+  }
+  if (opts.firstByteMs) {
+    const watchdog = setTimeout(() => {
+      hung = true;
+      killAndClose(child, 'SIGKILL');
+    }, opts.firstByteMs);
+    timers.push(watchdog);
+    child.stdout!.once('data', () => clearTimeout(watchdog));
+  }
+  const { code, spawnError } = await done;
+  for (const t of timers) clearTimeout(t);
+  return { exitCode: code ?? -1, ...output(), timedOut, spawnError, hung };
 }
 
-/** Run with the terminal handed over (attach); resolves with the exit code when the user detaches. */
-export async function runInteractive(inv: Invocation): Promise<number> {
-  const r = await execa(inv.file, inv.args, { stdio: 'inherit', reject: false });
-  return r.exitCode ?? 1;
+/** Run with the terminal handed over (attach, the login script); resolves with the exit code. */
+export function runInteractive(inv: Invocation): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(inv.file, inv.args, { stdio: 'inherit' });
+    child.once('error', () => resolve(127));
+    child.once('close', (code) => resolve(code ?? 1));
+  });
 }
 
-/** Start a long-running process whose stdout is read as it arrives (peek --follow). */
+/**
+ * A long-running process whose stdout is read as it arrives (peek --follow). `stop()` ends it with
+ * SIGTERM; `done` resolves when it has exited.
+ */
 export function runStreaming(inv: Invocation, onData: (chunk: string) => void) {
-  const child = execa(inv.file, inv.args, { input: inv.input ?? '', reject: false, buffer: false, encoding: 'utf8' });
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', onData);
-  return child;
+  const { child, done, output } = start(inv, onData);
+  return {
+    stop: () => void child.kill('SIGTERM'),
+    done: done.then(({ code, spawnError }) => ({ exitCode: code ?? -1, stderr: output().stderr, spawnError })),
+  };
 }

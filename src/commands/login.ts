@@ -1,8 +1,8 @@
-import { execa } from 'execa';
 import { realpathSync, rmSync } from 'node:fs';
 import { addBlock, keyLine, loginScript, profileBlock, removeBlock } from '../core/login.js';
 import { usageError } from '../core/errors.js';
 import { readText, writeTextAtomic } from '../adapters/files.js';
+import { runInteractive } from '../adapters/run.js';
 
 /** This bundle's own path: the login script starts the menu with it (its shebang finds node). */
 const selfPath = () => realpathSync(process.argv[1] ?? 'trimtab');
@@ -16,8 +16,7 @@ export async function loginCommand(): Promise<number> {
   const ignore = () => {};
   process.on('SIGINT', ignore);
   process.on('SIGQUIT', ignore);
-  const r = await execa('sh', ['-c', loginScript([selfPath()])], { stdio: 'inherit', reject: false });
-  return r.exitCode ?? 1;
+  return runInteractive({ file: 'sh', args: ['-c', loginScript([selfPath()])] });
 }
 
 /** install.sh's helpers: print the login script, add or remove the marked blocks. */

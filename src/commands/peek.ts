@@ -42,7 +42,7 @@ async function follow(ctx: Ctx, host: Host, ref: Ref, label: string, opts: { lin
     for (const l of lines) ctx.out(l);
     drawn = lines.length;
   };
-  const child = runStreaming(inv, (chunk) => {
+  const stream = runStreaming(inv, (chunk) => {
     pending += chunk;
     seen = (seen + chunk).slice(-4096);
     // A frame is complete once the next marker arrives.
@@ -54,15 +54,14 @@ async function follow(ctx: Ctx, host: Host, ref: Ref, label: string, opts: { lin
   let stopped = false;
   const stop = () => {
     stopped = true;
-    child.kill('SIGTERM');
+    stream.stop();
   };
-  // `on`, not `once`: execa's signal-exit hook re-raises SIGINT when no other listener is left (signal-exit v4).
   process.on('SIGINT', stop);
-  const result = await child;
+  const result = await stream.done;
   process.off('SIGINT', stop);
   if (stopped) return; // Ctrl-C is the normal way out (ssh itself exits 255 on SIGTERM)
   if (!host.local && result.exitCode === 255) {
-    throw unreachable(host, String(result.stderr ?? ''), ctx.config.connectTimeoutSeconds, false);
+    throw unreachable(host, result.stderr, ctx.config.connectTimeoutSeconds, false);
   }
   throwScriptError(parseSections(seen, marker), label, host);
 }

@@ -1,0 +1,106 @@
+/**
+ * dist/trimtab.mjs compiles its program with a V8 code cache kept in the cache dir (src/boot.ts).
+ * Whatever state that cache is in, trimtab must do the same thing; only its speed may differ.
+ */
+import { execa } from 'execa';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI } from '../lab/lab.js';
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'trimtab-cc-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** `trimtab hosts list` with its own config and cache dirs: no network, deterministic output. */
+async function hostsList(cache: string, env: Record<string, string> = {}) {
+  const config = path.join(cache, '..', 'config');
+  const r = await execa(process.execPath, [CLI, 'hosts', 'list'], {
+    env: { TRIMTAB_CONFIG_DIR: config, TRIMTAB_CACHE_DIR: cache, TRIMTAB_DEBUG: '1', TRIMTAB_HOST: 'here', ...env },
+    reject: false,
+  });
+  const debug = r.stderr.split('\n').filter((l) => l.startsWith('[debug] code cache:'));
+  return { exitCode: r.exitCode, stdout: r.stdout, debug: debug.join('\n'), stderr: r.stderr };
+}
+const caches = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('code-'));
+
+describe('start-up code cache', () => {
+  it('the first run of a command writes its cache, the next ones use it, with the same result', async () => {
+    const cache = path.join(tmp(), 'cache');
+    const first = await hostsList(cache);
+    expect(first.exitCode).toBe(0);
+    expect(first.debug).toMatch(/code cache: miss .*hosts-list\.bin/);
+    expect(first.debug).toMatch(/code cache: wrote/);
+    const [file] = caches(cache);
+    expect(file).toMatch(/^code-[0-9a-f]{12}-v\d+\.\d+\.\d+-[a-z0-9]+-hosts-list\.bin$/);
+    expect(statSync(path.join(cache, file!)).mode & 0o777).toBe(0o600);
+    const bytes = readFileSync(path.join(cache, file!));
+    const second = await hostsList(cache);
+    expect(second.debug).toMatch(/code cache: hit/);
+    expect(second.debug).not.toMatch(/wrote/);
+    expect(second.stdout).toBe(first.stdout);
+    expect(readFileSync(path.join(cache, file!)).equals(bytes)).toBe(true);
+  });
+
+  it('a damaged cache is rejected by V8 and written anew; the command is unaffected', async () => {
+    const cache = path.join(tmp(), 'cache');
+    const clean = await hostsList(cache);
+    const [file] = caches(cache);
+    for (const damage of [Buffer.alloc(0), Buffer.from('not a code cache'), readFileSync(path.join(cache, file!)).subarray(0, 100)]) {
+      writeFileSync(path.join(cache, file!), damage);
+      const r = await hostsList(cache);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe(clean.stdout);
+      expect(r.debug).toMatch(/code cache: (rejected|miss)/);
+      expect((await hostsList(cache)).debug).toMatch(/code cache: hit/);
+    }
+  });
+
+  it('a cache dir it cannot write only costs speed', async () => {
+    const root = tmp();
+    const asFile = path.join(root, 'cache-is-a-file');
+    writeFileSync(asFile, '');
+    const r = await execa(process.execPath, [CLI, '--version'], { env: { TRIMTAB_CACHE_DIR: asFile, TRIMTAB_DEBUG: '1' }, reject: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    expect(r.stderr).toMatch(/code cache: not written/);
+    if (process.getuid?.() !== 0) {
+      const ro = path.join(root, 'ro');
+      await hostsList(ro); // make it, then take write permission away
+      for (const f of caches(ro)) rmSync(path.join(ro, f));
+      chmodSync(ro, 0o500);
+      const again = await hostsList(ro);
+      expect(again.exitCode).toBe(0);
+      expect(caches(ro)).toEqual([]);
+      chmodSync(ro, 0o700);
+    }
+  });
+
+  it('removes the caches of other builds when it writes its own', async () => {
+    const cache = path.join(tmp(), 'cache');
+    await hostsList(cache);
+    const old = 'code-0123456789ab-v20.0.0-x64-list.bin';
+    writeFileSync(path.join(cache, old), 'old build');
+    writeFileSync(path.join(cache, 'hosts.json'), '{}');
+    await hostsList(cache);
+    expect(caches(cache)).toContain(old); // a hit writes nothing, so prunes nothing
+    await execa(process.execPath, [CLI, '--version'], { env: { TRIMTAB_CACHE_DIR: cache } });
+    expect(caches(cache)).not.toContain(old);
+    expect(readdirSync(cache)).toContain('hosts.json');
+  });
+
+  it('TRIMTAB_NO_CODE_CACHE=1 compiles without it and writes nothing', async () => {
+    const cache = path.join(tmp(), 'cache');
+    const r = await hostsList(cache, { TRIMTAB_NO_CODE_CACHE: '1' });
+    expect(r.exitCode).toBe(0);
+    expect(r.debug).toBe('[debug] code cache: off');
+    expect(() => caches(cache)).toThrow(); // the dir was never even made
+  });
+});
