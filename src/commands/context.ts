@@ -80,6 +80,13 @@ export function unreachable(host: Host, stderr: string, timeoutSeconds: number, 
   );
 }
 
+/** The host answered, then the connection (or the shell on it) went away before the script ended. */
+export const lostPartWay = (host: Host, timedOutAfter?: number, partial?: Section[]) =>
+  new TrimtabError(
+    timedOutAfter ? `${host.name} stopped answering part way (timed out after ${timedOutAfter} s)` : `lost the connection to ${host.name} part way`,
+    { exitCode: EXIT.unreachable, hint: 'check with trimtab list before trying again', partial },
+  );
+
 /**
  * Run a script from core/script.ts on a host (one process: `sh` here, `ssh` elsewhere) and parse its
  * sections. Throws an exit-3 error when the host cannot be reached.
@@ -120,6 +127,13 @@ export async function onHost(
       hint: host.local ? 'is a POSIX sh on PATH?' : 'is OpenSSH installed? set TRIMTAB_SSH or sshCommand to its path',
     });
   }
+  const sections = parseSections(r.stdout, marker);
+  // The script said hello, then its output stopped without `end`: the host was reached and lost (a
+  // dropped connection, a killed shell), which is not the same as a host that is not there.
+  const cutOff = r.hung || r.timedOut || r.exitCode === -1 || (!host.local && r.exitCode === 255);
+  if (cutOff && sections.some((s) => s.tag === 'hello') && !sections.some((s) => s.tag === 'end' || s.tag === 'error')) {
+    throw lostPartWay(host, r.timedOut ? timeout + extraSeconds : undefined, sections);
+  }
   if (r.hung || r.timedOut || (!host.local && r.exitCode === 255)) {
     const error = unreachable(host, r.stderr, timeout, r.timedOut || r.hung);
     // Host key trouble is not "asleep": don't let it hide the host from later runs.
@@ -129,7 +143,6 @@ export async function onHost(
   if (!host.local && hostCache(ctx)[host.name]?.offlineSince) {
     updateHostCache(ctx, (c) => ({ ...c, [host.name]: { ...c[host.name], offlineSince: undefined, lastTried: ctx.now() } }));
   }
-  const sections = parseSections(r.stdout, marker);
   if (sections.some((s) => s.tag === 'notmux')) {
     throw new TrimtabError(`tmux is not installed on ${host.name}`, {
       hint: 'install it (apt install tmux, dnf install tmux, or add pkgs.tmux on NixOS)',

@@ -5,7 +5,7 @@ import { peekScript } from '../core/script.js';
 import { scriptInvocation } from '../core/ssh.js';
 import type { Ref } from '../core/target.js';
 import { runStreaming } from '../adapters/run.js';
-import { onHost, unreachable, type Ctx } from './context.js';
+import { lostPartWay, onHost, unreachable, type Ctx } from './context.js';
 import { resolveTarget, throwScriptError } from './resolve.js';
 
 export const lastLines = (lines: string[], n: number) => trimScreen(lines).slice(-n);
@@ -42,7 +42,9 @@ async function follow(ctx: Ctx, host: Host, ref: Ref, label: string, opts: { lin
     for (const l of lines) ctx.out(l);
     drawn = lines.length;
   };
+  let answered = false;
   const stream = runStreaming(inv, (chunk) => {
+    answered ||= chunk.includes(marker);
     pending += chunk;
     seen = (seen + chunk).slice(-4096);
     // A frame is complete once the next marker arrives.
@@ -60,6 +62,7 @@ async function follow(ctx: Ctx, host: Host, ref: Ref, label: string, opts: { lin
   const result = await stream.done;
   process.off('SIGINT', stop);
   if (stopped) return; // Ctrl-C is the normal way out (ssh itself exits 255 on SIGTERM)
+  if (answered && (result.exitCode === -1 || (!host.local && result.exitCode === 255))) throw lostPartWay(host);
   if (!host.local && result.exitCode === 255) {
     throw unreachable(host, result.stderr, ctx.config.connectTimeoutSeconds, false);
   }

@@ -16,7 +16,16 @@ export const deliverText = (ctx: Ctx, host: Host, ref: Ref, label: string, text:
 
 async function deliver(ctx: Ctx, host: Host, ref: Ref, label: string, text: string, enter = true): Promise<void> {
   checkPasteable(text);
-  const sections = await onHost(ctx, host, (m) => sendScript(m, host, ref, text, enter));
+  const sections = await onHost(ctx, host, (m) => sendScript(m, host, ref, text, enter)).catch((error: unknown) => {
+    if (error instanceof TrimtabError && error.partial?.some((s) => s.tag === 'pasted')) {
+      // The script finishes on its own after a paste (script.ts, deliverLines): Enter still comes.
+      throw new TrimtabError(`${error.message}, after the text was pasted into ${label}`, {
+        exitCode: error.exitCode,
+        hint: `${host.name} still presses Enter; check with trimtab peek ${label} before sending it again`,
+      });
+    }
+    throw error;
+  });
   throwScriptError(sections, label, host);
   const failed = sections.find((s) => s.tag === 'failed');
   if (failed) {

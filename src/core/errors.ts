@@ -1,3 +1,5 @@
+import type { Section } from './protocol.js';
+
 /** Exit codes: the contract in DESIGN.md ("Exit codes"). */
 export const EXIT = {
   ok: 0,
@@ -16,12 +18,15 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export class TrimtabError extends Error {
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
+  /** A host script cut off part way: the sections that did arrive (a send knows from them whether it pasted). */
+  readonly partial: Section[] | undefined;
 
-  constructor(message: string, opts: { exitCode?: ExitCode; hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, opts: { exitCode?: ExitCode; hint?: string; cause?: unknown; partial?: Section[] } = {}) {
     super(message, { cause: opts.cause });
     this.name = 'TrimtabError';
     this.exitCode = opts.exitCode ?? EXIT.failed;
     this.hint = opts.hint;
+    this.partial = opts.partial;
   }
 }
 

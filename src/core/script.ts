@@ -101,7 +101,10 @@ const leaveMode = (pane: string) =>
  * The text travels inside the script as one single-quoted word fed to `tmux load-buffer -`.
  */
 function deliverLines(panes: string[], text: string, enter: boolean): string[] {
-  const lines: string[] = [];
+  // From here on, finish even if trimtab goes away (killed, connection dropped): without this the
+  // `say pasted` after a paste would die of SIGPIPE, and a text without its Enter would sit in the
+  // agent's input box, to be submitted with the next one.
+  const lines: string[] = ["trap '' PIPE HUP"];
   if (text !== '') lines.push(`printf '%s' ${shQuote(text)} | t load-buffer -b "trimtab-$$" - || { say error loadbuffer; exit 0; }`);
   for (const p of panes) {
     lines.push(
