@@ -120,7 +120,7 @@ export async function onHost(
     r = await run(inv, { ...watch, firstByteMs: undefined }); // a fresh master: the old socket is gone
   }
   if (ctx.env.TRIMTAB_DEBUG) {
-    ctx.err(`[debug] ${inv.file} ${inv.args.join(' ')} → exit ${r.exitCode} in ${Date.now() - started} ms\n${inv.input}\n[stdout]\n${r.stdout}\n[stderr]\n${r.stderr}`);
+    ctx.err(`[debug] ${inv.file} ${inv.args.join(' ')} → exit ${r.exitCode} in ${Date.now() - started} ms (started ${Math.round(started - performance.timeOrigin)} ms after trimtab)\n${inv.input}\n[stdout]\n${r.stdout}\n[stderr]\n${r.stderr}`);
   }
   if (r.spawnError) {
     throw new TrimtabError(`cannot run ${inv.file}: ${r.spawnError}`, {

@@ -77,7 +77,13 @@ function resolveLines(ref: Ref): string {
   ].join('\n');
 }
 
-/** List every pane, then capture the screens of those that may be agents: one round trip per host. */
+/**
+ * List every pane, then capture the screens of those that may be agents: one round trip per host, and
+ * two tmux clients however many agents there are (all captures go to tmux as one command sequence,
+ * each screen headed by a `screen` line that tmux itself prints). tmux stops a sequence at its first
+ * failing command (a pane closed since the listing): then each screen is captured again on its own;
+ * the later copy of a screen wins (agents.ts, screensFrom).
+ */
 export function listScript(marker: string, host: Host, session: string): string {
   return [
     prelude(marker, host),
@@ -85,8 +91,11 @@ export function listScript(marker: string, host: Host, session: string): string 
     'say now "$(date +%s)"',
     'say panes',
     `printf '%s\\n' "$out"`,
-    `printf '%s\\n' "$out" | S=${shQuote(session)} awk -F '\t' '$1 ~ /^%[0-9]+$/ && ($2 == ENVIRON["S"] || $3 ~ /^(claude|node|[0-9]+\\.[0-9]+\\.[0-9]+)$/) { print $1 }' |`,
-    'while read -r id; do say screen "$id"; t capture-pane -p -t "$id" 2>/dev/null; done',
+    `ids=$(printf '%s\\n' "$out" | S=${shQuote(session)} awk -F '\t' '$1 ~ /^%[0-9]+$/ && ($2 == ENVIRON["S"] || $3 ~ /^(claude|node|[0-9]+\\.[0-9]+\\.[0-9]+)$/) { print $1 }')`,
+    'set --',
+    // Pane ids are %N (the awk above), safe unquoted. The marker holds no # or %, which tmux would expand.
+    'for id in $ids; do [ $# -eq 0 ] || set -- "$@" \\;; set -- "$@" display-message -p -t "$id" "$M screen #{pane_id}" \\; capture-pane -p -t "$id"; done',
+    '[ $# -eq 0 ] || t "$@" 2>/dev/null || for id in $ids; do say screen "$id"; t capture-pane -p -t "$id" 2>/dev/null; done',
     'say end',
   ].join('\n');
 }

@@ -3,8 +3,8 @@
  * connections reused through a master, a sleeping host not contacted again within the retry window,
  * a hung master detected and replaced.
  */
-import { execa } from 'execa';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execa, execaSync } from 'execa';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startLab, type Lab } from '../lab/lab.js';
@@ -145,5 +145,48 @@ describe('a hung master', () => {
     await new Promise((res) => setTimeout(res, 1000));
     expect(lab.agentLog('thor', 'p1').filter((l) => l.text === 'once only').length).toBe(before);
     expect(existsSync(cacheDir)).toBe(true);
+  });
+});
+
+describe('screens', () => {
+  /** A tmux on PATH for the local host that logs its argv (one line per client started). */
+  function wrappedTmux(name: string, before = '') {
+    const bin = path.join(lab.dir, name);
+    mkdirSync(bin, { recursive: true });
+    const log = path.join(bin, 'calls.log');
+    const real = execaSync('sh', ['-c', 'command -v tmux']).stdout;
+    writeFileSync(path.join(bin, 'tmux'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${log}\n${before}\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const calls = () => readFileSync(log, 'utf8').trim().split('\n');
+    return { env: { PATH: `${bin}:${process.env.PATH}` }, calls, reset: () => rmSync(log, { force: true }) };
+  }
+  const hereAgents = async (env: NodeJS.ProcessEnv) => {
+    const r = await lab.trimtab(['list', '--json', '--host', 'here'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    return JSON.parse(r.stdout).agents as { target: string; status: string; paneId: string }[];
+  };
+
+  it('list captures every agent screen on a host with one tmux client, however many agents', async () => {
+    for (const p of ['s1', 's2', 's3', 's4']) {
+      lab.mkProject('here', p);
+      expect((await lab.trimtab(['spawn', '--on', 'here', p, '--no-attach'])).exitCode).toBe(0);
+    }
+    await eventually(async () => (await hereAgents({})).filter((a) => a.status === 'idle').length >= 5, 'five idle agents');
+    const tmux = wrappedTmux('count-tmux');
+    const agents = await hereAgents(tmux.env);
+    expect(agents.length).toBeGreaterThanOrEqual(5);
+    expect(agents.every((a) => a.status === 'idle')).toBe(true); // every screen arrived and was read
+    const clients = tmux.calls();
+    expect(clients.filter((c) => c.includes('capture-pane'))).toHaveLength(1);
+    expect(clients).toHaveLength(2); // list-panes, then the one sequence of captures
+  });
+
+  it('a pane closed between the listing and the captures: the other screens still arrive', async () => {
+    const before = await hereAgents({});
+    const victim = before.find((a) => a.target.endsWith(':s2'))!;
+    // Close the victim just before the sequence of captures runs, so tmux stops the sequence there.
+    const tmux = wrappedTmux('closing-tmux', `case "$*" in *capture-pane*capture-pane*) ${execaSync('sh', ['-c', 'command -v tmux']).stdout} -L ${lab.socket('here')} kill-pane -t ${victim.paneId};; esac`);
+    const after = await hereAgents(tmux.env);
+    expect(tmux.calls().filter((c) => /^-u .*capture-pane -p -t %\d+$/.test(c)).length).toBeGreaterThan(0); // the fallback ran
+    for (const a of after.filter((x) => x.paneId !== victim.paneId)) expect(a.status, a.target).toBe('idle');
   });
 });
