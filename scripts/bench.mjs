@@ -70,7 +70,12 @@ try {
   const listCold = await sample(() => trimtab(['list'], two, { TRIMTAB_NO_MUX: '1' }));
   const first = await sample(() => trimtab(['list'], two), RUNS, dropMasters);
   const second = await sample(() => trimtab(['list'], two));
+  // What the machine itself allows: two full handshakes at once share its cores (client and sshd).
+  const plainPair = await sample(() => Promise.all(['thor', 'fedora'].map((h) => execa('ssh', ['-F', sshConfig, h, 'true']))));
+  const node0 = await sample(() => execa(process.execPath, ['-e', '0']), 15);
   row('ssh thor true (plain, no master)', ms(plain), '', '');
+  row('  floor: ssh thor true & ssh fedora true, at once / ssh true', (plainPair / plain).toFixed(2), 'report: no trimtab in it', '');
+  row('  floor: (node -e 0 + both at once) / ssh true', ((node0 + plainPair) / plain).toFixed(2), 'report: least a Node tool can do', '');
   row('trimtab start-up (hosts list: no network)', ms(startup), '', '');
   row('list, 2 hosts, masters up (daily use) / ssh true', (second / plain).toFixed(2), '<= 1.3', second / plain <= 1.3);
   row('list, 2 hosts, no master at all / ssh true', (listCold / plain).toFixed(2), '<= 1.3', listCold / plain <= 1.3);
@@ -87,7 +92,6 @@ try {
   row('list with asleep, first: extra cost', ms(asleepFirst - second), '<= 2500 ms (timeout 2 s + 0.5)', asleepFirst - second <= 2500);
   row('list with asleep, next runs: extra', ms(Math.max(0, asleepNext - second)), '~0 (remembered offline)', asleepNext - second < 300);
   // 4. start-up
-  const node0 = await sample(() => execa(process.execPath, ['-e', '0']), 15);
   const version = await sample(() => execa(process.execPath, [CLI, '--version'], { env: { TRIMTAB_CACHE_DIR: cache } }), 15);
   const uncached = await sample(() => execa(process.execPath, [CLI, '--version'], { env: { TRIMTAB_NO_CODE_CACHE: '1' } }), 15);
   row('trimtab --version / node -e 0', (version / node0).toFixed(2), '<= 1.5', version / node0 <= 1.5);

@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * conf imports semver (for its `migrations` option) and ajv-formats (for `format` keywords) at module
@@ -24,6 +25,25 @@ const dropUnused = {
   },
 };
 
+/**
+ * string-width makes an Intl.Segmenter when it loads, which starts ICU: ~20 ms on a small host, on
+ * every command that renders. render.ts only needs it for text that is not plain ASCII, so give
+ * render.ts a stand-in that loads the real module on its first call (esbuild's require of an
+ * ES module runs that module's top level then, not at start-up).
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) =>
+      args.importer.endsWith(path.join('src', 'core', 'render.ts')) ? { path: 'string-width', namespace: 'lazy' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "let real; export default (s, o) => (real ??= require('string-width').default)(s, o);",
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const outfile = 'dist/trimtab.mjs';
 const common = { bundle: true, platform: 'node', target: 'node20', minify: !process.env.TRIMTAB_BUILD_READABLE, legalComments: 'none', charset: 'ascii', write: false, logLevel: 'warning' };
@@ -34,7 +54,7 @@ const program = text(await build({
   ...common,
   entryPoints: ['src/main.ts'],
   format: 'cjs',
-  plugins: [dropUnused],
+  plugins: [dropUnused, lazyStringWidth],
   define: { __TRIMTAB_VERSION__: JSON.stringify(pkg.version) },
 }));
 /**

@@ -3,7 +3,14 @@ import stringWidth from 'string-width';
 import type { Agent } from './agents.js';
 import type { AgentStatus } from './status.js';
 
-export const width = (s: string) => stringWidth(s);
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Terminal columns of `s`. Printable ASCII is one column a character; anything else goes to
+ * string-width, whose start-up (Intl.Segmenter, ~20 ms of ICU) the bundle defers to its first call
+ * (scripts/build.mjs), so an all-ASCII table never pays it.
+ */
+export const width = (s: string) => (PRINTABLE_ASCII.test(s) ? s.length : stringWidth(s));
 
 /** Cut `s` to `max` columns, marking the cut with `…`. */
 export function fit(s: string, max: number): string {

@@ -100,3 +100,13 @@ describe('renderAgentTable', () => {
     expect(renderAgentTable([], NOW, 40)).toEqual(['HOST  TARGET  STATUS  AGE']);
   });
 });
+
+describe('width', () => {
+  it('agrees with string-width: the ASCII shortcut and everything else', async () => {
+    const { default: stringWidth } = await import('string-width');
+    const samples = ['', 'plain', ' ~!@#$%^&*()_+{}|:"<>?`-=[]\\;\',./', 'tab\there', 'esc\x1b[1mbold\x1b[0m', 'del\x7f',
+      'héllo', '日本語', '🦀 crab', 'e\u0301', 'a\u200bb', '…', '→ thor:p1', 'Ａ全角', '👨‍👩‍👧 family', '\u00a0nbsp'];
+    for (let i = 0; i < 200; i++) samples.push(String.fromCharCode(...Array.from({ length: i % 30 }, (_, k) => 32 + ((i * 7 + k * 13) % 95))));
+    for (const s of samples) expect(width(s), JSON.stringify(s)).toBe(stringWidth(s));
+  });
+});
