@@ -23,8 +23,9 @@ Usage: trimtab <command> [options]     (also: trimtab agent <command>)
             [--status S] [--yes]
   attach TARGET                   open the agent's window (detach: C-b d)
   log [-n N] [--json]             what was sent to which agent, from where
-  hosts list|add|remove           configured hosts
+  hosts list|add|set|remove       configured hosts
         add NAME --ssh DEST [--projects DIR] [--agent CMD] [--socket S]
+        set NAME [--ssh DEST] [--projects DIR] [--agent CMD] [--socket S]
   doctor [HOST...] [--json]       is each host ready? (exit 1: fix it)
   prepare HOST [--projects a,b]   clone projects, copy ~/.claude files,
           [--dry-run]             make the session, check the agent
@@ -115,12 +116,13 @@ const COMMANDS: Record<string, (ctx: Ctx, args: string[]) => Promise<void> | voi
     (await import('./commands/log.js')).logCommand(ctx, { lines, json: values.json as boolean });
   },
   async hosts(ctx, args) {
-    const u = 'hosts list | add NAME --ssh DEST [--projects DIR] [--agent CMD] [--socket S] | remove NAME';
+    const u = 'hosts list | add NAME --ssh DEST [--projects DIR] [--agent CMD] [--socket S] | set NAME [same options] | remove NAME';
     const [verb = 'list', ...rest] = args;
     const opts = { ssh: { type: 'string' }, projects: { type: 'string' }, agent: { type: 'string' }, socket: { type: 'string' }, json: { type: 'boolean' } } as const;
     const { values, positionals } = parse(rest, opts, u);
     if (verb === 'list') return (await import('./commands/hosts.js')).hostsList(ctx, { json: Boolean(values.json) });
     if (verb === 'add') return (await import('./commands/hosts.js')).hostsAdd(ctx, need(positionals[0], 'NAME', u), values as Record<string, string>);
+    if (verb === 'set') return (await import('./commands/hosts.js')).hostsSet(ctx, need(positionals[0], 'NAME', u), values as Record<string, string>);
     if (verb === 'remove' || verb === 'rm') return (await import('./commands/hosts.js')).hostsRemove(ctx, need(positionals[0], 'NAME', u));
     throw usageError(`unknown hosts command "${verb}"`, `usage: trimtab ${u}`);
   },

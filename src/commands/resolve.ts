@@ -68,7 +68,7 @@ export function scriptError(sections: Section[], label: string, host: Host): Tri
       });
     case 'noagent':
       return new TrimtabError(`agent command "${host.agentCommand}" not found on ${host.name}`, {
-        hint: `set agentCommand for ${host.name} to its absolute path (ssh sessions get PATH=${detail})`,
+        hint: `give its full path: trimtab hosts set ${host.name} --agent PATH (ssh sessions get PATH=${detail})`,
       });
     case 'died':
       return new TrimtabError(`the agent on ${label} exited at once (status ${detail})`, {

@@ -2,7 +2,7 @@ import path from 'node:path/posix';
 import { isValidName, type Host } from './config.js';
 import { PANE_FIELDS } from './script.js';
 import type { Section } from './protocol.js';
-import { classifyPane, isClaudeCommand, looksLikeClaude, type AgentStatus } from './status.js';
+import { classifyPane, isClaudeCommand, isShell, looksLikeClaude, type AgentStatus } from './status.js';
 import { trimScreen } from './protocol.js';
 import { formatTarget } from './target.js';
 
@@ -43,14 +43,18 @@ export function parsePanes(lines: string[]): Pane[] {
 }
 
 /**
- * Agents from one host's list output: every pane of the agents session, plus panes elsewhere that run
- * Claude Code (`claude`, a bare version like `2.1.34`, or `node` whose screen looks like Claude Code).
+ * Agents from one host's list output: every pane of the agents session (but a shell in the window
+ * named `shell`), plus panes elsewhere that run Claude Code (`claude`, a bare version like `2.1.34`, or `node` whose screen looks like Claude Code).
  */
+/** The window `trimtab prepare` makes the agents session with (a session needs one): a shell, not an agent. */
+export const SHELL_WINDOW = 'shell';
+
 export function agentsFromList(host: Host, session: string, panes: Pane[], screens: Map<string, string>): Agent[] {
   const agents: Agent[] = [];
   for (const p of panes) {
     const screen = screens.get(p.pane_id) ?? '';
     const inSession = p.session_name === session;
+    if (inSession && p.window_name === SHELL_WINDOW && isShell(p.pane_current_command)) continue;
     if (!inSession) {
       if (!isClaudeCommand(p.pane_current_command)) continue;
       if (p.pane_current_command === 'node' && !looksLikeClaude(screen) && !/claude/i.test(p.pane_title)) continue;

@@ -4,7 +4,7 @@
  */
 import type { Host } from './config.js';
 import { fit, width } from './render.js';
-import { CLAUDE_FILES, agentProgram, withProgram, type ClaudeFile, type Survey } from './host-survey.js';
+import { CLAUDE_FILES, agentFix, agentProgram, type ClaudeFile, type Survey } from './host-survey.js';
 
 /**
  * ok: fine. warn: worth a look, nothing breaks (exit stays 0). fail: trimtab or the agent will not
@@ -65,9 +65,9 @@ export function hostFindings(host: Host, survey: Survey, session: string, local:
   if (a.kind === 'found') out.push(ok('agent', `agent ${tildify(a.path, survey.home)}`));
   else if (a.kind === 'elsewhere') {
     // Non-interactive ssh never reads ~/.bash_profile, so ~/.npm-global/bin is missing from PATH (DESIGN.md, SSH).
-    out.push(fail('agent', `${short} not in the ssh PATH`, `set agentCommand of ${host.name} to ${withProgram(host.agentCommand, a.path)}`));
+    out.push(fail('agent', `${short} not in the ssh PATH`, agentFix(host.name, host.agentCommand, a)));
   } else {
-    out.push(fail('agent', `${short} not found`, `install Claude Code on ${host.name}, or set agentCommand of ${host.name} to its full path`));
+    out.push(fail('agent', `${short} not found`, agentFix(host.name, host.agentCommand, a)));
   }
 
   const dir = tildify(survey.projectsDir, survey.home);

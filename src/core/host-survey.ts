@@ -87,6 +87,13 @@ export function agentProgram(command: string): string {
   return word;
 }
 
+/** What to do when the agent is not in the ssh PATH (found elsewhere, or not at all): a command to run. */
+export function agentFix(hostName: string, agentCommand: string, lookup: AgentLookup): string {
+  return lookup.kind === 'elsewhere'
+    ? `trimtab hosts set ${hostName} --agent ${shQuote(withProgram(agentCommand, lookup.path))}`
+    : `install Claude Code on ${hostName}, or give its full path: trimtab hosts set ${hostName} --agent PATH`;
+}
+
 /** The agent command with its program replaced by `path`, keeping its arguments. */
 export function withProgram(command: string, path: string): string {
   const rest = command.trimStart();

@@ -1,7 +1,7 @@
 /** What `trimtab prepare` prints: the plan (dry run) or what happened, one short line per step, 40 columns. */
 import { fit, width } from './render.js';
 import { tildify, wrap } from './doctor.js';
-import { agentProgram, withProgram } from './host-survey.js';
+import { agentFix, agentProgram } from './host-survey.js';
 import type { ApplyResult, Plan, StepResult } from './prepare.js';
 
 /** todo: will change (dry run). done: changed or checked. same: nothing to do. skip: nothing to copy. warn: left alone. fail. */
@@ -25,10 +25,7 @@ const got = (r: StepResult | null | undefined): StepResult => r ?? { ok: false, 
 function agentLines(plan: Plan, result: ApplyResult | null): ReportLine[] {
   const lookup = result?.agent ?? plan.agent;
   const program = agentProgram(plan.agentCommand) || plan.agentCommand;
-  const fix =
-    lookup.kind === 'elsewhere'
-      ? `set agentCommand of ${plan.host} to ${withProgram(plan.agentCommand, lookup.path)}`
-      : `install Claude Code on ${plan.host}, or set agentCommand of ${plan.host} to its full path`;
+  const fix = agentFix(plan.host, plan.agentCommand, lookup);
   if (!result) {
     if (lookup.kind === 'found') return [{ mark: 'same', text: `agent found: ${tildify(lookup.path, plan.home)}` }];
     return [{ mark: 'fail', text: lookup.kind === 'elsewhere' ? `${program} not in the ssh PATH` : `${program} not found`, fix }];

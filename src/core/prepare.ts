@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import type { Host } from './config.js';
 import { isValidName } from './config.js';
+import { SHELL_WINDOW } from './agents.js';
 import { tildify } from './doctor.js';
 import type { Section } from './protocol.js';
 import { shQuote } from './quote.js';
@@ -204,8 +205,8 @@ export function applyScript(marker: string, host: Host, plan: Plan): string {
     lines.push(
       '[ -d "$P" ] && c="$P" || c="$HOME"',
       `if t has-session -t "="${S} 2>/dev/null; then say session exists`,
-      // A session needs a window: a shell in the projects dir. list shows it as an exited pane.
-      `elif e=$(t new-session -d -s ${S} -n shell -c "$c" 2>&1 </dev/null); then say session ok`,
+      // A session needs a window: a shell in the projects dir, which list leaves out (agents.ts, SHELL_WINDOW).
+      `elif e=$(t new-session -d -s ${S} -n ${SHELL_WINDOW} -c "$c" 2>&1 </dev/null); then say session ok`,
       'else say session fail; printf "%s\\n" "$e"; fi',
     );
   }

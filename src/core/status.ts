@@ -125,7 +125,7 @@ export function looksLikeClaude(screen: string): boolean {
   return classifyScreen(screen) !== 'unknown';
 }
 
-function isShell(command: string): boolean {
+export function isShell(command: string): boolean {
   return SHELLS.has(commandName(command));
 }
 

@@ -98,6 +98,16 @@ describe('agentsFromList: targets', () => {
     expect(agents([other, active]).map((a) => a.target)).toEqual([`thor:${other.pane_id}`, 'thor:agents:duo']);
   });
 
+  it("leaves out the shell window prepare makes the session with, not an agent's window that fell back to a shell", () => {
+    const prepared = pane({ window_id: '@1', window_name: 'shell', pane_current_command: 'bash' });
+    const quit = pane({ window_id: '@2', window_name: 'api', pane_current_command: '-zsh' });
+    const named = pane({ window_id: '@3', window_name: 'shell', pane_current_command: 'claude' });
+    const elsewhere = pane({ session_name: 'work', window_id: '@4', window_name: 'shell', pane_current_command: 'claude' });
+    expect(agents([prepared, quit, named, elsewhere]).map((a) => `${a.target} ${a.status}`)).toEqual([
+      'thor:agents:api exited', 'thor:agents:shell unknown', 'thor:work:shell unknown',
+    ]);
+  });
+
   it('a non-agent split does not push the agent off its name', () => {
     const agent = pane({ session_name: 'work', window_id: '@8', window_name: 'api', pane_active: '0' });
     const shell = pane({ session_name: 'work', window_id: '@8', window_name: 'api', pane_current_command: 'bash' });

@@ -50,7 +50,7 @@ describe('hostFindings', () => {
     ['no node', { node: null }, 'node', 'warn', 'node not in the ssh PATH', /Node\.js 20/],
     ['old node', { node: 'v16.20.0' }, 'node', 'warn', 'node v16.20.0 is old', /Node\.js 20/],
     ['agent only in ~/.npm-global/bin', { agent: { kind: 'elsewhere', path: '/home/mac/.npm-global/bin/claude' } }, 'agent', 'fail',
-      'claude not in the ssh PATH', /^set agentCommand of thor to \/home\/mac\/\.npm-global\/bin\/claude$/],
+      'claude not in the ssh PATH', /^trimtab hosts set thor --agent \/home\/mac\/\.npm-global\/bin\/claude$/],
     ['agent nowhere', { agent: { kind: 'missing' } }, 'agent', 'fail', 'claude not found', /install Claude Code on thor/],
     ['no projects dir', { projectsDirExists: false }, 'projects', 'fail', 'no projects dir ~/1-Projects', /^trimtab prepare thor$/],
     ['one project', { projectCount: 1 }, 'projects', 'ok', '1 project in ~/1-Projects', null],
@@ -70,7 +70,7 @@ describe('hostFindings', () => {
   it('keeps the agent arguments in the suggested agentCommand', () => {
     const host = { ...thor, agentCommand: 'claude --model opus' };
     const f = find({ agent: { kind: 'elsewhere', path: '/home/mac/.local/bin/claude' } }, 'agent', host)!;
-    expect(f.fix).toBe('set agentCommand of thor to /home/mac/.local/bin/claude --model opus');
+    expect(f.fix).toBe("trimtab hosts set thor --agent '/home/mac/.local/bin/claude --model opus'");
   });
 
   it.each([
@@ -172,7 +172,7 @@ describe('renderDoctor', () => {
         "  ✔ git 2.43.0",
         "  ✔ node v20.11.1",
         "  ✖ claude not in the ssh PATH",
-        "    → set agentCommand of thor to",
+        "    → trimtab hosts set thor --agent",
         "      /home/mac/.npm-global/bin/claude",
         "  ✔ 12 projects in ~/some/very/long/pa…",
         "  ⚠ no tmux session agents",

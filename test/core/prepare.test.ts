@@ -241,7 +241,7 @@ describe('prepare report', () => {
         "✔ created session agents",
         "✖ agent does not start (not found)",
         "  sh: 1: claude: not found",
-        "  → set agentCommand of thor to",
+        "  → trimtab hosts set thor --agent",
         "    /home/mac/.npm-global/bin/claude",
       ]
     `);

@@ -379,7 +379,7 @@ describe('config', () => {
     }
   });
 
-  it('hosts add / list / remove edit the file', async () => {
+  it('hosts add / list / set / remove edit the file', async () => {
     const dir = path.join(lab.dir, 'cfg2');
     const env = { TRIMTAB_CONFIG_DIR: dir };
     expect((await lab.trimtab(['hosts', 'add', 'thor', '--ssh', 'mac@thor', '--projects', '/home/mac/1-Projects'], { env })).exitCode).toBe(0);
@@ -390,6 +390,28 @@ describe('config', () => {
     expect(list.stdout).toContain('mac@thor');
     const saved = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'));
     expect(saved.hosts).toEqual([{ name: 'thor', ssh: 'mac@thor', projectsDir: '/home/mac/1-Projects' }]);
+    // set: only the keys given; this machine's implicit entry becomes a real one; bad input changes nothing
+    const set = await lab.trimtab(['hosts', 'set', 'thor', '--agent', '/home/mac/.npm-global/bin/claude --model opus'], { env });
+    expect(set.exitCode, set.stderr).toBe(0);
+    expect(set.stderr).toBe('thor: set agentCommand');
+    expect((await lab.trimtab(['hosts', 'set', 'here', '--projects', '/srv/p'], { env: { ...env, TRIMTAB_HOST: 'here' } })).exitCode).toBe(0);
+    const config = () => JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).hosts;
+    expect(config()).toEqual([
+      { name: 'here', projectsDir: '/srv/p' },
+      { name: 'thor', ssh: 'mac@thor', projectsDir: '/home/mac/1-Projects', agentCommand: '/home/mac/.npm-global/bin/claude --model opus' },
+    ]);
+    const before = readFileSync(path.join(dir, 'config.json'), 'utf8');
+    for (const [args, message] of [
+      [['hosts', 'set', 'thor'], /^✖ nothing to set$/m],
+      [['hosts', 'set', 'nosuch', '--agent', 'claude'], /^✖ no host "nosuch" in /m],
+      [['hosts', 'set', 'thor', '--ssh=-oProxyCommand=x'], /^✖ invalid ssh destination/m],
+      [['hosts', 'set', 'thor', '--socket', 'a b'], /^✖ cannot save .*config\.json/m],
+    ] as const) {
+      const r = await lab.trimtab([...args], { env });
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(before);
     expect((await lab.trimtab(['hosts', 'remove', 'thor'], { env })).exitCode).toBe(0);
     expect((await lab.trimtab(['hosts', 'remove', 'thor'], { env })).exitCode).toBe(2);
   });

@@ -154,6 +154,10 @@ describe('prepare', () => {
     expect(await git(path.join(thor, 'gamma'), 'remote', 'get-url', 'origin')).toBe(repo('other'));
     expect(ls(path.join(thor, 'epsilon'))).toEqual(['notes.txt']);
     expect(await hasSession('thor')).toBe(true);
+    // The session's first window is a shell, not an agent: list does not show it.
+    const list = await trimtab(['list', '--json', '--host', 'thor']);
+    expect(list.exitCode, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).agents).toEqual([]);
   });
 
   it('a second run changes nothing and says so', async () => {
@@ -257,14 +261,14 @@ describe('a fresh account whose agent is only in ~/.npm-global/bin', () => {
   it.runIf(canMakeUsers)('doctor finds the agent off the PATH and says which agentCommand to set (exit 1)', async () => {
     const d = await doctorJson('box', env);
     expect(d.exitCode, d.stderr).toBe(1);
-    expect(d.by.agent).toEqual({ check: 'agent', level: 'fail', text: 'claude not in the ssh PATH', fix: `set agentCommand of box to ${user.home}/.npm-global/bin/claude` });
+    expect(d.by.agent).toEqual({ check: 'agent', level: 'fail', text: 'claude not in the ssh PATH', fix: `trimtab hosts set box --agent ${user.home}/.npm-global/bin/claude` });
     expect(d.by.projects).toMatchObject({ level: 'fail', text: 'no projects dir ~/1-Projects', fix: 'trimtab prepare box' });
     expect(d.by.session?.level).toBe('warn');
     expect(d.by['CLAUDE.md']).toMatchObject({ level: 'warn', text: 'CLAUDE.md missing' });
     expect(d.by['settings.json']).toMatchObject({ level: 'warn', text: 'settings.json differs from here' });
     const text = await trimtab(['doctor', 'box'], env);
     expectFits(text.stdout);
-    expect(unwrapped(text.stdout)).toContain(`✖ claude not in the ssh PATH→ set agentCommand of box to${user.home}/.npm-global/bin/claude`);
+    expect(unwrapped(text.stdout)).toContain(`✖ claude not in the ssh PATH→ trimtab hosts set box --agent${user.home}/.npm-global/bin/claude`);
     expect(text.stderr).toContain('to fix: box');
   });
 
@@ -285,7 +289,7 @@ describe('a fresh account whose agent is only in ~/.npm-global/bin', () => {
     for (const l of ['✔ created ~/1-Projects', '✔ cloned alpha', '✔ cloned beta', '✔ copied ~/.claude/CLAUDE.md', '✔ replaced ~/.claude/settings.json', '✔ created session agents', '✖ agent does not start (not found)']) {
       expect(out, l).toContain(l);
     }
-    expect(unwrapped(r.stdout)).toContain(`→ set agentCommand of box to${user.home}/.npm-global/bin/claude`);
+    expect(unwrapped(r.stdout)).toContain(`→ trimtab hosts set box --agent${user.home}/.npm-global/bin/claude`);
     expect(r.stderr).toContain('1 problem on box');
     const projects = path.join(user.home, '1-Projects');
     expect(ls(projects)).toEqual(['alpha', 'beta']);
@@ -300,8 +304,11 @@ describe('a fresh account whose agent is only in ~/.npm-global/bin', () => {
     expect(readFileSync(path.join(claudeDir(), backups[0]!), 'utf8')).toBe('{ "theirs": true }\n');
   });
 
-  it.runIf(canMakeUsers)('with agentCommand set, a second run changes nothing and the agent starts', async () => {
-    setAgent(`${user.home}/.npm-global/bin/claude`);
+  it.runIf(canMakeUsers)('after the fix doctor gives (run as given), a second run changes nothing and the agent starts', async () => {
+    const fix = (await doctorJson('box', env)).by.agent!.fix!;
+    expect(fix).toMatch(/^trimtab hosts set box --agent \S+$/);
+    const set = await trimtab(fix.split(' ').slice(1), env);
+    expect(set.exitCode, set.stderr).toBe(0);
     const r = await trimtab(['prepare', 'box', '--projects', 'alpha,beta'], env);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(lines(r.stdout)).toContain('✔ agent starts: 2.1.34 (Claude Code)');
