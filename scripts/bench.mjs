@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { loadLab } from './lab.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const RUNS = Number(process.env.BENCH_RUNS || 7);
+const RUNS = Number(process.env.BENCH_RUNS || 9);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(0)} ms`;
 async function time(fn) {

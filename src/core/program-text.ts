@@ -34,4 +34,5 @@ export function codeCacheName(argv: readonly string[], buildId: string, nodeVers
   return `code-${buildId}-${nodeVersion}-${arch}-${command}${sub}.bin`;
 }
 
-export const isCodeCacheFile = (name: string) => /^code-[0-9a-f]+-.*\.bin$/.test(name);
+/** A code cache file, or the temp file of one whose write was cut off. */
+export const isCodeCacheFile = (name: string) => /^code-[0-9a-f]+-.*\.bin(\.\d+)?$/.test(name);
