@@ -3,7 +3,7 @@ import { agentsFromList, parsePanes, screensFrom, toJson, type Agent } from '../
 import { findHost, type Host } from '../core/config.js';
 import { TrimtabError } from '../core/errors.js';
 import { isNoServer, section } from '../core/protocol.js';
-import type { Paint } from '../core/render.js';
+import { renderAgentTable, type Paint } from '../core/render.js';
 import { listScript } from '../core/script.js';
 import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailscaleOffline, type HostMemo } from '../core/host-cache.js';
 import { onPath } from '../adapters/cache.js';
@@ -96,10 +96,7 @@ const PAINT: Record<string, (s: string) => string> = {
 };
 
 export async function listCommand(ctx: Ctx, opts: { json?: boolean; host?: string }): Promise<void> {
-  const asked = queryHosts(ctx, selectHosts(ctx, opts.host));
-  // Loaded while the hosts answer: the table's width measure (string-width) starts ICU, ~20 ms.
-  const { renderAgentTable } = await import('../core/render.js');
-  const reports = await asked;
+  const reports = await queryHosts(ctx, selectHosts(ctx, opts.host));
   const agents = reports.flatMap((r) => r.agents);
   if (opts.json) {
     const hosts = reports.map((r) => ({ name: r.host.name, local: r.host.local, reachable: r.reachable, error: r.error }));

@@ -63,12 +63,8 @@ export function hostFindings(host: Host, survey: Survey, session: string, local:
   const short = program.split('/').at(-1) || program;
   const a = survey.agent;
   if (a.kind === 'found') out.push(ok('agent', `agent ${tildify(a.path, survey.home)}`));
-  else if (a.kind === 'elsewhere') {
-    // Non-interactive ssh never reads ~/.bash_profile, so ~/.npm-global/bin is missing from PATH (DESIGN.md, SSH).
-    out.push(fail('agent', `${short} not in the ssh PATH`, agentFix(host.name, host.agentCommand, a)));
-  } else {
-    out.push(fail('agent', `${short} not found`, agentFix(host.name, host.agentCommand, a)));
-  }
+  // Elsewhere: non-interactive ssh never reads ~/.bash_profile, so ~/.npm-global/bin is missing from PATH (DESIGN.md, SSH).
+  else out.push(fail('agent', a.kind === 'elsewhere' ? `${short} not in the ssh PATH` : `${short} not found`, agentFix(host.name, host.agentCommand, a)));
 
   const dir = tildify(survey.projectsDir, survey.home);
   if (survey.projectsDirExists) {
