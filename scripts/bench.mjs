@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { execa } from 'execa';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadLab } from './lab.mjs';
@@ -43,8 +44,8 @@ try {
   writeFileSync(sshConfig, readFileSync(lab.sshConfig, 'utf8').replace(/User \S+/, `User ${user.name}`));
   const agent = `${process.execPath} ${FAKE_AGENT}`;
   const host = (name) => ({ name, ssh: name, projectsDir: projects, agentCommand: agent, tmuxSocket: `bench-${name}` });
-  const configFor = (names, extra = {}) => {
-    const dir = path.join(lab.dir, `bench-${names.join('-')}`);
+  const configFor = (names, extra = {}, tag = names.join('-')) => {
+    const dir = path.join(lab.dir, `bench-${tag}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({
       hosts: [{ name: 'here', tmuxSocket: `bench-here-${process.pid}` }, ...names.map(host)],
@@ -115,6 +116,38 @@ try {
   await execa('tmux', ['-L', socket, 'kill-server'], { reject: false });
   row('menu: first frame', ms(firstFrame), 'before any remote answers', firstFrame < complete);
   row('menu: complete (asleep timed out)', ms(complete), '', '');
+  // 1 again, over a network with latency: a TCP relay on loopback that holds every chunk for half the
+  // round trip in each direction, as Tailscale from a phone on mobile data would (~40 ms).
+  const RTT = Number(process.env.BENCH_RTT_MS || 40);
+  const sshdPort = Number(/Host thor fedora\n\s+HostName 127\.0\.0\.1\n\s+Port (\d+)/.exec(readFileSync(sshConfig, 'utf8'))[1]);
+  const relay = net.createServer((inbound) => {
+    const outbound = net.connect(sshdPort, '127.0.0.1');
+    const pipeDelayed = (from, to) => {
+      from.on('data', (chunk) => setTimeout(() => to.write(chunk), RTT / 2));
+      from.on('end', () => setTimeout(() => to.end(), RTT / 2));
+      from.on('error', () => to.destroy());
+    };
+    pipeDelayed(inbound, outbound);
+    pipeDelayed(outbound, inbound);
+  });
+  await new Promise((r) => relay.listen(0, '127.0.0.1', r));
+  const wanConfig = path.join(lab.dir, 'ssh_config_bench_wan');
+  writeFileSync(wanConfig, readFileSync(sshConfig, 'utf8').replace(
+    /(Host thor fedora\n\s+HostName 127\.0\.0\.1\n\s+)Port \d+/,
+    `$1Port ${relay.address().port}\n  HostKeyAlias [127.0.0.1]:${sshdPort}`,
+  ));
+  const wan = configFor(['thor', 'fedora'], { sshOptions: ['-F', wanConfig] }, 'wan');
+  const wanCache = path.join(lab.dir, 'bench-cache-wan');
+  const wanList = (env = {}) => trimtab(['list'], wan, { TRIMTAB_CACHE_DIR: wanCache, ...env });
+  await wanList(); // masters up, code cache written
+  const wanPlain = await sample(() => execa('ssh', ['-F', wanConfig, 'thor', 'true']));
+  const wanCold = await sample(() => wanList({ TRIMTAB_NO_MUX: '1' }));
+  const wanWarm = await sample(() => wanList());
+  relay.close();
+  await execa('pkill', ['-f', `${wanCache}/cm-`], { reject: false });
+  row(`ssh thor true over a ${RTT} ms round trip (relay)`, ms(wanPlain), '', '');
+  row(`list, 2 hosts, masters up / ssh true, ${RTT} ms round trip`, (wanWarm / wanPlain).toFixed(2), '<= 1.3', wanWarm / wanPlain <= 1.3);
+  row(`list, 2 hosts, no master at all / ssh true, ${RTT} ms round trip`, (wanCold / wanPlain).toFixed(2), '<= 1.3', wanCold / wanPlain <= 1.3);
   // 5. scale: 3 hosts x 50 agents
   const scale = configFor(['thor', 'fedora'], {});
   const sockets = { here: `bench-here-${process.pid}`, thor: 'bench-thor', fedora: 'bench-fedora' };
@@ -162,6 +195,8 @@ try {
   const gz = gzipSync(readFileSync(CLI)).length;
   row('dist/trimtab.mjs size', `${(bytes / 1024).toFixed(0)} KiB (${(gz / 1024).toFixed(0)} KiB gzip)`, 'report', '');
 } finally {
+  // The local host's tmux server is this user's (the remote ones go with the lab's throwaway user).
+  await execa('tmux', ['-L', `bench-here-${process.pid}`, 'kill-server'], { reject: false });
   await lab.stop();
 }
 
