@@ -58,6 +58,9 @@ if [ "$mode" = uninstall ]; then
   fi
   rm -f "$PREFIX/trimtab.mjs"
   rmdir "$PREFIX" 2>/dev/null || true
+  # The compiled-code caches (src/boot.ts) belong to the removed script; the config and hosts.json stay.
+  cache="${TRIMTAB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/trimtab}"
+  rm -f "$cache"/code-*.bin "$cache"/code-*.bin.[0-9]*
   say "trimtab removed"
   exit 0
 fi

@@ -6,7 +6,7 @@
  * a developer without root sees these skipped with this reason.
  */
 import { execa } from 'execa';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startLab, type Lab } from '../lab/lab.js';
@@ -146,8 +146,12 @@ describe.skipIf(!isRoot)('trimtab login (root: throwaway user)', () => {
     });
 
     it('--uninstall leaves the profile byte-identical', async () => {
+      const cache = path.join(user.home, '.cache', 'trimtab');
+      const codeCaches = () => (existsSync(cache) ? readdirSync(cache).filter((f) => f.startsWith('code-')) : []);
+      expect(codeCaches().length).toBeGreaterThan(0); // the menu runs above wrote them
       const r = await asUser('./install.sh --uninstall');
       expect(r.exitCode, r.stderr).toBe(0);
+      expect(codeCaches()).toEqual([]);
       expect(readFileSync(path.join(user.home, '.profile'), 'utf8')).toBe(profileBefore);
       expect(existsSync(path.join(user.home, '.local/bin/trimtab'))).toBe(false);
       expect(existsSync(path.join(user.home, '.local/share/trimtab/login.sh'))).toBe(false);
