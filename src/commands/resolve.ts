@@ -41,8 +41,12 @@ export async function resolveTarget(ctx: Ctx, text: string): Promise<Resolved> {
   const found = distinct[0];
   if (!found) {
     const down = reports.filter((r) => r.error).map((r) => r.host.name);
+    // `mars:api` reads as SESSION:WINDOW when mars is not a host: most likely a mistyped host.
+    const notAHost = ref.kind === 'window' && text.split(':').length === 2 && ref.session !== ctx.config.session
+      ? `"${ref.session}" is not a configured host (trimtab hosts list); `
+      : '';
     throw new TrimtabError(`no agent "${text}" on ${down.length ? 'the reachable hosts' : 'any host'}`, {
-      hint: down.length ? `not checked: ${down.join(', ')} (unreachable); see trimtab list` : 'see trimtab list, or start it with trimtab spawn',
+      hint: notAHost + (down.length ? `not checked: ${down.join(', ')} (unreachable); see trimtab list` : 'see trimtab list, or start it with trimtab spawn'),
     });
   }
   const paneRef: Ref = { kind: 'pane', paneId: found.agent.paneId };

@@ -110,6 +110,13 @@ describe('spawn', () => {
     expect(r.stderr).toContain('here, thor, fedora, asleep');
   });
 
+  it('a target on a host that is not configured says so (exit 1, nothing sent)', async () => {
+    const r = await lab.trimtab(['send', 'mars:alpha', 'hello']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('no agent "mars:alpha"');
+    expect(r.stderr).toContain('"mars" is not a configured host (trimtab hosts list)');
+  });
+
   it('says the host is unreachable (exit 3) for a sleeping host', async () => {
     const r = await lab.trimtab(['spawn', '--on', 'asleep', 'alpha']);
     expect(r.exitCode).toBe(3);
