@@ -80,6 +80,9 @@ export function unreachable(host: Host, stderr: string, timeoutSeconds: number, 
   );
 }
 
+/** The process ended without finishing: killed by a signal (-1), or ssh lost its connection (255). */
+export const brokeOff = (host: Host, exitCode: number) => exitCode === -1 || (!host.local && exitCode === 255);
+
 /** The host answered, then the connection (or the shell on it) went away before the script ended. */
 export const lostPartWay = (host: Host, timedOutAfter?: number, partial?: Section[]) =>
   new TrimtabError(
@@ -130,11 +133,11 @@ export async function onHost(
   const sections = parseSections(r.stdout, marker);
   // The script said hello, then its output stopped without `end`: the host was reached and lost (a
   // dropped connection, a killed shell), which is not the same as a host that is not there.
-  const cutOff = r.hung || r.timedOut || r.exitCode === -1 || (!host.local && r.exitCode === 255);
+  const cutOff = r.hung || r.timedOut || brokeOff(host, r.exitCode);
   if (cutOff && sections.some((s) => s.tag === 'hello') && !sections.some((s) => s.tag === 'end' || s.tag === 'error')) {
     throw lostPartWay(host, r.timedOut ? timeout + extraSeconds : undefined, sections);
   }
-  if (r.hung || r.timedOut || (!host.local && r.exitCode === 255)) {
+  if (r.hung || r.timedOut || (!host.local && r.exitCode === 255)) { // never answered: unreachable
     const error = unreachable(host, r.stderr, timeout, r.timedOut || r.hung);
     // Host key trouble is not "asleep": don't let it hide the host from later runs.
     if (!/host key/.test(error.message)) updateHostCache(ctx, (c) => markOffline(c, host.name, ctx.now()));

@@ -5,7 +5,7 @@ import { peekScript } from '../core/script.js';
 import { scriptInvocation } from '../core/ssh.js';
 import type { Ref } from '../core/target.js';
 import { runStreaming } from '../adapters/run.js';
-import { lostPartWay, onHost, unreachable, type Ctx } from './context.js';
+import { brokeOff, lostPartWay, onHost, unreachable, type Ctx } from './context.js';
 import { resolveTarget, throwScriptError } from './resolve.js';
 
 export const lastLines = (lines: string[], n: number) => trimScreen(lines).slice(-n);
@@ -62,7 +62,7 @@ async function follow(ctx: Ctx, host: Host, ref: Ref, label: string, opts: { lin
   const result = await stream.done;
   process.off('SIGINT', stop);
   if (stopped) return; // Ctrl-C is the normal way out (ssh itself exits 255 on SIGTERM)
-  if (answered && (result.exitCode === -1 || (!host.local && result.exitCode === 255))) throw lostPartWay(host);
+  if (answered && brokeOff(host, result.exitCode)) throw lostPartWay(host);
   if (!host.local && result.exitCode === 255) {
     throw unreachable(host, result.stderr, ctx.config.connectTimeoutSeconds, false);
   }
