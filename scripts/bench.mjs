@@ -168,7 +168,7 @@ try {
   // parse + render, in process, on real fixture screens
   const out = path.join(ROOT, 'node_modules/.cache/trimtab/bench-core.mjs');
   await build({
-    stdin: { contents: `export * from './src/core/agents.ts'; export * from './src/core/protocol.ts'; export * from './src/core/render.ts'; export { PANE_FIELDS } from './src/core/script.ts';`, resolveDir: ROOT, loader: 'ts' },
+    stdin: { contents: `export * from './src/core/agents/agents.ts'; export * from './src/core/protocol.ts'; export * from './src/core/render/render.ts'; export { PANE_FIELDS } from './src/core/script.ts';`, resolveDir: ROOT, loader: 'ts' },
     outfile: out, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error',
   });
   const core = await import(pathToFileURL(out).href);

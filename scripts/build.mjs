@@ -35,7 +35,7 @@ const lazyStringWidth = {
   name: 'lazy-string-width',
   setup(b) {
     b.onResolve({ filter: /^string-width$/ }, (args) =>
-      args.importer.endsWith(path.join('src', 'core', 'render.ts')) ? { path: 'string-width', namespace: 'lazy' } : undefined);
+      args.importer.endsWith(path.join('src', 'core', 'render', 'render.ts')) ? { path: 'string-width', namespace: 'lazy' } : undefined);
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
       contents: "let real; export default (s, o) => (real ??= require('string-width').default)(s, o);",
       loader: 'js',

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, chmodSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { HostCache } from '../core/host-cache.js';
+import type { HostCache } from '../core/hosts/host-cache.js';
 import { writeTextAtomic } from './files.js';
 
 const ensure = (dir: string): string => {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CONFIG_SCHEMA, type ConfigFile } from '../core/config.js';
+import { CONFIG_SCHEMA, type ConfigFile } from '../core/hosts/config.js';
 import { TrimtabError, EXIT } from '../core/errors.js';
 import { readNote, writeNote } from './cache.js';
 

@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { TrimtabError } from '../core/errors.js';
-import { pickRemote, type LocalProject } from '../core/prepare.js';
+import { pickRemote, type LocalProject } from '../core/hosts/prepare.js';
 import { run } from './run.js';
 
 const git = (dir: string, args: string[]) => run({ file: 'git', args: ['-C', dir, ...args] }, { timeoutMs: 15_000 });

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLAUDE_FILES, type ClaudeFile } from '../core/host-survey.js';
-import type { LocalFile } from '../core/prepare.js';
+import { CLAUDE_FILES, type ClaudeFile } from '../core/hosts/host-survey.js';
+import type { LocalFile } from '../core/hosts/prepare.js';
 
 /** The local HOME: `$HOME` of the command's environment (tests point it elsewhere), else the OS's. */
 export const localHome = (env: NodeJS.ProcessEnv) => env.HOME || os.homedir();

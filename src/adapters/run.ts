@@ -4,7 +4,7 @@
  * hot path (docs/performance.md); what trimtab needs is the four functions below.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Invocation } from '../core/ssh.js';
+import type { Invocation } from '../core/hosts/ssh.js';
 
 export interface RunResult {
   /** -1 when killed by a signal. */

@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deviceLabel, failedResult, formatEntry, type SentEntry } from '../core/sent-log.js';
+import { deviceLabel, failedResult, formatEntry, type SentEntry } from '../core/agents/sent-log.js';
 
 export interface SentLogIO {
   env: NodeJS.ProcessEnv;

@@ -6,9 +6,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import type { Host } from '../core/config.js';
-import type { ApiRequest } from '../core/sync-script.js';
-import { configCandidates, emptyProbe, foldersToQuery, guiBaseUrl, parseConfigXml, parseFolders, type Probe, type Reply } from '../core/syncthing.js';
+import type { Host } from '../core/hosts/config.js';
+import type { ApiRequest } from '../core/sync/sync-script.js';
+import { configCandidates, emptyProbe, foldersToQuery, guiBaseUrl, parseConfigXml, parseFolders, type Probe, type Reply } from '../core/sync/syncthing.js';
 
 const TIMEOUT_MS = 10_000;
 

@@ -1,9 +1,9 @@
 import os from 'node:os';
-import type { Host } from '../core/config.js';
+import type { Host } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
 import { section } from '../core/protocol.js';
 import { resolveScript } from '../core/script.js';
-import { attachInvocation, insideServer } from '../core/ssh.js';
+import { attachInvocation, insideServer } from '../core/hosts/ssh.js';
 import { runInteractive } from '../adapters/run.js';
 import { onHost, type Ctx } from './context.js';
 import { resolveTarget, throwScriptError } from './resolve.js';

@@ -1,11 +1,11 @@
 import kleur from 'kleur';
-import type { Agent } from '../core/agents.js';
+import type { Agent } from '../core/agents/agents.js';
 import { EXIT, TrimtabError, usageError } from '../core/errors.js';
 import { broadcastScript, checkPasteable } from '../core/script.js';
-import type { AgentStatus } from '../core/status.js';
+import type { AgentStatus } from '../core/status/status.js';
 import { confirm } from '../adapters/prompt.js';
 import { recordSent } from '../adapters/sent-log.js';
-import { failedResult, paneResult } from '../core/sent-log.js';
+import { failedResult, paneResult } from '../core/agents/sent-log.js';
 import { onHost, type Ctx } from './context.js';
 import { queryHosts, selectHosts, warnFailures } from './list.js';
 import { oneLine } from './send.js';

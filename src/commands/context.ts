@@ -1,11 +1,11 @@
 /** What every command gets: config, terminal facts, output channels; and running a script on a host. */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { resolveConfig, type Config, type Host } from '../core/config.js';
+import { resolveConfig, type Config, type Host } from '../core/hosts/config.js';
 import { EXIT, TrimtabError } from '../core/errors.js';
-import { markOffline, type HostCache } from '../core/host-cache.js';
+import { markOffline, type HostCache } from '../core/hosts/host-cache.js';
 import { markerFor, parseSections, type Section } from '../core/protocol.js';
-import { controlPath, muxExitInvocation, scriptInvocation, userMultiplexes } from '../core/ssh.js';
+import { controlPath, muxExitInvocation, scriptInvocation, userMultiplexes } from '../core/hosts/ssh.js';
 import { readHostCache, runtimeDir, sshConfigTexts, writeHostCache } from '../adapters/cache.js';
 import { loadConfigFile } from '../adapters/config-store.js';
 import { existsSync, rmSync } from 'node:fs';

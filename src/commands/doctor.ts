@@ -1,10 +1,10 @@
 /** `trimtab doctor [HOST...] [--json]`: is each host ready for agents? One round trip per host, all in parallel. */
 import kleur from 'kleur';
 import { performance } from 'node:perf_hooks';
-import { findHost, type Host } from '../core/config.js';
-import { doctorExitCode, doctorJson, hostFindings, renderDoctor, unreachableCheck, type HostCheck, type LocalHashes, type Paint } from '../core/doctor.js';
+import { findHost, type Host } from '../core/hosts/config.js';
+import { doctorExitCode, doctorJson, hostFindings, renderDoctor, unreachableCheck, type HostCheck, type LocalHashes, type Paint } from '../core/hosts/doctor.js';
 import { EXIT, TrimtabError } from '../core/errors.js';
-import { CLAUDE_FILES, surveyFromSections, surveyScript } from '../core/host-survey.js';
+import { CLAUDE_FILES, surveyFromSections, surveyScript } from '../core/hosts/host-survey.js';
 import { localHome, readClaudeFiles } from '../adapters/local-files.js';
 import { onHost, type Ctx } from './context.js';
 

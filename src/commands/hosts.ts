@@ -1,6 +1,6 @@
-import { isValidName, type HostEntry } from '../core/config.js';
+import { isValidName, type HostEntry } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
-import { fit, pad } from '../core/render.js';
+import { fit, pad } from '../core/render/render.js';
 import { configPath, loadConfigFile, saveConfigKey } from '../adapters/config-store.js';
 import type { Ctx } from './context.js';
 

@@ -1,11 +1,11 @@
 import kleur from 'kleur';
-import { agentsFromList, parsePanes, screensFrom, toJson, type Agent } from '../core/agents.js';
-import { findHost, type Host } from '../core/config.js';
+import { agentsFromList, parsePanes, screensFrom, toJson, type Agent } from '../core/agents/agents.js';
+import { findHost, type Host } from '../core/hosts/config.js';
 import { TrimtabError } from '../core/errors.js';
 import { isNoServer, section } from '../core/protocol.js';
-import { renderAgentTable, type Paint } from '../core/render.js';
+import { renderAgentTable, type Paint } from '../core/render/render.js';
 import { listScript } from '../core/script.js';
-import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailscaleOffline, type HostMemo } from '../core/host-cache.js';
+import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailscaleOffline, type HostMemo } from '../core/hosts/host-cache.js';
 import { onPath } from '../adapters/cache.js';
 import { run } from '../adapters/run.js';
 import { hostCache, onHost, updateHostCache, type Ctx } from './context.js';

@@ -1,6 +1,6 @@
 /** `trimtab log [-n N] [--json]`: what was typed into which agent, from which device (issue #6). */
 import kleur from 'kleur';
-import { parseLog, renderLog } from '../core/sent-log.js';
+import { parseLog, renderLog } from '../core/agents/sent-log.js';
 import { readSentLog, sentLogPath } from '../adapters/sent-log.js';
 import type { Ctx } from './context.js';
 

@@ -1,5 +1,5 @@
 import { realpathSync, rmSync } from 'node:fs';
-import { addBlock, keyLine, loginScript, profileBlock, removeBlock } from '../core/login.js';
+import { addBlock, keyLine, loginScript, profileBlock, removeBlock } from '../core/hosts/login.js';
 import { usageError } from '../core/errors.js';
 import { readText, writeTextAtomic } from '../adapters/files.js';
 import { runInteractive } from '../adapters/run.js';
@@ -8,7 +8,7 @@ import { runInteractive } from '../adapters/run.js';
 const selfPath = () => realpathSync(process.argv[1] ?? 'trimtab');
 
 /**
- * `trimtab login`: the SSH login entry. Runs the login script (core/login.ts) with the terminal; the
+ * `trimtab login`: the SSH login entry. Runs the login script (core/hosts/login.ts) with the terminal; the
  * script, not Node, decides what runs, so a broken trimtab still ends in a shell.
  */
 export async function loginCommand(): Promise<number> {

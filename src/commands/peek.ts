@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Host } from '../core/config.js';
+import type { Host } from '../core/hosts/config.js';
 import { markerFor, parseSections, section, trimScreen } from '../core/protocol.js';
 import { peekScript } from '../core/script.js';
-import { scriptInvocation } from '../core/ssh.js';
-import type { Ref } from '../core/target.js';
+import { scriptInvocation } from '../core/hosts/ssh.js';
+import type { Ref } from '../core/agents/target.js';
 import { runStreaming } from '../adapters/run.js';
 import { brokeOff, lostPartWay, onHost, unreachable, type Ctx } from './context.js';
 import { resolveTarget, throwScriptError } from './resolve.js';

@@ -1,11 +1,11 @@
 /** `trimtab prepare HOST [--projects a,b] [--dry-run]`: make a host ready for agents (issue #4). */
 import kleur from 'kleur';
 import path from 'node:path';
-import { findHost, localHost } from '../core/config.js';
+import { findHost, localHost } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
-import { surveyFromSections, surveyScript } from '../core/host-survey.js';
-import { AGENT_VERSION_TIMEOUT, applyScript, backupStamp, changeCount, expandHome, parseApply, planPrepare, type LocalProject } from '../core/prepare.js';
-import { countChanges, countMarks, prepareLines, renderReport, type Mark, type PaintMark, type ReportLine } from '../core/prepare-report.js';
+import { surveyFromSections, surveyScript } from '../core/hosts/host-survey.js';
+import { AGENT_VERSION_TIMEOUT, applyScript, backupStamp, changeCount, expandHome, parseApply, planPrepare, type LocalProject } from '../core/hosts/prepare.js';
+import { countChanges, countMarks, prepareLines, renderReport, type Mark, type PaintMark, type ReportLine } from '../core/hosts/prepare-report.js';
 import { projectRemote } from '../adapters/git.js';
 import { listDirs, localHome, readClaudeFiles } from '../adapters/local-files.js';
 import { onHost, type Ctx } from './context.js';

@@ -1,8 +1,8 @@
 /** Turning a TARGET into a host and a pane, and script errors into messages. */
-import { findHost, isKnownHost, type Host } from '../core/config.js';
+import { findHost, isKnownHost, type Host } from '../core/hosts/config.js';
 import { EXIT, TrimtabError, usageError } from '../core/errors.js';
 import { section, type Section } from '../core/protocol.js';
-import { formatTarget, parseTarget, type Ref } from '../core/target.js';
+import { formatTarget, parseTarget, type Ref } from '../core/agents/target.js';
 import type { Ctx } from './context.js';
 import { queryHosts } from './list.js';
 

@@ -1,8 +1,8 @@
-import type { Host } from '../core/config.js';
+import type { Host } from '../core/hosts/config.js';
 import { TrimtabError } from '../core/errors.js';
-import { fit } from '../core/render.js';
+import { fit } from '../core/render/render.js';
 import { checkPasteable, keysScript, sendScript } from '../core/script.js';
-import type { Ref } from '../core/target.js';
+import type { Ref } from '../core/agents/target.js';
 import { logged } from '../adapters/sent-log.js';
 import { onHost, type Ctx } from './context.js';
 import { resolveTarget, throwScriptError } from './resolve.js';

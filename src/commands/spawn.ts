@@ -1,9 +1,9 @@
-import { findHost, localHost, type Host } from '../core/config.js';
+import { findHost, localHost, type Host } from '../core/hosts/config.js';
 import { TrimtabError } from '../core/errors.js';
 import { section } from '../core/protocol.js';
 import { spawnScript } from '../core/script.js';
-import { attachHint } from '../core/ssh.js';
-import { formatTarget, validateProject } from '../core/target.js';
+import { attachHint } from '../core/hosts/ssh.js';
+import { formatTarget, validateProject } from '../core/agents/target.js';
 import { attachPane } from './attach.js';
 import { onHost, type Ctx } from './context.js';
 import { throwScriptError } from './resolve.js';

@@ -7,11 +7,11 @@ import kleur from 'kleur';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findHost, isValidName, localHost, type Host } from '../core/config.js';
+import { findHost, isValidName, localHost, type Host } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
-import { fromHex, readIgnoresScript, writeIgnoresScript } from '../core/sync-script.js';
-import { ignoreChange, ignorePatterns, mergeIgnoreBlock, type IgnoreChange } from '../core/stignore.js';
-import { fit } from '../core/render.js';
+import { fromHex, readIgnoresScript, writeIgnoresScript } from '../core/sync/sync-script.js';
+import { ignoreChange, ignorePatterns, mergeIgnoreBlock, type IgnoreChange } from '../core/sync/stignore.js';
+import { fit } from '../core/render/render.js';
 import { onHost, type Ctx } from './context.js';
 
 interface Outcome {

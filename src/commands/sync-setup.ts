@@ -4,12 +4,12 @@
  * through HOST's own REST API.
  */
 import kleur from 'kleur';
-import { findHost, isValidName, type Host } from '../core/config.js';
+import { findHost, isValidName, type Host } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
 import { section } from '../core/protocol.js';
-import { applyScript, type ApiRequest } from '../core/sync-script.js';
-import { applyRequests, deviceAddresses, distroSteps, nixosSnippet, osFamily, planLines, planSetup, type OsFamily, type SetupSide } from '../core/sync-setup.js';
-import { viewOf, type Probe, type Reply } from '../core/syncthing.js';
+import { applyScript, type ApiRequest } from '../core/sync/sync-script.js';
+import { applyRequests, deviceAddresses, distroSteps, nixosSnippet, osFamily, planLines, planSetup, type OsFamily, type SetupSide } from '../core/sync/sync-setup.js';
+import { viewOf, type Probe, type Reply } from '../core/sync/syncthing.js';
 import { run } from '../adapters/run.js';
 import { applyLocal, localApi } from '../adapters/syncthing-local.js';
 import { onHost, type Ctx } from './context.js';

@@ -1,10 +1,10 @@
 /** `trimtab sync status`: each project folder on each host, as Syncthing sees it (issue #7). */
 import kleur from 'kleur';
-import type { Host } from '../core/config.js';
+import type { Host } from '../core/hosts/config.js';
 import { TrimtabError } from '../core/errors.js';
-import { probeFromSections, probeScript } from '../core/sync-script.js';
-import { folderRows, renderSyncTable, syncJson, syncSummary, type SyncPaint, type SyncReport, type SyncState } from '../core/sync-status.js';
-import { viewOf, type Probe, type ProbeProblem } from '../core/syncthing.js';
+import { probeFromSections, probeScript } from '../core/sync/sync-script.js';
+import { folderRows, renderSyncTable, syncJson, syncSummary, type SyncPaint, type SyncReport, type SyncState } from '../core/sync/sync-status.js';
+import { viewOf, type Probe, type ProbeProblem } from '../core/sync/syncthing.js';
 import { probeLocal } from '../adapters/syncthing-local.js';
 import { selectHosts } from './list.js';
 import { onHost, type Ctx } from './context.js';

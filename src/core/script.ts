@@ -6,10 +6,10 @@
  * Output protocol: lines `<marker> <tag> <args...>` open sections; anything before the first marker
  * (a chatty .bashrc, motd) is ignored. The marker carries a per-call nonce so pane text can't fake one.
  */
-import type { Host } from './config.js';
+import type { Host } from './hosts/config.js';
 import { usageError } from './errors.js';
 import { shQuote } from './quote.js';
-import type { Ref } from './target.js';
+import type { Ref } from './agents/target.js';
 
 
 /** Fields of `list-panes -F`, TAB-separated. window_name is last: it may hold tabs; titles are escaped by tmux. */

@@ -4,16 +4,16 @@
  */
 import Enquirer from 'enquirer';
 import kleur from 'kleur';
-import type { Agent } from '../core/agents.js';
-import type { Host } from '../core/config.js';
+import type { Agent } from '../core/agents/agents.js';
+import type { Host } from '../core/hosts/config.js';
 import {
   agentActions, agentHeader, agentItems, ASCII, hostRows, mainHeader, MAIN_ACTIONS, menuOrder, numbered, toAscii, UNICODE,
   type Glyphs, type Item, type MainState,
-} from '../core/menu-layout.js';
-import { fit } from '../core/render.js';
+} from '../core/render/menu-layout.js';
+import { fit } from '../core/render/render.js';
 import { broadcastScript, projectsScript } from '../core/script.js';
 import { section } from '../core/protocol.js';
-import { failedResult, paneResult } from '../core/sent-log.js';
+import { failedResult, paneResult } from '../core/agents/sent-log.js';
 import { recordSent } from '../adapters/sent-log.js';
 import { attachPane } from '../commands/attach.js';
 import { onHost, type Ctx } from '../commands/context.js';

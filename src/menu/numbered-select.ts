@@ -10,8 +10,8 @@
  */
 import Enquirer from 'enquirer';
 import kleur from 'kleur';
-import { scrollWindow, type Glyphs, type Item } from '../core/menu-layout.js';
-import { fit } from '../core/render.js';
+import { scrollWindow, type Glyphs, type Item } from '../core/render/menu-layout.js';
+import { fit } from '../core/render/render.js';
 
 // enquirer's prompt classes are untyped for subclassing.
 const { Select } = Enquirer as unknown as { Select: new (options: object) => object };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type Host } from '../../src/core/config.js';
+import { resolveConfig, type Host } from '../../src/core/hosts/config.js';
 import { TrimtabError } from '../../src/core/errors.js';
 import { shQuote } from '../../src/core/quote.js';
 import {
@@ -12,7 +12,7 @@ import {
   sendScript,
   spawnScript,
 } from '../../src/core/script.js';
-import type { Ref } from '../../src/core/target.js';
+import type { Ref } from '../../src/core/agents/target.js';
 import { SHELLS, syntaxErrors, wordsOf } from './shells.js';
 
 const M = '@@trimtab-abc123@@';

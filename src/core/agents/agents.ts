@@ -1,0 +1,108 @@
+import path from 'node:path/posix';
+import { isValidName, type Host } from '../hosts/config.js';
+import { PANE_FIELDS } from '../script.js';
+import type { Section } from '../protocol.js';
+import { classifyPane, isClaudeCommand, isShell, looksLikeClaude, type AgentStatus } from '../status/status.js';
+import { trimScreen } from '../protocol.js';
+import { formatTarget } from './target.js';
+
+export type Pane = Record<(typeof PANE_FIELDS)[number], string>;
+
+export interface Agent {
+  host: string;
+  target: string;
+  session: string;
+  window: string;
+  paneId: string;
+  project: string;
+  path: string;
+  status: AgentStatus;
+  lastActivity: number;
+  /** Not in --json: used to resolve and show targets. */
+  windowId: string;
+  active: boolean;
+  /** Remembered from an earlier answer; the host is offline now. */
+  stale?: boolean;
+}
+
+/** Split `list-panes -F` output. A line that does not start with a pane id continues the window name before it. */
+export function parsePanes(lines: string[]): Pane[] {
+  const panes: Pane[] = [];
+  const fixed = PANE_FIELDS.length - 1;
+  for (const line of lines) {
+    if (!/^%\d+\t/.test(line)) {
+      const last = panes.at(-1);
+      if (last && line !== '') last.window_name += `\n${line}`;
+      continue;
+    }
+    const parts = line.split('\t');
+    const values = [...parts.slice(0, fixed), parts.slice(fixed).join('\t')];
+    panes.push(Object.fromEntries(PANE_FIELDS.map((f, i) => [f, values[i] ?? ''])) as Pane);
+  }
+  return panes;
+}
+
+/**
+ * Agents from one host's list output: every pane of the agents session (but a shell in the window
+ * named `shell`), plus panes elsewhere that run Claude Code (`claude`, a bare version like `2.1.34`, or `node` whose screen looks like Claude Code).
+ */
+/** The window `trimtab prepare` makes the agents session with (a session needs one): a shell, not an agent. */
+export const SHELL_WINDOW = 'shell';
+
+export function agentsFromList(host: Host, session: string, panes: Pane[], screens: Map<string, string>): Agent[] {
+  const agents: Agent[] = [];
+  for (const p of panes) {
+    const screen = screens.get(p.pane_id) ?? '';
+    const inSession = p.session_name === session;
+    if (inSession && p.window_name === SHELL_WINDOW && isShell(p.pane_current_command)) continue;
+    if (!inSession) {
+      if (!isClaudeCommand(p.pane_current_command)) continue;
+      if (p.pane_current_command === 'node' && !looksLikeClaude(screen) && !/claude/i.test(p.pane_title)) continue;
+    }
+    agents.push({
+      host: host.name,
+      target: '',
+      session: p.session_name,
+      window: p.window_name,
+      paneId: p.pane_id,
+      project: inSession ? p.window_name : path.basename(p.pane_current_path),
+      path: p.pane_current_path,
+      status: classifyPane(screen, { dead: p.pane_dead === '1', command: p.pane_current_command }),
+      lastActivity: Number(p.window_activity) || 0,
+      windowId: p.window_id,
+      active: p.pane_active === '1',
+    });
+  }
+  // A window holding several agent panes: the active one is SESSION:WINDOW, the others go by pane id.
+  for (const a of agents) {
+    const shared = agents.filter((b) => b.windowId === a.windowId).length > 1;
+    const typeable = isValidName(a.session) && isValidName(a.window);
+    a.target = (shared && !a.active) || !typeable
+      ? formatTarget(host.name, { kind: 'pane', paneId: a.paneId })
+      : formatTarget(host.name, { kind: 'window', session: a.session, window: a.window });
+  }
+  return agents;
+}
+
+/** Screens captured by the list script, keyed by pane id. */
+export function screensFrom(sections: Section[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const s of sections) if (s.tag === 'screen' && s.args[0]) map.set(s.args[0], trimScreen(s.lines).join('\n'));
+  return map;
+}
+
+/** Waiting agents first (they need the user), then by host order, then by target. */
+const RANK: Record<AgentStatus, number> = { waiting: 0, working: 1, idle: 2, unknown: 3, exited: 4 };
+export const byUrgency = (a: Agent, b: Agent) => RANK[a.status] - RANK[b.status];
+
+export const toJson = (a: Agent) => ({
+  host: a.host,
+  target: a.target,
+  session: a.session,
+  window: a.window,
+  paneId: a.paneId,
+  project: a.project,
+  path: a.path,
+  status: a.status,
+  lastActivity: a.lastActivity,
+});

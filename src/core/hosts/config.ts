@@ -1,0 +1,170 @@
+import { usageError } from '../errors.js';
+
+/** One host as written in config.json. Every key but `name` is optional. */
+export interface HostEntry {
+  name: string;
+  ssh?: string;
+  projectsDir?: string;
+  agentCommand?: string;
+  tmuxSocket?: string;
+  aliases?: string[];
+  /** Syncthing's home (the directory holding its config.xml), when not in a default place (issue #7). */
+  syncthingHome?: string;
+}
+
+/** `sync` in config.json (issue #7). */
+export interface SyncConfig {
+  /** Extra `.stignore` patterns for the block `trimtab sync ignore` manages, e.g. `(?d)*.log`. */
+  ignore?: string[];
+}
+
+/** config.json as written by the user (issue #2, "Config"). */
+export interface ConfigFile {
+  session?: string;
+  hosts?: HostEntry[];
+  sshOptions?: string[];
+  sshCommand?: string;
+  connectTimeoutSeconds?: number;
+  /** How long a host that did not answer is left alone before trimtab tries it again (issue #5). */
+  offlineRetrySeconds?: number;
+  cannedCommands?: string[];
+  sync?: SyncConfig;
+}
+
+/** A host with every default filled in. */
+export interface Host {
+  name: string;
+  /** ssh destination (`user@host` or an ssh_config alias). */
+  ssh: string;
+  /** May start with `~/`: expanded on the host itself, never here, for remote hosts. */
+  projectsDir: string;
+  agentCommand: string;
+  tmuxSocket: string;
+  aliases: string[];
+  local: boolean;
+  /** May start with `~/`; unset: Syncthing's default locations. */
+  syncthingHome?: string | undefined;
+}
+
+export interface Config {
+  session: string;
+  hosts: Host[];
+  sshOptions: string[];
+  sshCommand: string;
+  connectTimeoutSeconds: number;
+  offlineRetrySeconds: number;
+  cannedCommands: string[];
+  sync?: SyncConfig | undefined;
+}
+
+export const DEFAULTS = {
+  session: 'agents',
+  projectsDir: '~/1-Projects',
+  agentCommand: 'claude',
+  connectTimeoutSeconds: 3,
+  offlineRetrySeconds: 30,
+  cannedCommands: ['/status', '/compact', 'continue'],
+} as const;
+
+/** Names trimtab puts into tmux targets and paths: no leading `-` or `.`, no `:` (tmux#1131-style target traps). */
+export const NAME_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9._-]*$';
+const NAME_RE = new RegExp(NAME_PATTERN);
+export const isValidName = (s: string) => NAME_RE.test(s) && s.length <= 100;
+
+const str = { type: 'string' } as const;
+const strList = { type: 'array', items: str } as const;
+const name = { type: 'string', pattern: NAME_PATTERN, maxLength: 100 } as const;
+
+/** JSON schema of each top-level key (the shape conf's `schema` option takes). */
+export const CONFIG_SCHEMA = {
+  session: name,
+  hosts: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['name'],
+      additionalProperties: false,
+      properties: {
+        name,
+        ssh: { type: 'string', minLength: 1, pattern: '^[^-\\s]' },
+        projectsDir: { type: 'string', minLength: 1 },
+        agentCommand: { type: 'string', minLength: 1 },
+        tmuxSocket: { type: 'string', pattern: '^([A-Za-z0-9_][A-Za-z0-9._-]*)?$' },
+        aliases: { type: 'array', items: name },
+        syncthingHome: { type: 'string', minLength: 1 },
+      },
+    },
+  },
+  sshOptions: strList,
+  sshCommand: { type: 'string', minLength: 1 },
+  connectTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 120 },
+  offlineRetrySeconds: { type: 'number', minimum: 0, maximum: 86400 },
+  cannedCommands: strList,
+  sync: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { ignore: { type: 'array', items: { type: 'string', minLength: 1, pattern: '^[^\\r\\n]*$' } } },
+  },
+} as const;
+
+export interface Environment {
+  TRIMTAB_HOST?: string | undefined;
+  TRIMTAB_SSH?: string | undefined;
+}
+
+const fillHost = (entry: HostEntry, local: boolean): Host => ({
+  name: entry.name,
+  ssh: entry.ssh ?? entry.name,
+  projectsDir: entry.projectsDir ?? DEFAULTS.projectsDir,
+  agentCommand: entry.agentCommand ?? DEFAULTS.agentCommand,
+  tmuxSocket: entry.tmuxSocket ?? '',
+  aliases: entry.aliases ?? [],
+  local,
+  syncthingHome: entry.syncthingHome,
+});
+
+/**
+ * Fill in defaults and decide which host is "here": `$TRIMTAB_HOST`, else the entry whose name or
+ * alias is the short hostname, else an implicit local host named after the short hostname.
+ */
+export function resolveConfig(file: ConfigFile, env: Environment, hostname: string): Config {
+  const short = hostname.split('.')[0] || 'localhost';
+  const wanted = env.TRIMTAB_HOST || undefined;
+  const entries = file.hosts ?? [];
+  const names = new Set<string>();
+  for (const h of entries) {
+    if (names.has(h.name)) throw usageError(`host "${h.name}" is configured twice`, 'remove one of them from config.json');
+    names.add(h.name);
+  }
+  const isHere = wanted
+    ? (h: HostEntry) => h.name === wanted
+    : (h: HostEntry) => h.name === short || (h.aliases ?? []).includes(short);
+  const here = entries.find(isHere);
+  const hosts = entries.map((h) => fillHost(h, h === here));
+  if (!here) hosts.unshift(fillHost({ name: wanted ?? short }, true));
+  return {
+    session: file.session ?? DEFAULTS.session,
+    hosts,
+    sshOptions: file.sshOptions ?? [],
+    sshCommand: env.TRIMTAB_SSH || file.sshCommand || 'ssh',
+    connectTimeoutSeconds: file.connectTimeoutSeconds ?? DEFAULTS.connectTimeoutSeconds,
+    offlineRetrySeconds: file.offlineRetrySeconds ?? DEFAULTS.offlineRetrySeconds,
+    cannedCommands: file.cannedCommands ?? [...DEFAULTS.cannedCommands],
+    sync: file.sync,
+  };
+}
+
+export const localHost = (config: Config): Host => config.hosts.find((h) => h.local)!;
+
+/** The host called `name` (or one of its aliases); unknown names are a usage error listing the known ones. */
+export function findHost(config: Config, name: string): Host {
+  const host = config.hosts.find((h) => h.name === name || h.aliases.includes(name));
+  if (host) return host;
+  throw usageError(
+    `unknown host "${name}"`,
+    `known hosts: ${config.hosts.map((h) => h.name).join(', ')} (add one with: trimtab hosts add NAME --ssh USER@HOST)`,
+  );
+}
+
+export const isKnownHost = (config: Config, name: string) =>
+  config.hosts.some((h) => h.name === name || h.aliases.includes(name));

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { agentsFromList, byUrgency, parsePanes, screensFrom, toJson, type Agent, type Pane } from '../../../src/core/agents/agents.js';
+import { resolveConfig } from '../../../src/core/hosts/config.js';
+import { markerFor, parseSections } from '../../../src/core/protocol.js';
+import { PANE_FIELDS } from '../../../src/core/script.js';
+
+const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../fixtures/panes/${name}`, import.meta.url)), 'utf8');
+const CLAUDE_SCREEN = fixture('idle-after-work.txt');
+const SHELL_SCREEN = fixture('unknown-shell.txt');
+const HOST = resolveConfig({ hosts: [{ name: 'thor' }] }, {}, 'thor').hosts[0]!;
+
+let nextId = 1;
+function pane(over: Partial<Pane> = {}): Pane {
+  const id = nextId++;
+  return {
+    pane_id: `%${id}`, session_name: 'agents', pane_current_command: 'claude', window_id: `@${id}`, window_index: '1',
+    pane_index: '0', pane_active: '1', pane_dead: '0', pane_dead_status: '', window_activity: '1700000000',
+    pane_in_mode: '0', pane_current_path: '/home/mac/1-Projects/x', pane_title: 'thor', window_name: 'x', ...over,
+  };
+}
+const line = (p: Pane) => PANE_FIELDS.map((f) => p[f]).join('\t');
+const agents = (panes: Pane[], screens: Record<string, string> = {}) =>
+  agentsFromList(HOST, 'agents', panes, new Map(Object.entries(screens)));
+
+describe('parsePanes', () => {
+  it.each([
+    ['plain', 'gridplay'],
+    ['a TAB in the window name', 'a\tb\tc'],
+    ['a trailing TAB', 'w\t'],
+    ['spaces and unicode', 'my 日本 🦀'],
+    ['an empty window name', ''],
+  ])('%s', (_name, window_name) => {
+    const p = pane({ window_name, pane_title: 'title with spaces' });
+    expect(parsePanes([line(p)])).toEqual([p]);
+  });
+
+  it('joins a window name continued on the following line', () => {
+    const a = pane({ window_name: 'first\nsecond' });
+    const b = pane({ window_name: 'next' });
+    expect(parsePanes([...line(a).split('\n'), line(b), ''])).toEqual([a, b]);
+  });
+
+  it.each([
+    ['blank lines', ['', '']],
+    ['chatter before any pane', ['hello', 'world']],
+  ])('ignores %s', (_name, lines) => expect(parsePanes(lines)).toEqual([]));
+
+  it('fills missing fields with empty strings', () => {
+    expect(parsePanes(['%9\tagents'])[0]).toMatchObject({ pane_id: '%9', session_name: 'agents', window_name: '' });
+  });
+});
+
+describe('agentsFromList: which panes are agents', () => {
+  it.each<[string, Partial<Pane>, string, boolean]>([
+    ['bash in the agents session', { pane_current_command: 'bash' }, SHELL_SCREEN, true],
+    ['claude elsewhere', { session_name: 'work', pane_current_command: 'claude' }, '', true],
+    ['a version-named binary elsewhere', { session_name: 'work', pane_current_command: '2.1.34' }, '', true],
+    ['node elsewhere with a Claude screen', { session_name: 'work', pane_current_command: 'node' }, CLAUDE_SCREEN, true],
+    ['node elsewhere titled Claude', { session_name: 'work', pane_current_command: 'node', pane_title: '✳ Claude Code' }, '', true],
+    ['node elsewhere running something else', { session_name: 'work', pane_current_command: 'node', pane_title: 'vite' }, SHELL_SCREEN, false],
+    ['bash elsewhere', { session_name: 'work', pane_current_command: 'bash' }, SHELL_SCREEN, false],
+    ['vim elsewhere', { session_name: 'work', pane_current_command: 'vim' }, '', false],
+  ])('%s -> %s', (_name, over, screen, included) => {
+    const p = pane(over);
+    expect(agents([p], { [p.pane_id]: screen }).length).toBe(included ? 1 : 0);
+  });
+
+  it('takes project, status and activity from the pane', () => {
+    const inSession = pane({ window_name: 'gridplay', pane_current_path: '/home/mac/1-Projects/gridplay/src', window_activity: '1700000123' });
+    const elsewhere = pane({ session_name: 'work', window_name: 'zsh', pane_current_path: '/home/mac/1-Projects/trimtab' });
+    const dead = pane({ window_name: 'old', pane_dead: '1', pane_dead_status: '0', window_activity: '' });
+    const [a, b, c] = agents([inSession, elsewhere, dead], { [inSession.pane_id]: CLAUDE_SCREEN });
+    expect(a).toMatchObject({ project: 'gridplay', status: 'idle', lastActivity: 1700000123, session: 'agents', window: 'gridplay' });
+    expect(b).toMatchObject({ project: 'trimtab', path: '/home/mac/1-Projects/trimtab', session: 'work', window: 'zsh' });
+    expect(c).toMatchObject({ status: 'exited', lastActivity: 0 });
+  });
+});
+
+describe('agentsFromList: targets', () => {
+  it.each<[string, Partial<Pane>, string]>([
+    ['a project window', { window_name: 'gridplay' }, 'thor:agents:gridplay'],
+    ['another session', { session_name: 'work', window_name: 'api' }, 'thor:work:api'],
+    ['a window name with a space', { window_name: 'my proj' }, 'thor:%ID'],
+    ['a window name starting with -', { window_name: '-x' }, 'thor:%ID'],
+    ['a window name with :', { window_name: 'a:b' }, 'thor:%ID'],
+    ['a window name with a TAB', { window_name: 'a\tb' }, 'thor:%ID'],
+    ['an empty window name', { window_name: '' }, 'thor:%ID'],
+  ])('%s -> %s', (_name, over, target) => {
+    const p = pane(over);
+    expect(agents([p])[0]!.target).toBe(target.replace('%ID', p.pane_id));
+  });
+
+  it('two agent panes in one window: the active one by name, the other by pane id', () => {
+    const active = pane({ window_id: '@7', window_name: 'duo', pane_active: '1' });
+    const other = pane({ window_id: '@7', window_name: 'duo', pane_active: '0', pane_index: '1' });
+    expect(agents([other, active]).map((a) => a.target)).toEqual([`thor:${other.pane_id}`, 'thor:agents:duo']);
+  });
+
+  it("leaves out the shell window prepare makes the session with, not an agent's window that fell back to a shell", () => {
+    const prepared = pane({ window_id: '@1', window_name: 'shell', pane_current_command: 'bash' });
+    const quit = pane({ window_id: '@2', window_name: 'api', pane_current_command: '-zsh' });
+    const named = pane({ window_id: '@3', window_name: 'shell', pane_current_command: 'claude' });
+    const elsewhere = pane({ session_name: 'work', window_id: '@4', window_name: 'shell', pane_current_command: 'claude' });
+    expect(agents([prepared, quit, named, elsewhere]).map((a) => `${a.target} ${a.status}`)).toEqual([
+      'thor:agents:api exited', 'thor:agents:shell unknown', 'thor:work:shell unknown',
+    ]);
+  });
+
+  it('a non-agent split does not push the agent off its name', () => {
+    const agent = pane({ session_name: 'work', window_id: '@8', window_name: 'api', pane_active: '0' });
+    const shell = pane({ session_name: 'work', window_id: '@8', window_name: 'api', pane_current_command: 'bash' });
+    expect(agents([agent, shell]).map((a) => a.target)).toEqual(['thor:work:api']);
+  });
+});
+
+describe('screensFrom', () => {
+  it('keys trimmed screens by pane id', () => {
+    const M = markerFor('x');
+    const out = `${M} panes\n%1\n${M} screen %1\n❯ hi\n\n\n${M} screen %2\n\n${M} screen\nlost\n${M} end\n`;
+    expect(screensFrom(parseSections(out, M))).toEqual(new Map([['%1', '❯ hi'], ['%2', '']]));
+  });
+});
+
+describe('toJson', () => {
+  it('has exactly the documented keys, in order, and nothing internal', () => {
+    const json = toJson(agents([pane({ window_name: 'gridplay' })])[0]!);
+    expect(Object.keys(json)).toEqual(['host', 'target', 'session', 'window', 'paneId', 'project', 'path', 'status', 'lastActivity']);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+});
+
+describe('byUrgency', () => {
+  it('puts waiting first, exited last, and keeps order within a status', () => {
+    const mk = (status: Agent['status'], target: string) => ({ status, target }) as Agent;
+    const list = [mk('exited', 'e'), mk('idle', 'i1'), mk('working', 'w'), mk('unknown', 'u'), mk('waiting', 'q'), mk('idle', 'i2')];
+    expect(list.sort(byUrgency).map((a) => a.target)).toEqual(['q', 'w', 'i1', 'i2', 'u', 'e']);
+  });
+});
