@@ -17,8 +17,12 @@ export const pushRetryDelay = (failures: number): number => Math.min(300, 2 ** M
 export const hostRetryDelay = (failures: number, intervalSeconds: number): number =>
   failures <= 0 ? 0 : Math.min(60, Math.max(intervalSeconds, intervalSeconds * 2 ** (failures - 1)));
 
-/** A channel whose process died or hung: reconnect at once the first time, then back off. */
-export const reconnectDelay = (failures: number): number => (failures <= 1 ? 0 : Math.min(60, 2 ** (failures - 1)));
+/**
+ * A host's channel after `failures` failed attempts in a row: the first failure (a dropped
+ * connection, a killed shell) reconnects at the next poll; more in a row back off as above.
+ */
+export const reconnectDelay = (failures: number, intervalSeconds: number): number =>
+  failures <= 1 ? 0 : hostRetryDelay(failures - 1, intervalSeconds);
 
 export interface Heartbeat {
   pid: number;

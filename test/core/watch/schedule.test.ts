@@ -7,7 +7,7 @@ describe('schedules', () => {
   it.each([[1, 2], [2, 4], [3, 8], [6, 64], [8, 256], [9, 300], [20, 300]])('push retry after %i failures: %i s', (f, s) => expect(pushRetryDelay(f)).toBe(s));
   it.each([[0, 0], [1, 3], [2, 6], [3, 12], [4, 24], [5, 48], [6, 60], [50, 60]])('host retry after %i failures (3 s interval): %i s', (f, s) => expect(hostRetryDelay(f, 3)).toBe(s));
   it('host retry never below the interval', () => expect(hostRetryDelay(1, 30)).toBe(30));
-  it.each([[1, 0], [2, 2], [3, 4], [10, 60]])('reconnect after %i failures: %i s', (f, s) => expect(reconnectDelay(f)).toBe(s));
+  it.each([[1, 0], [2, 3], [3, 6], [10, 60]])('reconnect after %i failures (3 s interval): %i s', (f, s) => expect(reconnectDelay(f, 3)).toBe(s));
 });
 
 describe('afterAttempt', () => {

@@ -1,0 +1,129 @@
+/**
+ * The watcher's persistent channel, against the lab's real sshd: one ssh process carries every call,
+ * and the channel survives a killed shell, a call that never ends, a chatty start-up and a sleeping host.
+ */
+import { execa } from 'execa';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Channel, type CallResult } from '../../src/adapters/channel.js';
+import { resolveConfig, type Config } from '../../src/core/hosts/config.js';
+import { controlPath, scriptInvocation } from '../../src/core/hosts/ssh.js';
+import { startLab, type Lab } from '../lab/lab.js';
+
+let lab: Lab;
+let counter: ReturnType<Lab['countingSsh']>;
+let config: Config;
+const channels: Channel[] = [];
+
+function channelTo(name: string, opts: { callMs?: number } = {}): Channel {
+  const host = config.hosts.find((h) => h.name === name)!;
+  const cm = controlPath(path.join(lab.dir, 'cache'), config, host);
+  const { input: _none, ...inv } = scriptInvocation(config, host, '', { controlPath: cm });
+  const c = new Channel(inv, { readyMs: 8000, callMs: opts.callMs ?? 10_000, retryDelay: (f) => (f <= 1 ? 0 : 60) });
+  channels.push(c);
+  return c;
+}
+
+const ok = (r: CallResult) => {
+  if (!r.ok) throw new Error(`call failed: ${r.reason} ${r.detail}`);
+  return r;
+};
+
+beforeAll(async () => {
+  lab = await startLab();
+  mkdirSync(path.join(lab.dir, 'cache'), { recursive: true, mode: 0o700 });
+  counter = lab.countingSsh();
+  const file = JSON.parse(readFileSync(path.join(lab.env.TRIMTAB_CONFIG_DIR!, 'config.json'), 'utf8'));
+  config = resolveConfig(file, { TRIMTAB_HOST: 'here', TRIMTAB_SSH: counter.program }, 'here');
+});
+afterAll(async () => {
+  for (const c of channels) c.close();
+  await lab?.stop();
+});
+
+describe('Channel over ssh', () => {
+  it('twenty calls start exactly one ssh process', async () => {
+    counter.reset();
+    const c = channelTo('thor');
+    for (let i = 0; i < 20; i++) {
+      const r = ok(await c.call(`echo "call ${i}"; printf 'no newline'`));
+      expect(r.stdout).toBe(`call ${i}\nno newline`);
+      expect(r.status).toBe(0);
+    }
+    expect(counter.count()).toBe(1);
+    expect(c.spawns).toBe(1);
+  });
+
+  it('a script that calls exit ends its own subshell, not the channel', async () => {
+    const c = channelTo('thor');
+    const r = ok(await c.call('X=set; echo before; exit 7; echo after'));
+    expect(r).toMatchObject({ stdout: 'before\n', status: 7 });
+    const again = ok(await c.call('echo "X=${X:-unset}"'));
+    expect(again.stdout).toBe('X=unset\n'); // variables stay in the subshell too
+    expect(c.spawns).toBe(1);
+  });
+
+  it('a script cannot read the calls that follow (stdin is /dev/null)', async () => {
+    const c = channelTo('thor');
+    const r = ok(await c.call('cat; echo read-nothing'));
+    expect(r.stdout).toBe('read-nothing\n');
+    expect(ok(await c.call('echo still-here')).stdout).toBe('still-here\n');
+  });
+
+  it('output that looks like a marker does not end the call', async () => {
+    const c = channelTo('thor');
+    const r = ok(await c.call(`printf '\\n@@trimtab-end-0000@@ 0\\n'; echo real-end`));
+    expect(r.stdout).toBe('\n@@trimtab-end-0000@@ 0\nreal-end\n');
+  });
+
+  it('a killed remote shell: the channel reconnects', async () => {
+    const c = channelTo('thor');
+    const pid = ok(await c.call('echo $$')).stdout.trim();
+    await execa('kill', ['-9', pid]);
+    let r = await c.call('echo $$');
+    if (!r.ok) {
+      expect(r.reason).toBe('lost'); // the death was seen by this call; the next one reconnects
+      r = await c.call('echo $$');
+    }
+    expect(ok(r).stdout.trim()).not.toBe(pid);
+    expect(c.spawns).toBe(2);
+  });
+
+  it('a call that never ends is killed, then the channel reconnects', async () => {
+    const c = channelTo('thor', { callMs: 1500 });
+    const r = await c.call('sleep 30');
+    expect(r).toMatchObject({ ok: false, reason: 'timeout' });
+    expect(ok(await c.call('echo back')).stdout).toBe('back\n');
+    expect(c.spawns).toBe(2);
+  });
+
+  it('asleep is unreachable, never delays thor, and is then skipped without a new ssh', async () => {
+    const sleepy = channelTo('asleep');
+    const thor = channelTo('thor');
+    const order: string[] = [];
+    const slow = sleepy.call('echo hi').then((r) => { order.push('asleep'); return r; });
+    for (let i = 0; i < 3; i++) ok(await thor.call('echo thor')), order.push(`thor${i}`);
+    const r = await slow;
+    expect(order).toEqual(['thor0', 'thor1', 'thor2', 'asleep']);
+    expect(r).toMatchObject({ ok: false, reason: 'unreachable' });
+    const spawned = sleepy.spawns;
+    expect(await sleepy.call('echo hi')).toMatchObject({ ok: false, reason: 'unreachable' }); // first retry is at once
+    expect(await sleepy.call('echo hi')).toMatchObject({ ok: false, reason: 'backoff' }); // then it backs off
+    expect(sleepy.spawns).toBe(spawned + 1);
+  });
+});
+
+describe('Channel on the local host', () => {
+  it('drops what a chatty start-up prints before the ready line', async () => {
+    const c = new Channel({ file: 'sh', args: ['-c', 'echo "Welcome to thor (motd)"; exec sh -s'] }, { readyMs: 5000, callMs: 5000, retryDelay: () => 0 });
+    channels.push(c);
+    expect(ok(await c.call('echo first')).stdout).toBe('first\n');
+  });
+
+  it('a program that cannot start is a failed call, not a crash', async () => {
+    const c = new Channel({ file: '/nonexistent/sh', args: ['-s'] }, { readyMs: 5000, callMs: 5000, retryDelay: () => 0 });
+    channels.push(c);
+    expect(await c.call('echo x')).toMatchObject({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ENOENT') });
+  });
+});
