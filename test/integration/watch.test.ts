@@ -1,0 +1,218 @@
+/**
+ * `trimtab watch` end to end: the lab's real sshd and tmux, the fake agent drawing a real prompt on
+ * thor, a local HTTP receiver on 127.0.0.1 standing in for the ntfy server, and a user command.
+ *
+ * The watcher runs as its own process from a bundle of src/commands/watch.ts (cli.ts gets its
+ * dispatch at merge; then these runs become `lab.trimtab(['watch', ...])`).
+ */
+import { build } from 'esbuild';
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watcherRunning } from '../../src/core/watch/schedule.js';
+import { eventually, FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
+import { shQuote } from '../../src/core/quote.js';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+let lab: Lab;
+let entry = '';
+let baseConfig: Record<string, unknown>;
+const configFile = () => path.join(lab.env.TRIMTAB_CONFIG_DIR!, 'config.json');
+
+interface Received { headers: http.IncomingHttpHeaders; body: string; answered: number }
+const received: Received[] = [];
+let answers: number[] = [];
+let receiver: http.Server;
+let topicUrl = '';
+
+function writeConfig(notify: Record<string, unknown>, over: Record<string, unknown> = {}): void {
+  writeFileSync(configFile(), JSON.stringify({ ...baseConfig, ...over, notify }, null, 2));
+}
+
+/** The watcher as a process: exit code and output, like the CLI. */
+function watch(args: string[], env: NodeJS.ProcessEnv = {}): ResultPromise {
+  return execa(process.execPath, [entry, ...args], { env: { ...lab.env, ...env }, extendEnv: false, reject: false, timeout: 60_000 });
+}
+
+const agentCmd = (start?: string) => `${start ? `FAKE_AGENT_START=${start} ` : ''}${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)}`;
+
+async function spawnAgent(project: string, start?: string): Promise<void> {
+  const dir = lab.mkProject('thor', project);
+  const has = await lab.tmux('thor', ['has-session', '-t', '=agents']);
+  const where = has.exitCode === 0 ? ['new-window', '-d', '-t', '=agents:', '-n', project] : ['new-session', '-d', '-s', 'agents', '-x', '80', '-y', '24', '-n', project];
+  const r = await lab.tmux('thor', [...where, '-c', dir, agentCmd(start)]);
+  expect(r.exitCode, r.stderr).toBe(0);
+}
+
+const screen = async (project: string) => (await lab.tmux('thor', ['capture-pane', '-p', '-t', `=agents:=${project}`])).stdout;
+const keys = (project: string, ...k: string[]) => lab.tmux('thor', ['send-keys', '-t', `=agents:=${project}`, ...k]);
+
+beforeAll(async () => {
+  lab = await startLab();
+  baseConfig = JSON.parse(readFileSync(configFile(), 'utf8'));
+  receiver = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      const status = answers.shift() ?? 200;
+      received.push({ headers: req.headers, body, answered: status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  topicUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/trimtab-test`;
+  entry = path.join(lab.dir, 'watch-entry.mjs');
+  await build({
+    stdin: {
+      resolveDir: REPO,
+      loader: 'ts',
+      contents: [
+        "import { createContext } from './src/commands/context.ts';",
+        "import { watchCommand } from './src/commands/watch.ts';",
+        "import { report } from './src/cli.ts';",
+        'const args = process.argv.slice(2);',
+        "const i = args.indexOf('--interval');",
+        "createContext(process.env).then((ctx) => watchCommand(ctx, { once: args.includes('--once'), interval: i >= 0 ? Number(args[i + 1]) : undefined }))",
+        '  .then(() => 0, report).then((code) => { process.exitCode = code; });',
+      ].join('\n'),
+    },
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: entry, logLevel: 'error',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+});
+afterAll(async () => {
+  receiver?.close();
+  await lab?.stop();
+});
+
+describe('trimtab watch --once (ntfy)', () => {
+  it('bad config is a clear error at start (exit 2)', async () => {
+    writeConfig({ ntfy: 'ntfy.sh/topic' });
+    const r = await watch(['--once']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('notify.ntfy must be an http(s) URL');
+    writeConfig({ events: ['waiting'] });
+    expect((await watch(['--once'])).stderr).toContain('notify has no destination');
+  });
+
+  it('a prompt on thor: exactly one POST naming the host, the project and the command', async () => {
+    writeConfig({ ntfy: topicUrl, click: 'ssh://thor' });
+    await spawnAgent('api', 'ask');
+    await eventually(async () => (await screen('api')).includes('Do you want to proceed?'), 'the prompt');
+    const r = await watch(['--once']);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(received).toHaveLength(1);
+    const [post] = received;
+    expect(post!.headers.title).toBe('api on thor waits for you');
+    expect(post!.body).toContain('Bash: rm -rf build');
+    expect(post!.headers).toMatchObject({ priority: 'high', click: 'ssh://thor', tags: 'hourglass_flowing_sand,thor' });
+  });
+
+  it('a second pass sends nothing', async () => {
+    const r = await watch(['--once']);
+    expect(r.exitCode).toBe(0);
+    expect(received).toHaveLength(1);
+  });
+
+  it('approve, then a new prompt: sent again', async () => {
+    await keys('api', '1'); // the fake agent works 1 s, then is idle
+    await eventually(async () => !(await screen('api')).includes('Do you want to proceed?'), 'the prompt to clear');
+    await watch(['--once']);
+    expect(received).toHaveLength(1);
+    await eventually(async () => (await screen('api')).includes('Worked for'), 'idle');
+    await keys('api', '-l', '/ask');
+    await keys('api', 'Enter');
+    await eventually(async () => (await screen('api')).includes('Do you want to proceed?'), 'the new prompt');
+    await watch(['--once']);
+    expect(received).toHaveLength(2);
+    expect(received[1]!.body).toContain('Bash: rm -rf build');
+  });
+});
+
+describe('trimtab watch (long-running)', () => {
+  it('the asleep host does not delay thor; 500 then 200 still delivers once; one ssh for thor', async () => {
+    const counter = lab.countingSsh();
+    // asleep takes the whole connect timeout to fail: thor's push must not wait for it.
+    writeConfig({ ntfy: topicUrl, intervalSeconds: 1 }, { connectTimeoutSeconds: 6 });
+    received.length = 0;
+    answers = [500];
+    await spawnAgent('web', 'ask');
+    await eventually(async () => (await screen('web')).includes('Do you want to proceed?'), 'the prompt');
+    const proc = watch([], { TRIMTAB_SSH: counter.program });
+    const logFile = path.join(lab.env.TRIMTAB_STATE_DIR!, 'watch.log');
+    const from = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0; // earlier runs wrote too
+    const log = () => readFileSync(logFile, 'utf8').slice(from);
+    try {
+      await eventually(() => received.some((r) => r.answered === 200), 'a delivered push', 30_000);
+      expect(received.map((r) => r.answered)).toEqual([500, 200]);
+      expect(received[1]!.headers.title).toBe('web on thor waits for you');
+      // Delivered (after a retry) before the asleep host had even failed once.
+      const text = log();
+      const sent = text.indexOf('sent waiting "web on thor');
+      expect(sent).toBeGreaterThan(0);
+      const asleepDown = text.indexOf('asleep did not answer');
+      expect(asleepDown === -1 || asleepDown > sent, text).toBe(true);
+      // The heartbeat says a watcher runs.
+      const hb = readFileSync(path.join(lab.env.TRIMTAB_STATE_DIR!, 'watch.pid'), 'utf8');
+      expect(watcherRunning(hb, Math.floor(Date.now() / 1000)).running).toBe(true);
+      // Let it poll a while longer: nothing more is sent, and thor keeps using its one ssh.
+      await eventually(() => log().includes('asleep did not answer'), 'asleep to fail', 20_000);
+      const pollsBefore = counter.calls().length;
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(received).toHaveLength(2);
+      const thorSsh = counter.calls().filter((c) => / thor sh -s$/.test(c));
+      expect(thorSsh).toHaveLength(1);
+      expect(counter.calls().length - pollsBefore).toBeLessThanOrEqual(1); // asleep backs off
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    const r = await proc;
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(existsSync(path.join(lab.env.TRIMTAB_STATE_DIR!, 'watch.pid'))).toBe(false);
+  });
+});
+
+describe('the user command', () => {
+  it('gets the event in env variables only; nothing it gets runs as shell code', async () => {
+    // Short: the fake pane is 80 columns, and this reader takes the first screen line of the command.
+    const pwned = `/tmp/ttw${Math.random().toString(36).slice(2, 7)}`;
+    const hostile = `p$(touch ${pwned}-a)\`touch ${pwned}-b\``;
+    const subject = `$(touch ${pwned}-c) \`touch ${pwned}-d\`; touch ${pwned}-e`;
+    // A pane that shows a permission prompt whose command is hostile text.
+    const screenFile = path.join(lab.dir, 'hostile-screen.txt');
+    writeFileSync(screenFile, ['─'.repeat(40), ' Bash command', '', `   ${subject}`, '', ' Do you want to proceed?', ' ❯ 1. Yes', '   2. No', ''].join('\n'));
+    const r0 = await lab.tmux('thor', ['new-window', '-d', '-t', '=agents:', '-n', hostile, `cat ${shQuote(screenFile)}; exec sleep 600`]);
+    expect(r0.exitCode, r0.stderr).toBe(0);
+    const out = path.join(lab.dir, 'command-env.jsonl');
+    const recorder = path.join(lab.dir, 'recorder.mjs');
+    const keys6 = ['TRIMTAB_EVENT', 'TRIMTAB_HOST', 'TRIMTAB_TARGET', 'TRIMTAB_PROJECT', 'TRIMTAB_TITLE', 'TRIMTAB_MESSAGE'];
+    writeFileSync(recorder, [
+      "import { appendFileSync } from 'node:fs';",
+      `const env = Object.fromEntries(${JSON.stringify(keys6)}.map((k) => [k, process.env[k]]));`,
+      `appendFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(2), env }) + '\\n');`,
+    ].join('\n'));
+    // Also a shell command that uses the variables the right way: they stay data.
+    const viaShell = path.join(lab.dir, 'via-shell.txt');
+    writeConfig({ command: [process.execPath, recorder, 'fixed-arg'] });
+    const r = await watch(['--once']);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    writeConfig({ command: ['sh', '-c', 'printf "%s|%s\\n" "$TRIMTAB_PROJECT" "$TRIMTAB_MESSAGE" >> "$0"', viaShell] });
+    // The state says this episode was announced: forget it so the second destination sees it too.
+    writeFileSync(path.join(lab.env.TRIMTAB_STATE_DIR!, 'watch.json'), '{"version":1,"agents":{},"pending":[]}');
+    expect((await watch(['--once'])).exitCode).toBe(0);
+
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const mine = lines.find((l) => l.env.TRIMTAB_PROJECT === hostile);
+    expect(mine, JSON.stringify(lines)).toBeDefined();
+    expect(mine.argv).toEqual(['fixed-arg']);
+    expect(mine.env).toMatchObject({ TRIMTAB_EVENT: 'waiting', TRIMTAB_HOST: 'thor', TRIMTAB_TITLE: `${hostile} on thor waits for you` });
+    expect(mine.env.TRIMTAB_MESSAGE).toContain(`Bash: ${subject}`);
+    expect(mine.env.TRIMTAB_TARGET).toMatch(/^thor:%\d+$/); // not a typeable name: the pane id
+    expect(readFileSync(viaShell, 'utf8')).toContain(`${hostile}|Bash: ${subject}`);
+    for (const s of ['a', 'b', 'c', 'd', 'e']) expect(existsSync(`${pwned}-${s}`)).toBe(false);
+  });
+});
