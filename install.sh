@@ -3,7 +3,8 @@
 #   ./install.sh                         install (again: it is idempotent)
 #   ./install.sh --login-menu            also start the menu on interactive SSH logins (profile block)
 #   ./install.sh --login-key PHONE.pub   instead: only logins with that key land in the menu
-#   ./install.sh --uninstall             remove the script, the link and both kinds of block
+#   ./install.sh --watch                 also run `trimtab watch` as a systemd user service
+#   ./install.sh --uninstall             remove the script, the link, both kinds of block and the service
 #   --no-build                           install the dist/trimtab.mjs that is already built
 # PREFIX (default ~/.local/share/trimtab) and BIN_DIR (default ~/.local/bin) can be overridden.
 set -euo pipefail
@@ -15,9 +16,12 @@ mode=install
 login=
 keyfile=
 build=1
+watch=0
 LOGIN_SH="$PREFIX/login.sh"
 AUTH_KEYS="$HOME/.ssh/authorized_keys"
 PROFILES=("$HOME/.bash_profile" "$HOME/.bash_login" "$HOME/.profile" "$HOME/.zprofile")
+UNIT_DIR="${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user"
+UNIT="$UNIT_DIR/trimtab-watch.service"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
@@ -27,8 +31,9 @@ while [ $# -gt 0 ]; do
     --uninstall) mode=uninstall ;;
     --login-menu) login=profile ;;
     --no-build) build=0 ;;
+    --watch) watch=1 ;;
     --login-key) [ $# -ge 2 ] || die "--login-key needs a public key file"; login=key; keyfile="$2"; shift ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift
@@ -43,7 +48,59 @@ need() { # need CMD WHAT APT DNF NIX
   return 1
 }
 
+# systemctl --user needs the user's bus: absent in containers, under su, and over some ssh setups.
+user_systemd() { command -v systemctl >/dev/null 2>&1 && systemctl --user show-environment >/dev/null 2>&1; }
+
+# Text for a quoted word in a unit file: '%' is a specifier and '$' a variable there (systemd.service(5)).
+unit_escape() { printf '%s' "$1" | sed -e 's/%/%%/g' -e 's/\$/$$/g' -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
+
+write_unit() {
+  local node_bin
+  node_bin="$(command -v node)"
+  mkdir -p "$UNIT_DIR"
+  cat > "$UNIT.new" <<EOF
+# Written by trimtab's install.sh --watch; removed by install.sh --uninstall.
+[Unit]
+Description=trimtab watch: push a notification when an agent needs you
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+# node by absolute path: a user manager's PATH often lacks ~/.npm-global/bin or a nix profile.
+ExecStart="$(unit_escape "$node_bin")" "$(unit_escape "$PREFIX/trimtab.mjs")" watch
+# ssh and tmux as this install found them.
+Environment="PATH=$(unit_escape "$PATH")"
+Restart=on-failure
+RestartSec=10
+# Exit 2 is a bad config: restarting cannot fix it (journalctl --user -u trimtab-watch says what).
+RestartPreventExitStatus=2
+
+[Install]
+WantedBy=default.target
+EOF
+  mv -f "$UNIT.new" "$UNIT"
+  say "watch: wrote $UNIT"
+  if user_systemd && systemctl --user daemon-reload && systemctl --user enable --now trimtab-watch.service; then
+    say "watch: enabled and started (logs: journalctl --user -u trimtab-watch)"
+  else
+    say "watch: no systemd user session here; enable it from a login session with:"
+    say "  systemctl --user daemon-reload && systemctl --user enable --now trimtab-watch.service"
+  fi
+  say "watch: to keep it running while you are logged out: sudo loginctl enable-linger $(id -un)"
+  say "watch: it sends to what \"notify\" in the config says (README, Notifications)"
+}
+
+remove_unit() {
+  [ -f "$UNIT" ] || return 0
+  if user_systemd; then systemctl --user disable --now trimtab-watch.service >/dev/null 2>&1 || true; fi
+  rm -f "$UNIT"
+  if user_systemd; then systemctl --user daemon-reload || true; fi
+  say "removed $UNIT"
+}
+
 if [ "$mode" = uninstall ]; then
+  remove_unit
   # Remove the marked blocks first, while the script that knows their exact shape is still here.
   if [ -x "$PREFIX/trimtab.mjs" ] && command -v node >/dev/null 2>&1; then
     for f in "${PROFILES[@]}" "$AUTH_KEYS"; do
@@ -114,6 +171,8 @@ elif [ "$login" = key ]; then
   chmod 600 "$AUTH_KEYS"
   say "login menu: logins with $(basename "$keyfile") now land in the menu ($AUTH_KEYS)"
 fi
+
+if [ "$watch" = 1 ]; then write_unit; fi
 
 case ":$PATH:" in
   *":$BIN_DIR:"*) ;;

@@ -7,7 +7,7 @@
  */
 import { build } from 'esbuild';
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -214,5 +214,58 @@ describe('the user command', () => {
     expect(mine.env.TRIMTAB_TARGET).toMatch(/^thor:%\d+$/); // not a typeable name: the pane id
     expect(readFileSync(viaShell, 'utf8')).toContain(`${hostile}|Bash: ${subject}`);
     for (const s of ['a', 'b', 'c', 'd', 'e']) expect(existsSync(`${pwned}-${s}`)).toBe(false);
+  });
+});
+
+/**
+ * install.sh --watch in a throwaway HOME. systemd itself cannot run here (no user bus in the test
+ * container), so `systemctl` is a recording stand-in on PATH: one that fails like a missing user bus,
+ * and one that succeeds, to check what install.sh asks of it.
+ */
+describe('install.sh --watch', () => {
+  const home = () => path.join(lab.dir, `home-${Math.random().toString(36).slice(2, 7)}`);
+  function stub(dir: string, ok: boolean): string {
+    const bin = path.join(dir, 'stub-bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(path.join(bin, 'systemctl'), `#!/bin/sh\necho "$*" >> ${shQuote(path.join(dir, 'systemctl.log'))}\nexit ${ok ? 0 : 1}\n`, { mode: 0o755 });
+    return bin;
+  }
+  const install = (h: string, bin: string, args: string[]) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: h, PATH: `${bin}:${process.env.PATH}` };
+    for (const k of ['XDG_CONFIG_HOME', 'PREFIX', 'BIN_DIR', 'TRIMTAB_CACHE_DIR', 'XDG_CACHE_HOME']) delete env[k];
+    return execa('bash', [path.join(REPO, 'install.sh'), ...args], { env, extendEnv: false, reject: false });
+  };
+  const unitOf = (h: string) => path.join(h, '.config/systemd/user/trimtab-watch.service');
+
+  it('without a user bus: writes the unit, says how to enable it, never fails', async () => {
+    const h = home();
+    mkdirSync(h);
+    const r = await install(h, stub(h, false), ['--no-build', '--watch']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const unit = readFileSync(unitOf(h), 'utf8');
+    expect(unit).toContain(`ExecStart="${process.execPath}" "${h}/.local/share/trimtab/trimtab.mjs" watch`);
+    expect(unit).toMatch(/^Restart=on-failure$/m);
+    expect(unit).toMatch(/^WantedBy=default.target$/m);
+    expect(r.stdout).toContain('systemctl --user daemon-reload && systemctl --user enable --now trimtab-watch.service');
+    // The installed trimtab runs what the unit names.
+    expect((await execa(process.execPath, [`${h}/.local/share/trimtab/trimtab.mjs`, '--version'])).stdout).toMatch(/^\d+\.\d+/);
+    const u = await install(h, stub(h, false), ['--uninstall']);
+    expect(u.exitCode, u.stderr).toBe(0);
+    expect(existsSync(unitOf(h))).toBe(false);
+  });
+
+  it('with a user bus: enables and starts it; --uninstall disables and removes it', async () => {
+    const h = home();
+    mkdirSync(h);
+    const r = await install(h, stub(h, true), ['--no-build', '--watch']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('enabled and started');
+    const calls = () => readFileSync(path.join(h, 'systemctl.log'), 'utf8').trim().split('\n');
+    expect(calls()).toEqual(['--user show-environment', '--user daemon-reload', '--user enable --now trimtab-watch.service']);
+    writeFileSync(path.join(h, 'systemctl.log'), '');
+    const u = await install(h, stub(h, true), ['--uninstall']);
+    expect(u.exitCode, u.stderr).toBe(0);
+    expect(calls()).toEqual(['--user show-environment', '--user disable --now trimtab-watch.service', '--user show-environment', '--user daemon-reload']);
+    expect(existsSync(unitOf(h))).toBe(false);
   });
 });
