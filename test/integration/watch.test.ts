@@ -131,6 +131,29 @@ describe('trimtab watch --once (ntfy)', () => {
     expect(received).toHaveLength(2);
     expect(received[1]!.body).toContain('Bash: rm -rf build');
   });
+
+  it('a push that failed is kept and retried by a later pass, then never again', async () => {
+    await keys('api', '1');
+    await eventually(async () => !(await screen('api')).includes('Do you want to proceed?'), 'the prompt to clear');
+    await watch(['--once']); // sees it not waiting: the episode is over
+    await eventually(async () => (await screen('api')).includes('Worked for'), 'idle');
+    await keys('api', '-l', '/ask');
+    await keys('api', 'Enter');
+    await eventually(async () => (await screen('api')).includes('Do you want to proceed?'), 'the new prompt');
+    answers = [500];
+    await watch(['--once']);
+    expect(received.map((r) => r.answered)).toEqual([200, 200, 500]);
+    const state = JSON.parse(readFileSync(path.join(lab.env.TRIMTAB_STATE_DIR!, 'watch.json'), 'utf8'));
+    expect(state.pending).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 2100)); // the first retry is due 2 s after the failure
+    await watch(['--once']);
+    expect(received.map((r) => r.answered)).toEqual([200, 200, 500, 200]);
+    await watch(['--once']);
+    expect(received).toHaveLength(4);
+    const log = readFileSync(path.join(lab.env.TRIMTAB_STATE_DIR!, 'watch.log'), 'utf8');
+    expect(log).toMatch(/could not send waiting "api on thor waits for you" via ntfy: HTTP 500 .*; retrying in 2 s/);
+    expect(log).toContain('sent waiting "api on thor waits for you" via ntfy (try 2)');
+  });
 });
 
 describe('trimtab watch (long-running)', () => {
