@@ -90,3 +90,13 @@ export function readHeartbeat(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export const removeHeartbeat = (env: NodeJS.ProcessEnv) => rmSync(heartbeatPath(env), { force: true });
+
+/** Is process `pid` alive (and ours to signal)? Signal 0 checks without sending anything. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -20,13 +20,14 @@ import { notificationsFor, type Notification } from '../core/watch/notification.
 import { parseNotifyConfig, requireDestination, type NotifyConfig } from '../core/watch/notify-config.js';
 import { afterAttempt, duePushes, type Destination, type PendingPush } from '../core/watch/pending.js';
 import { readPrompt } from '../core/watch/prompt-fallback.js';
-import { reconnectDelay } from '../core/watch/schedule.js';
+import { reconnectDelay, watcherRunning } from '../core/watch/schedule.js';
 import { runtimeDir, sshConfigTexts } from '../adapters/cache.js';
 import { Channel } from '../adapters/channel.js';
 import { loadConfigFile } from '../adapters/config-store.js';
 import { pushNtfy, runNotifyCommand, type PushResult } from '../adapters/notify.js';
 import { run } from '../adapters/run.js';
-import { appendWatchLog, readWatchState, removeHeartbeat, writeHeartbeat, writeWatchState, type WatchState } from '../adapters/watch-state.js';
+import { appendWatchLog, pidAlive, readHeartbeat, readWatchState, removeHeartbeat, writeHeartbeat, writeWatchState, type WatchState } from '../adapters/watch-state.js';
+import { TrimtabError } from '../core/errors.js';
 import type { Ctx } from './context.js';
 
 export interface WatchOptions {
@@ -247,6 +248,11 @@ export async function watchCommand(ctx: Ctx, opts: WatchOptions = {}): Promise<v
   const file = (await loadConfigFile(ctx.env)) as { notify?: unknown };
   const notify = requireDestination(parseNotifyConfig(file.notify));
   const interval = opts.interval ?? notify.intervalSeconds;
+  // Two watchers on one state would each send every notification.
+  const other = watcherRunning(readHeartbeat(ctx.env), ctx.now());
+  if (other.running && other.pid !== process.pid && pidAlive(other.pid!)) {
+    throw new TrimtabError(`a watcher already runs here (pid ${other.pid})`, { hint: 'stop it first (systemctl --user stop trimtab-watch, or kill it)' });
+  }
   const w = new Watcher(ctx, notify, interval);
   const hosts = ctx.config.hosts;
 

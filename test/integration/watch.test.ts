@@ -182,6 +182,10 @@ describe('trimtab watch (long-running)', () => {
       // The heartbeat says a watcher runs.
       const hb = readFileSync(path.join(lab.env.TRIMTAB_STATE_DIR!, 'watch.pid'), 'utf8');
       expect(watcherRunning(hb, Math.floor(Date.now() / 1000)).running).toBe(true);
+      // A second watcher on the same state would send everything twice: it refuses.
+      const second = await watch(['--once']);
+      expect(second.exitCode).toBe(1);
+      expect(second.stderr).toContain(`a watcher already runs here (pid ${proc.pid})`);
       // Let it poll a while longer: nothing more is sent, and thor keeps using its one ssh.
       await eventually(() => log().includes('asleep did not answer'), 'asleep to fail', 20_000);
       const pollsBefore = counter.calls().length;
