@@ -13,7 +13,9 @@ const EXIT_LINE = `Exit: ${EXIT.ok} ok, ${EXIT.failed} failed, ${EXIT.usage} bad
 /** `trimtab --help`: every command with its summary, from the command table. */
 export function helpText(commands: readonly Command[] = COMMANDS): string {
   const rows = commands.flatMap((c): [string, string][] =>
-    c.sub ? [[c.name, c.summary], ...c.sub.map((s): [string, string] => [`  ${s.name}`, s.summary])] : [[c.name, c.summary]],
+    c.sub
+      ? [[c.name, c.summary], ...c.sub.map((s): [string, string] => [`  ${s.name}`, s.summary])]
+      : [[c.name, c.summary]],
   );
   return [
     `trimtab ${VERSION} - Claude Code agents in tmux, across hosts`,
@@ -61,7 +63,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stdout.write(`${helpFor(args)}\n`);
       return EXIT.ok;
     }
-    if (name.startsWith('-')) throw usageError(`unknown option ${name}`, 'options go after the command: see trimtab --help');
+    if (name.startsWith('-'))
+      throw usageError(`unknown option ${name}`, 'options go after the command: see trimtab --help');
     // Parsing (and --help) happen before anything is read or started.
     const outcome = find(COMMANDS, name).invoke(args);
     if (outcome.kind === 'help') {

@@ -73,7 +73,9 @@ function readIfThere(file: string): string | undefined {
     return readFileSync(file, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
-    throw new TrimtabError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new TrimtabError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -158,7 +160,9 @@ async function withLock<T>(file: string, work: () => T): Promise<T> {
         // released or taken over meanwhile: try again
       }
       if (Date.now() > deadline) {
-        throw new TrimtabError(`${file} is locked by another trimtab`, { hint: `if no trimtab is running, remove ${lock}` });
+        throw new TrimtabError(`${file} is locked by another trimtab`, {
+          hint: `if no trimtab is running, remove ${lock}`,
+        });
       }
       await sleep(5 + Math.random() * 20);
     }
@@ -173,7 +177,8 @@ async function withLock<T>(file: string, work: () => T): Promise<T> {
     for (const name of readdirSync(dir)) {
       if (!name.startsWith(`${base}.`)) continue;
       const pid = /^\S+\.lock\.(?:stale-)?(\d+)-[0-9a-f]+$/.exec(name)?.[1];
-      if (name.endsWith('.tmp') || (pid !== undefined && !isAlive(Number(pid)))) rmSync(path.join(dir, name), { force: true });
+      if (name.endsWith('.tmp') || (pid !== undefined && !isAlive(Number(pid))))
+        rmSync(path.join(dir, name), { force: true });
     }
     return work();
   } finally {
@@ -210,7 +215,10 @@ function writeAtomic(file: string, text: string): void {
  * Change config.json: `change` gets the file as it is now (read under the lock) and returns the new
  * contents, which are checked and written with 2-space indents. Returns what was written.
  */
-export async function updateConfig(env: NodeJS.ProcessEnv, change: (now: ConfigFile) => ConfigFile): Promise<ConfigFile> {
+export async function updateConfig(
+  env: NodeJS.ProcessEnv,
+  change: (now: ConfigFile) => ConfigFile,
+): Promise<ConfigFile> {
   const dir = configDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const named = configPath(env);
@@ -239,7 +247,11 @@ type Named = { name: string };
  * read) and `ours` (what it wants), applied to `theirs` (what the file holds now, perhaps changed by
  * another trimtab meanwhile). The same entry changed both ways is a conflict (undefined).
  */
-export function mergeNamed<T extends Named>(base: readonly T[], ours: readonly T[], theirs: readonly T[]): T[] | undefined {
+export function mergeNamed<T extends Named>(
+  base: readonly T[],
+  ours: readonly T[],
+  theirs: readonly T[],
+): T[] | undefined {
   const find = (list: readonly T[], name: string) => list.find((e) => e.name === name);
   let result = [...theirs];
   const names = new Set([...base, ...ours].map((e) => e.name));

@@ -119,9 +119,15 @@ export function verb<const O extends Options>(spec: VerbSpec<O>, group?: string)
   const help = () => {
     const rows = Object.entries(spec.options).map(([name, o]): [string, string] => [optionLabel(name, o), o.help]);
     rows.push([optionLabel(HELP_OPTION.name, { ...HELP_OPTION, type: 'boolean' }), HELP_OPTION.help]);
-    return [`usage: trimtab ${usage[0]}`, '', spec.summary, ...(spec.notes ?? []), '', 'options:', ...columns(rows)].join(
-      '\n',
-    );
+    return [
+      `usage: trimtab ${usage[0]}`,
+      '',
+      spec.summary,
+      ...(spec.notes ?? []),
+      '',
+      'options:',
+      ...columns(rows),
+    ].join('\n');
   };
   const check = (args: string[]): Parsed<O> => {
     let parsed: Parsed<O>;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { helpText } from '../../src/cli.js';
 import { type Command, lookup, verb } from '../../src/cli/command.js';
 import { closest, editDistance } from '../../src/cli/suggest.js';
 import { COMMANDS } from '../../src/cli/verbs.js';
+import { helpText } from '../../src/cli.js';
 import { EXIT, TrimtabError } from '../../src/core/errors.js';
 
 /** The usage error `fn` throws. */

@@ -5,11 +5,12 @@
  * that must stay empty (the cache dir may get only the bundle's code cache), and PATH begins with a folder whose tmux, ssh, sh, git, curl and
  * claude only write their own name to a log, which must stay empty.
  */
-import { execa } from 'execa';
+
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/verbs.js';
 

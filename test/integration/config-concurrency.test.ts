@@ -2,11 +2,21 @@
  * config.json written by many trimtab processes at once, through the built bundle: every change
  * survives, the file is 2-space JSON with mode 0600, and nothing is left beside it.
  */
-import { execa } from 'execa';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/trimtab.mjs');
@@ -50,7 +60,11 @@ describe('concurrent config writes', () => {
     for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
     const hosts = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).hosts;
     expect(hosts.map((h: { name: string }) => h.name).sort()).toEqual(['c', 'd', 'e', 'f']);
-    expect(hosts.find((h: { name: string }) => h.name === 'c')).toEqual({ name: 'c', ssh: 'c', agentCommand: '/opt/claude' });
+    expect(hosts.find((h: { name: string }) => h.name === 'c')).toEqual({
+      name: 'c',
+      ssh: 'c',
+      agentCommand: '/opt/claude',
+    });
   }, 60_000);
 
   it('the same host added twice at once: one wins, the other says it exists or conflicts, the file is whole', async () => {
@@ -69,7 +83,9 @@ describe('config file format', () => {
     const dir = freshDir();
     expect((await trimtab(dir, ['hosts', 'add', 'thor', '--ssh', 'mac@thor'])).exitCode).toBe(0);
     const file = path.join(dir, 'config.json');
-    expect(readFileSync(file, 'utf8')).toBe('{\n  "hosts": [\n    {\n      "name": "thor",\n      "ssh": "mac@thor"\n    }\n  ]\n}\n');
+    expect(readFileSync(file, 'utf8')).toBe(
+      '{\n  "hosts": [\n    {\n      "name": "thor",\n      "ssh": "mac@thor"\n    }\n  ]\n}\n',
+    );
     expect(statSync(file).mode & 0o777).toBe(0o600);
     chmodSync(file, 0o644);
     expect((await trimtab(dir, ['hosts', 'set', 'thor', '--agent', 'claude2'])).exitCode).toBe(0);
@@ -118,7 +134,10 @@ describe('config errors', () => {
   it.each<[string, string]>([
     ['{"hosts": [\n  {"name": "a",}\n]}', 'not valid JSON at line 2 column 16'],
     ['', 'not valid JSON at line 1 column 1'],
-    ['{"hosts": [{"name": "a"}, {"name": "b", "ssh": "-oProxyCommand=x"}]}', 'hosts[1].ssh: expected an ssh destination'],
+    [
+      '{"hosts": [{"name": "a"}, {"name": "b", "ssh": "-oProxyCommand=x"}]}',
+      'hosts[1].ssh: expected an ssh destination',
+    ],
     ['{"hosts": [{"name": "a", "sshh": "x"}]}', 'hosts[0].sshh: unknown key'],
     ['{"connectTimeoutSeconds": "soon"}', 'connectTimeoutSeconds: expected a number, got "soon"'],
   ])('%j: %s', async (text, message) => {

@@ -146,13 +146,20 @@ function shown(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   const text = JSON.stringify(value) ?? String(value);
-  const safe = text.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const safe = text.replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return safe.length > 60 ? `${safe.slice(0, 57)}...` : safe;
 }
 
 function rangeWords(s: Schema): string {
   const low =
-    s.exclusiveMinimum !== undefined ? `above ${s.exclusiveMinimum}` : s.minimum !== undefined ? `at least ${s.minimum}` : '';
+    s.exclusiveMinimum !== undefined
+      ? `above ${s.exclusiveMinimum}`
+      : s.minimum !== undefined
+        ? `at least ${s.minimum}`
+        : '';
   const high = s.maximum !== undefined ? `at most ${s.maximum}` : '';
   return [low, high].filter(Boolean).join(' and ');
 }
@@ -176,8 +183,11 @@ function problemAt(value: unknown, s: Schema, path: string): string | undefined 
     if (tooShort || mismatch) return `${at}: expected ${s.description}, got ${shown(value)}`;
   }
   if (typeof value === 'number') {
-    const low = (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) || (s.minimum !== undefined && value < s.minimum);
-    if (low || (s.maximum !== undefined && value > s.maximum)) return `${at}: expected a number ${rangeWords(s)}, got ${value}`;
+    const low =
+      (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) ||
+      (s.minimum !== undefined && value < s.minimum);
+    if (low || (s.maximum !== undefined && value > s.maximum))
+      return `${at}: expected a number ${rangeWords(s)}, got ${value}`;
   }
   if (Array.isArray(value) && s.items) {
     for (const [i, item] of value.entries()) {
