@@ -6,7 +6,7 @@ import { COMMANDS } from './cli/verbs.js';
 import { EXIT, TrimtabError, usageError } from './core/errors.js';
 
 declare const __TRIMTAB_VERSION__: string;
-export const VERSION = typeof __TRIMTAB_VERSION__ === 'string' ? __TRIMTAB_VERSION__ : '0.0.0-dev';
+const VERSION = typeof __TRIMTAB_VERSION__ === 'string' ? __TRIMTAB_VERSION__ : '0.0.0-dev';
 
 const EXIT_LINE = `Exit: ${EXIT.ok} ok, ${EXIT.failed} failed, ${EXIT.usage} bad usage/config, ${EXIT.unreachable} host unreachable, ${EXIT.cancelled} cancelled`;
 

@@ -26,9 +26,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { EXIT, TrimtabError } from '../core/errors.js';
 import { type ConfigFile, configProblem, type HostEntry, isConfigFile } from '../core/hosts/config.js';
+import { jsonErrorWhere } from '../core/json-error.js';
 
 /** `$TRIMTAB_CONFIG_DIR`, else `$XDG_CONFIG_HOME/trimtab`, else `~/.config/trimtab`. */
-export function configDir(env: NodeJS.ProcessEnv): string {
+function configDir(env: NodeJS.ProcessEnv): string {
   if (env.TRIMTAB_CONFIG_DIR) return env.TRIMTAB_CONFIG_DIR;
   if (env.XDG_CONFIG_HOME) return path.join(env.XDG_CONFIG_HOME, 'trimtab');
   return path.join(os.homedir(), '.config', 'trimtab');
@@ -43,26 +44,13 @@ const broken = (file: string, reason: string, cause?: unknown) =>
     cause,
   });
 
-/** `line L column C` for a JSON.parse error (V8 names a character position, or nothing at the very end). */
-export function syntaxWhere(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const match = /at position (\d+)/.exec(message);
-  const at = match ? Number(match[1]) : text.length;
-  const before = text.slice(0, at).split('\n');
-  const what = message
-    .replace(/ in JSON at position \d+.*$/, '')
-    .replace(/ \(line \d+ column \d+\)$/, '')
-    .replace(/^JSON\.parse: /, '');
-  return `line ${before.length} column ${(before[before.length - 1]?.length ?? 0) + 1}: ${what}`;
-}
-
 /** Parse and check config.json's text; `file` names it in errors. */
 export function parseConfig(text: string, file: string): ConfigFile {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw broken(file, `not valid JSON at ${syntaxWhere(text, error)}`, error);
+    throw broken(file, `not valid JSON at ${jsonErrorWhere(text, error)}`, error);
   }
   if (isConfigFile(value)) return value;
   throw broken(file, configProblem(value) ?? 'not a trimtab config');
