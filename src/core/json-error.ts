@@ -56,30 +56,28 @@ export function jsonErrorOffset(text: string): number {
       if (text[i] === ',') {
         i++;
         space();
-      } else return expect(close);
+      } else {
+        expect(close);
+        return;
+      }
     }
   };
   const value = (): void => {
     space();
     const c = text[i];
+    const word = ['true', 'false', 'null'].find((w) => text.startsWith(w, i));
+    NUMBER.lastIndex = i;
     if (c === '{') {
-      return list('}', () => {
+      list('}', () => {
         string();
         space();
         expect(':');
         value();
       });
-    }
-    if (c === '[') return list(']', value);
-    if (c === '"') return string();
-    for (const word of ['true', 'false', 'null']) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return;
-      }
-    }
-    NUMBER.lastIndex = i;
-    if (NUMBER.test(text)) i = NUMBER.lastIndex;
+    } else if (c === '[') list(']', value);
+    else if (c === '"') string();
+    else if (word) i += word.length;
+    else if (NUMBER.test(text)) i = NUMBER.lastIndex;
     else stop();
   };
   try {
