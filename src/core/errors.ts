@@ -21,7 +21,10 @@ export class TrimtabError extends Error {
   /** A host script cut off part way: the sections that did arrive (a send knows from them whether it pasted). */
   readonly partial: Section[] | undefined;
 
-  constructor(message: string, opts: { exitCode?: ExitCode; hint?: string; cause?: unknown; partial?: Section[] } = {}) {
+  constructor(
+    message: string,
+    opts: { exitCode?: ExitCode; hint?: string; cause?: unknown; partial?: Section[] } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'TrimtabError';
     this.exitCode = opts.exitCode ?? EXIT.failed;
@@ -30,5 +33,4 @@ export class TrimtabError extends Error {
   }
 }
 
-export const usageError = (message: string, hint?: string) =>
-  new TrimtabError(message, { exitCode: EXIT.usage, hint });
+export const usageError = (message: string, hint?: string) => new TrimtabError(message, { exitCode: EXIT.usage, hint });

@@ -73,9 +73,10 @@ export const isValidName = (s: string) => NAME_RE.test(s) && s.length <= 100;
 
 const str = { type: 'string' } as const;
 const strList = { type: 'array', items: str } as const;
-const name = { type: 'string', pattern: NAME_PATTERN, maxLength: 100 } as const;
+const NAME_WORDS = 'a name of letters, digits, ".", "_", "-" (not starting with "." or "-")';
+const name = { type: 'string', pattern: NAME_PATTERN, maxLength: 100, description: NAME_WORDS } as const;
 
-/** JSON schema of each top-level key (the shape conf's `schema` option takes). */
+/** JSON schema of each top-level key (the shape conf's `schema` option takes); `description` words the errors. */
 export const CONFIG_SCHEMA = {
   session: name,
   hosts: {
@@ -86,10 +87,19 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: {
         name,
-        ssh: { type: 'string', minLength: 1, pattern: '^[^-\\s]' },
+        ssh: {
+          type: 'string',
+          minLength: 1,
+          pattern: '^[^-\\s]',
+          description: 'an ssh destination (USER@HOST or an ssh_config alias) not starting with "-" or a space',
+        },
         projectsDir: { type: 'string', minLength: 1 },
         agentCommand: { type: 'string', minLength: 1 },
-        tmuxSocket: { type: 'string', pattern: '^([A-Za-z0-9_][A-Za-z0-9._-]*)?$' },
+        tmuxSocket: {
+          type: 'string',
+          pattern: '^([A-Za-z0-9_][A-Za-z0-9._-]*)?$',
+          description: 'a tmux socket name of letters, digits, ".", "_", "-" (or "" for the default)',
+        },
         aliases: { type: 'array', items: name },
         syncthingHome: { type: 'string', minLength: 1 },
       },
@@ -103,9 +113,114 @@ export const CONFIG_SCHEMA = {
   sync: {
     type: 'object',
     additionalProperties: false,
-    properties: { ignore: { type: 'array', items: { type: 'string', minLength: 1, pattern: '^[^\\r\\n]*$' } } },
+    properties: {
+      ignore: {
+        type: 'array',
+        items: { type: 'string', minLength: 1, pattern: '^[^\\r\\n]*$', description: 'one line of .stignore pattern' },
+      },
+    },
   },
 } as const;
+
+/** The subset of JSON schema that CONFIG_SCHEMA uses. */
+interface Schema {
+  readonly type: 'string' | 'number' | 'array' | 'object';
+  readonly description?: string;
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minimum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly maximum?: number;
+  readonly items?: Schema;
+  readonly properties?: Readonly<Record<string, Schema>>;
+  readonly required?: readonly string[];
+  readonly additionalProperties?: boolean;
+}
+
+const A = { string: 'a string', number: 'a number', array: 'a list [...]', object: 'an object {...}' } as const;
+
+/** How a wrong value is shown: short, and escaped so no control character reaches the terminal. */
+function shown(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value) ?? String(value);
+  const safe = text.replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return safe.length > 60 ? `${safe.slice(0, 57)}...` : safe;
+}
+
+function rangeWords(s: Schema): string {
+  const low =
+    s.exclusiveMinimum !== undefined
+      ? `above ${s.exclusiveMinimum}`
+      : s.minimum !== undefined
+        ? `at least ${s.minimum}`
+        : '';
+  const high = s.maximum !== undefined ? `at most ${s.maximum}` : '';
+  return [low, high].filter(Boolean).join(' and ');
+}
+
+/** What is wrong at `path` (e.g. `hosts[1].ssh: expected ..., got ...`), or undefined. */
+function problemAt(value: unknown, s: Schema, path: string): string | undefined {
+  const at = path || 'the file';
+  const wrongType =
+    s.type === 'array'
+      ? !Array.isArray(value)
+      : s.type === 'object'
+        ? typeof value !== 'object' || value === null || Array.isArray(value)
+        : typeof value !== s.type || (s.type === 'number' && !Number.isFinite(value));
+  if (wrongType) return `${at}: expected ${s.description ?? A[s.type]}, got ${shown(value)}`;
+  if (typeof value === 'string') {
+    const tooShort = s.minLength !== undefined && value.length < s.minLength;
+    const tooLong = s.maxLength !== undefined && value.length > s.maxLength;
+    const mismatch = s.pattern !== undefined && !new RegExp(s.pattern).test(value);
+    if (tooShort && !s.description) return `${at}: expected a non-empty string`;
+    if (tooLong) return `${at}: expected at most ${s.maxLength} characters, got ${value.length}`;
+    if (tooShort || mismatch) return `${at}: expected ${s.description}, got ${shown(value)}`;
+  }
+  if (typeof value === 'number') {
+    const low =
+      (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) ||
+      (s.minimum !== undefined && value < s.minimum);
+    if (low || (s.maximum !== undefined && value > s.maximum))
+      return `${at}: expected a number ${rangeWords(s)}, got ${value}`;
+  }
+  if (Array.isArray(value) && s.items) {
+    for (const [i, item] of value.entries()) {
+      const problem = problemAt(item, s.items, `${path}[${i}]`);
+      if (problem) return problem;
+    }
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && s.properties) {
+    for (const key of s.required ?? []) if (!(key in value)) return `${at}: missing "${key}"`;
+    for (const [key, item] of Object.entries(value)) {
+      const child = s.properties[key];
+      const where = path ? `${path}.${key}` : key;
+      if (child) {
+        const problem = problemAt(item, child, where);
+        if (problem) return problem;
+      } else if (s.additionalProperties === false) {
+        return `${where}: unknown key (known: ${Object.keys(s.properties).join(', ')})`;
+      }
+    }
+  }
+  return undefined;
+}
+
+const FILE_SCHEMA: Schema = { type: 'object', properties: CONFIG_SCHEMA };
+
+/**
+ * The first thing wrong with a parsed config.json, as `key path: expected ..., got ...`
+ * (`hosts[1].ssh: expected an ssh destination ..., got "-oProxyCommand=x"`), or undefined when it is valid.
+ * Keys the schema does not know at the top level are left alone.
+ */
+export const configProblem = (value: unknown): string | undefined => problemAt(value, FILE_SCHEMA, '');
+
+export const isConfigFile = (value: unknown): value is ConfigFile => configProblem(value) === undefined;
 
 export interface Environment {
   TRIMTAB_HOST?: string | undefined;
