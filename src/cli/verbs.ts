@@ -125,6 +125,18 @@ export const COMMANDS: readonly Command[] = [
       return (await import('../commands/log.js')).logCommand(ctx, { lines, json: values.json === true });
     },
   }),
+  verb({
+    name: 'watch',
+    summary: 'push to the phone when an agent waits (runs until stopped)',
+    options: {
+      once: { type: 'boolean', help: 'one pass against the saved state, then exit (cron, tests)' },
+      interval: { type: 'string', arg: 'SECS', help: 'seconds between polls (default: notify.intervalSeconds or 3)' },
+    },
+    run: async (ctx, { values }) => {
+      const interval = values.interval === undefined ? undefined : positiveNumber(values.interval, 3, '--interval');
+      return (await import('../commands/watch.js')).watchCommand(ctx, { once: values.once === true, interval });
+    },
+  }),
   HOSTS,
   DOCTOR,
   PREPARE,
