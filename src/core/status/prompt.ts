@@ -1,0 +1,235 @@
+// What a waiting Claude Code agent asks, read from the bottom of its screen. Pure.
+//
+// Claude Code draws a prompt in place of its input box: a full-width `───` rule, a heading
+// ("Bash command", "Edit file", "Create file", "Accessing workspace:", "☐ Header"), the subject
+// (the command, the file path, the question), a question line, numbered options, a footer.
+// Numbers and labels differ between prompts and releases, so both are read, never assumed.
+//
+// Wrapped lines. A narrow pane (a phone: 40 columns) wraps long commands, paths and labels, and
+// `capture-pane -p` (without -J) gives each screen row as a line. Claude Code wraps like
+// wrap-ansi: at a space when the next word does not fit, and inside a word only when the word
+// is longer than the whole row. So a line break is read as a WRAP when the line above could not
+// have held the next line's first word: its end column + 1 + that word's width passes the row's
+// limit (pane width minus the block's left indent, as the right margin mirrors the left one:
+// measured on 2.1.222 at 22 columns). Otherwise it is a real NEWLINE (a multi-line command, or
+// an option's description). A wrap joins with one space, or with none when the line above fills
+// the row and its last word run into the next line's first is longer than a row (a word broken
+// in two). A real newline inside a command stays "\n". The pane width is the longest `─`/`╌`
+// rule on screen (Claude Code draws them full width), else the longest line.
+// Known limit: a multi-line command whose line ends within a word's width of the right edge
+// reads as one wrapped line; from the text alone the two cannot be told apart.
+
+import { classifyScreen, findInputBox, screenLines, SCREEN } from './status.js';
+
+export type PromptKind = 'permission' | 'question' | 'plan' | 'trust' | 'other';
+
+export interface PromptOption {
+  /** The number drawn before the label: what to type to choose it. */
+  key: string;
+  label: string;
+}
+
+export interface Prompt {
+  kind: PromptKind;
+  /** The prompt's heading: "Bash command", "Edit file", "Create file", the question's header. */
+  title: string;
+  /** The command, file path or question, whole and unwrapped. */
+  subject: string;
+  options: PromptOption[];
+}
+
+/** Prompt layouts, by release (see the corpus in test/fixtures/corpus/). */
+const PROMPT = {
+  // "❯ 1. Yes", "   2. No", "│ ❯ 1. Yes │" (1.x), "↓ 5. ..." (scrolled menus).
+  option: /^\s*(?:│\s*)?(?:[❯>↓↑]\s*)?(\d{1,2})\.\s+(\S.*?)\s*(?:│\s*)?$/u,
+  // The dashed rules around a diff, a new file's content, or (2.1.328) the Bash command.
+  dashed: /^\s*╌{3,}/u,
+  trust: /Do you trust the files in this folder\?|Yes, I trust this folder|Accessing workspace:/,
+  plan: /Would you like to proceed\?|Exit plan mode\?|ready to execute/,
+  question: /☐ |Enter to select · (?:↑\/↓|Tab\/Arrow keys) to navigate/u,
+  permission: /Do you want to (?:proceed|make this edit|create )|requires confirmation for this command|tell Claude what to do differently/,
+  // The question above the options: "Do you want to proceed?", "Would you like to proceed?".
+  ask: /\?\s*$/,
+  // A tool heading that carries the file on the same line (2.1.12): "Edit file hello.txt".
+  fileHeading: /^((?:Edit|Create|Write|Read|Delete) file)\s+(\S.*)$/,
+  fileTitle: /^(?:Edit|Create|Write|Read|Delete) file$/,
+  // The question of a file prompt: "Do you want to create foo.ts?", "... make this edit to foo.ts?"
+  fileQuestion: /^Do you want to (create|make this edit to) (.+)\?$/,
+  // Right-aligned hints drawn on the heading line: "Bash command        ctrl+e to explain".
+  hint: /\s{3,}\S.*$/,
+  chip: /☐\s+(.+?)(?:\s{2,}|$)/u,
+};
+
+type Line = { text: string; indent: number; end: number };
+
+/** The prompt a waiting agent shows, or null when the screen does not show one. */
+export function readPrompt(screen: string): Prompt | null {
+  if (classifyScreen(screen) !== 'waiting') return null;
+  const raw = screenLines(screen);
+  const box = findInputBox(raw);
+  const all = raw.map(unbox);
+  const region = box ? all.slice(box.bottom + 1) : all;
+  const width = paneWidth(all);
+
+  const opts = findOptions(region);
+  if (!opts) return null;
+  // Every option shares one row width: labels may run to the pane's edge.
+  const optionLimit = rowLimit(opts.items.flatMap((o) => o.lines), width);
+  const options = opts.items.map(({ key, lines }) => ({ key, label: unwrap(lines, width, optionLimit).split('\n')[0] ?? '' }));
+
+  // The panel: from the last full-width rule above the options down to them (the rule may have
+  // scrolled off a short pane: then from the top of the region).
+  let top = opts.first - 1;
+  while (top >= 0 && !SCREEN.rule.test(region[top] ?? '')) top--;
+  const panel = region.slice(top + 1, opts.first);
+  // Phrases are matched on the panel's text with its rows joined, so a wrapped phrase still reads.
+  const text = region.slice(top + 1).map((l) => l.trim()).join(' ');
+  const kind: PromptKind = PROMPT.trust.test(text) ? 'trust' : PROMPT.question.test(text) ? 'question' : PROMPT.plan.test(text) ? 'plan' : PROMPT.permission.test(text) ? 'permission' : 'other';
+
+  const blocks = paragraphs(panel);
+  const heading = top >= 0 ? (blocks[0]?.[0]?.text.replace(PROMPT.hint, '') ?? '') : '';
+  const question = unwrap(blocks.at(-1) ?? [], width);
+
+  if (kind === 'question') {
+    const chipAt = blocks.findIndex((b) => PROMPT.chip.test(b[0]?.text ?? ''));
+    const title = chipAt >= 0 ? (PROMPT.chip.exec(blocks[chipAt]?.[0]?.text ?? '')?.[1] ?? '') : heading;
+    const rest = chipAt >= 0 ? blocks.slice(chipAt + 1) : blocks;
+    return { kind, title: title.trim(), subject: rest.map((b) => unwrap(b, width)).join('\n'), options };
+  }
+  if (kind === 'trust') return { kind, title: heading || question, subject: unwrap(blocks[1] ?? [], width), options };
+  if (kind !== 'permission') return { kind, title: heading || question, subject: heading && heading !== question ? (unwrap(blocks[1] ?? [], width) || question) : question, options };
+
+  // A permission: the heading names the tool, the block under it is the subject. When the
+  // heading scrolled off, the question still names a file prompt's file.
+  const same = PROMPT.fileHeading.exec(heading);
+  if (same) return { kind, title: same[1] ?? '', subject: same[2] ?? '', options };
+  if (PROMPT.fileTitle.test(heading)) {
+    const first = blocks[0] ?? [];
+    const path = first.length > 1 ? first.slice(1) : (blocks[1] ?? []);
+    return { kind, title: heading, subject: unwrap(path, width), options };
+  }
+  const asked = PROMPT.fileQuestion.exec(question);
+  if (!heading && asked) return { kind, title: asked[1] === 'create' ? 'Create file' : 'Edit file', subject: asked[2] ?? '', options };
+  return { kind, title: heading || question, subject: commandOf(panel.slice(1), blocks.slice(1, -1), width), options };
+}
+
+/** The key of the option labelled plainly "Yes", for a default approve; null when there is none. */
+export function yesOption(prompt: Prompt | null): string | null {
+  return prompt?.options.find((o) => o.label.trim().toLowerCase() === 'yes')?.key ?? null;
+}
+
+/**
+ * The command of a Bash-like prompt: between the dashed rules when the release draws them,
+ * else the first block under the heading, whose last line is the tool's description (drawn
+ * dim, which a plain capture loses) when the block has more than one line.
+ */
+function commandOf(under: string[], body: Line[][], width: number): string {
+  const rules = under.flatMap((l, i) => (PROMPT.dashed.test(l) ? [i] : []));
+  if (rules.length >= 2) return unwrap(toLines(under.slice((rules[0] ?? 0) + 1, rules[1])), width);
+  const logical = unwrap(body[0] ?? [], width).split('\n');
+  return (logical.length > 1 ? logical.slice(0, -1) : logical).join('\n');
+}
+
+/** The numbered options at the bottom of the region, with their continuation lines. */
+function findOptions(region: string[]): { first: number; items: { key: string; lines: Line[] }[] } | undefined {
+  let last = region.length - 1;
+  while (last >= 0 && !PROMPT.option.test(region[last] ?? '')) last--;
+  if (last < 0) return undefined;
+  // Walk up through smaller numbers to 1 (a rule may part the last options, 2.1.21x: "6. Chat
+  // about this"); lines between two options belong to the upper one.
+  const starts: number[] = [last];
+  let below = Number(PROMPT.option.exec(region[last] ?? '')?.[1]);
+  for (let i = last - 1; i >= 0 && below > 1; i--) {
+    const l = region[i] ?? '';
+    const m = PROMPT.option.exec(l);
+    if (m && Number(m[1]) < below) {
+      starts.unshift(i);
+      below = Number(m[1]);
+    } else if (PROMPT.dashed.test(l) || PROMPT.chip.test(l) || PROMPT.ask.test(l)) break;
+  }
+  let end = last + 1;
+  while (end < region.length && region[end]?.trim() !== '' && !SCREEN.rule.test(region[end] ?? '')) end++;
+  const items = starts.map((s, k) => {
+    const m = PROMPT.option.exec(region[s] ?? '');
+    const first = region[s] ?? '';
+    const lead = first.length - first.trimStart().length + first.trimStart().indexOf(m?.[2] ?? '');
+    const head: Line = { text: m?.[2] ?? '', indent: lead, end: width(first.trimEnd()) };
+    const more = region.slice(s + 1, starts[k + 1] ?? end).filter((l) => l.trim() !== '' && !SCREEN.rule.test(l));
+    return { key: m?.[1] ?? '', lines: [head, ...toLines(more)] };
+  });
+  return { first: starts[0] ?? last, items };
+}
+
+/** Blocks of lines separated by blank lines or dashed rules; a header chip is a block of its own. */
+function paragraphs(lines: string[]): Line[][] {
+  const out: Line[][] = [];
+  let cur: Line[] = [];
+  for (const l of lines) {
+    const chip = PROMPT.chip.test(l);
+    if (l.trim() === '' || PROMPT.dashed.test(l) || chip) {
+      if (cur.length) out.push(cur);
+      cur = [];
+    }
+    if (chip) out.push(toLines([l]));
+    else if (l.trim() !== '' && !PROMPT.dashed.test(l)) cur.push(...toLines([l]));
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+function toLines(lines: string[]): Line[] {
+  return lines.map((l) => ({ text: l.trim(), indent: l.length - l.trimStart().length, end: width(l.trimEnd()) }));
+}
+
+/**
+ * The column where a block's rows wrap: the pane width less the block's indent (the right
+ * margin mirrors the left), or further if a row of the block reaches further.
+ */
+function rowLimit(lines: Line[], paneWidth: number): number {
+  const indent = Math.min(...lines.map((l) => l.indent));
+  return Math.max(paneWidth - indent, ...lines.map((l) => l.end));
+}
+
+/** Joins wrapped rows back into logical lines (the rule is at the top of this file). */
+function unwrap(lines: Line[], widthOrLimit: number, given?: number): string {
+  if (lines.length === 0) return '';
+  const limit = given ?? rowLimit(lines, widthOrLimit);
+  let out = '';
+  lines.forEach((line, i) => {
+    const prev = lines[i - 1];
+    if (!prev) {
+      out = line.text;
+      return;
+    }
+    const firstWord = line.text.split(' ')[0] ?? '';
+    if (prev.end + 1 + width(firstWord) <= limit) out += '\n' + line.text;
+    else {
+      const lastWord = prev.text.split(' ').at(-1) ?? '';
+      const broken = prev.end >= limit && width(lastWord) + width(firstWord) > limit - prev.indent;
+      out += (broken ? '' : ' ') + line.text;
+    }
+  });
+  return out;
+}
+
+/** A 1.x boxed line "│ text │" without its borders. */
+function unbox(line: string): string {
+  const m = /^\s*│(.*)│\s*$/u.exec(line);
+  return m ? (m[1] ?? '').trimEnd() : line;
+}
+
+/** Columns of the pane: its full-width rules, else its longest line. */
+function paneWidth(lines: string[]): number {
+  const rules = lines.filter((l) => /^\s*[─╌]{8,}/u.test(l)).map((l) => width(l.trimEnd()));
+  return rules.length ? Math.max(...rules) : Math.max(0, ...lines.map((l) => width(l)));
+}
+
+/** Terminal columns of a string: wide (CJK, most emoji) characters take two. */
+function width(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    n += c >= 0x1100 && (c <= 0x115f || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd)) ? 2 : 1;
+  }
+  return n;
+}
