@@ -80,7 +80,7 @@ export function readPrompt(screen: string): Prompt | null {
   // The panel: from the last full-width rule above the options down to them (the rule may have
   // scrolled off a short pane: then from the top of the region).
   let top = opts.first - 1;
-  while (top >= 0 && !SCREEN.rule.test(region[top] ?? '')) top--;
+  while (top >= 0 && !isRule(region[top] ?? '')) top--;
   const panel = region.slice(top + 1, opts.first);
   // Phrases are matched on the panel's text with its rows joined, so a wrapped phrase still reads.
   const text = region.slice(top + 1).map((l) => l.trim()).join(' ');
@@ -148,16 +148,21 @@ function findOptions(region: string[]): { first: number; items: { key: string; l
     } else if (PROMPT.dashed.test(l) || PROMPT.chip.test(l) || PROMPT.ask.test(l)) break;
   }
   let end = last + 1;
-  while (end < region.length && region[end]?.trim() !== '' && !SCREEN.rule.test(region[end] ?? '')) end++;
+  while (end < region.length && region[end]?.trim() !== '' && !isRule(region[end] ?? '')) end++;
   const items = starts.map((s, k) => {
     const m = PROMPT.option.exec(region[s] ?? '');
     const first = region[s] ?? '';
     const lead = first.length - first.trimStart().length + first.trimStart().indexOf(m?.[2] ?? '');
     const head: Line = { text: m?.[2] ?? '', indent: lead, end: width(first.trimEnd()) };
-    const more = region.slice(s + 1, starts[k + 1] ?? end).filter((l) => l.trim() !== '' && !SCREEN.rule.test(l));
+    const more = region.slice(s + 1, starts[k + 1] ?? end).filter((l) => l.trim() !== '' && !isRule(l));
     return { key: m?.[1] ?? '', lines: [head, ...toLines(more)] };
   });
   return { first: starts[0] ?? last, items };
+}
+
+/** A full-width rule: the top of a prompt panel, or the edge of a 1.x box. */
+function isRule(line: string): boolean {
+  return SCREEN.rule.test(line) || SCREEN.boxTop.test(line) || SCREEN.boxBottom.test(line);
 }
 
 /** Blocks of lines separated by blank lines or dashed rules; a header chip is a block of its own. */
