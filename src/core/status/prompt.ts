@@ -87,7 +87,9 @@ export function readPrompt(screen: string): Prompt | null {
   const kind: PromptKind = PROMPT.trust.test(text) ? 'trust' : PROMPT.question.test(text) ? 'question' : PROMPT.plan.test(text) ? 'plan' : PROMPT.permission.test(text) ? 'permission' : 'other';
 
   const blocks = paragraphs(panel);
-  const heading = top >= 0 ? (blocks[0]?.[0]?.text.replace(PROMPT.hint, '') ?? '') : '';
+  // The heading's first logical line (it may wrap on a narrow pane), without right-aligned hints.
+  const head = unwrap((blocks[0] ?? []).map((l) => ({ ...l, text: l.text.replace(PROMPT.hint, '') })), width).split('\n');
+  const heading = top >= 0 ? (head[0] ?? '') : '';
   const question = unwrap(blocks.at(-1) ?? [], width);
 
   if (kind === 'question') {
@@ -104,9 +106,8 @@ export function readPrompt(screen: string): Prompt | null {
   const same = PROMPT.fileHeading.exec(heading);
   if (same) return { kind, title: same[1] ?? '', subject: same[2] ?? '', options };
   if (PROMPT.fileTitle.test(heading)) {
-    const first = blocks[0] ?? [];
-    const path = first.length > 1 ? first.slice(1) : (blocks[1] ?? []);
-    return { kind, title: heading, subject: unwrap(path, width), options };
+    const path = head.length > 1 ? head.slice(1).join('') : unwrap(blocks[1] ?? [], width);
+    return { kind, title: heading, subject: path, options };
   }
   const asked = PROMPT.fileQuestion.exec(question);
   if (!heading && asked) return { kind, title: asked[1] === 'create' ? 'Create file' : 'Edit file', subject: asked[2] ?? '', options };

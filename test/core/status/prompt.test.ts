@@ -34,6 +34,11 @@ describe('readPrompt', () => {
       { title: 'Create file', subject: '/home/mac/projects/trimtab/src/core/status/prompt-reader.ts' },
     ],
     [
+      'a file on the heading line (2.1.12 layout) wrapped on a 40-column pane',
+      screen(rule(40), ' Edit file /home/mac/projects/trimtab/sr', ' c/core/status/status.ts', dash(40), ' 1 -a', ' 1 +b', dash(40), ' Do you want to make this edit to', ' status.ts?', ' ❯ 1. Yes', '   2. No'),
+      { kind: 'permission', title: 'Edit file', subject: '/home/mac/projects/trimtab/src/core/status/status.ts' },
+    ],
+    [
       'options read by their own numbers and labels',
       screen(rule(40), ' Bash command', '', '   rm -rf build', '   Remove the build folder', '', ' Do you want to proceed?', '   1. No', ' ❯ 2. Yes', '   3. Yes, and always allow access to', '      build/ from this project'),
       {
