@@ -73,9 +73,6 @@ export function readPrompt(screen: string): Prompt | null {
 
   const opts = findOptions(region);
   if (!opts) return null;
-  // Every option shares one row width: labels may run to the pane's edge.
-  const optionLimit = rowLimit(opts.items.flatMap((o) => o.lines), width);
-  const options = opts.items.map(({ key, lines }) => ({ key, label: unwrap(lines, width, optionLimit).split('\n')[0] ?? '' }));
 
   // The panel: from the last full-width rule above the options down to them (the rule may have
   // scrolled off a short pane: then from the top of the region).
@@ -85,6 +82,12 @@ export function readPrompt(screen: string): Prompt | null {
   // Phrases are matched on the panel's text with its rows joined, so a wrapped phrase still reads.
   const text = region.slice(top + 1).map((l) => l.trim()).join(' ');
   const kind: PromptKind = PROMPT.trust.test(text) ? 'trust' : PROMPT.question.test(text) ? 'question' : PROMPT.plan.test(text) ? 'plan' : PROMPT.permission.test(text) ? 'permission' : 'other';
+
+  // Every option shares one row width: labels may run to the pane's edge. Only a question's
+  // options have descriptions under them; under any other option a further row is its label
+  // wrapped (even where the wrap rule cannot tell, as on screens whose paths were shortened).
+  const optionLimit = rowLimit(opts.items.flatMap((o) => o.lines), width);
+  const options = opts.items.map(({ key, lines }) => ({ key, label: unwrap(lines, width, optionLimit, kind !== 'question').split('\n')[0] ?? '' }));
 
   const blocks = paragraphs(panel);
   // The heading's first logical line (it may wrap on a narrow pane), without right-aligned hints.
@@ -155,7 +158,9 @@ function findOptions(region: string[]): { first: number; items: { key: string; l
     const first = region[s] ?? '';
     const lead = first.length - first.trimStart().length + first.trimStart().indexOf(m?.[2] ?? '');
     const head: Line = { text: m?.[2] ?? '', indent: lead, end: width(first.trimEnd()) };
-    const more = region.slice(s + 1, starts[k + 1] ?? end).filter((l) => l.trim() !== '' && !isRule(l));
+    // A row of this option is indented past its number; the footer ("Esc to cancel") is not.
+    const numberAt = first.length - first.trimStart().length;
+    const more = region.slice(s + 1, starts[k + 1] ?? end).filter((l) => l.trim() !== '' && !isRule(l) && l.length - l.trimStart().length > numberAt);
     return { key: m?.[1] ?? '', lines: [head, ...toLines(more)] };
   });
   return { first: starts[0] ?? last, items };
@@ -197,7 +202,7 @@ function rowLimit(lines: Line[], paneWidth: number): number {
 }
 
 /** Joins wrapped rows back into logical lines (the rule is at the top of this file). */
-function unwrap(lines: Line[], widthOrLimit: number, given?: number): string {
+function unwrap(lines: Line[], widthOrLimit: number, given?: number, allWrapped = false): string {
   if (lines.length === 0) return '';
   const limit = given ?? rowLimit(lines, widthOrLimit);
   let out = '';
@@ -208,7 +213,7 @@ function unwrap(lines: Line[], widthOrLimit: number, given?: number): string {
       return;
     }
     const firstWord = line.text.split(' ')[0] ?? '';
-    if (prev.end + 1 + width(firstWord) <= limit) out += '\n' + line.text;
+    if (!allWrapped && prev.end + 1 + width(firstWord) <= limit) out += '\n' + line.text;
     else {
       const lastWord = prev.text.split(' ').at(-1) ?? '';
       const broken = prev.end >= limit && width(lastWord) + width(firstWord) > limit - prev.indent;
