@@ -24,8 +24,11 @@ import { classifyScreen, findInputBox, screenLines, SCREEN } from './status.js';
 export type PromptKind = 'permission' | 'question' | 'plan' | 'trust' | 'other';
 
 export interface PromptOption {
-  /** The number drawn before the label: what to type to choose it. */
-  key: string;
+  /**
+   * The number drawn before the label: what to type to choose it. null when the menu draws no
+   * numbers (2.1.328 trust and start-up dialogs): move with the arrows from the "❯" and Enter.
+   */
+  key: string | null;
   label: string;
 }
 
@@ -42,6 +45,8 @@ export interface Prompt {
 const PROMPT = {
   // "❯ 1. Yes", "   2. No", "│ ❯ 1. Yes │" (1.x), "↓ 5. ..." (scrolled menus).
   option: /^\s*(?:│\s*)?(?:[❯>↓↑]\s*)?(\d{1,2})\.\s+(\S.*?)\s*(?:│\s*)?$/u,
+  // The selected row of a menu without numbers (2.1.328): " ❯ No, exit".
+  cursor: /^(\s+❯\s+)(\S.*)$/u,
   // The dashed rules around a diff, a new file's content, or (2.1.328) the Bash command.
   dashed: /^\s*╌{3,}/u,
   trust: /Do you trust the files in this folder\?|Yes, I trust this folder|Accessing workspace:/,
@@ -61,6 +66,7 @@ const PROMPT = {
 };
 
 type Line = { text: string; indent: number; end: number };
+type Menu = { first: number; last: number; items: { key: string | null; lines: Line[] }[] };
 
 /** The prompt a waiting agent shows, or null when the screen does not show one. */
 export function readPrompt(screen: string): Prompt | null {
@@ -71,7 +77,10 @@ export function readPrompt(screen: string): Prompt | null {
   const region = box ? all.slice(box.bottom + 1) : all;
   const width = paneWidth(all);
 
-  const opts = findOptions(region);
+  // The lowest menu on screen, numbered or not: one higher up was answered before.
+  const numbered = findOptions(region);
+  const plain = findMenu(region, width);
+  const opts = numbered && (!plain || numbered.last >= plain.last) ? numbered : plain;
   if (!opts) return null;
 
   // The panel: from the last full-width rule above the options down to them (the rule may have
@@ -102,7 +111,12 @@ export function readPrompt(screen: string): Prompt | null {
     return { kind, title: title.trim(), subject: rest.map((b) => unwrap(b, width)).join('\n'), options };
   }
   if (kind === 'trust') return { kind, title: heading || question, subject: unwrap(blocks[1] ?? [], width), options };
-  if (kind !== 'permission') return { kind, title: heading || question, subject: heading && heading !== question ? (unwrap(blocks[1] ?? [], width) || question) : question, options };
+  if (kind === 'plan') return { kind, title: heading || question, subject: heading && heading !== question ? (unwrap(blocks[1] ?? [], width) || question) : question, options };
+  if (kind === 'other') {
+    // The question: the panel's first line that asks one (often the heading itself), else the last block.
+    const asking = blocks.flatMap((b) => unwrap(b, width).split('\n')).find((l) => PROMPT.ask.test(l));
+    return { kind, title: heading || question, subject: asking ?? question, options };
+  }
 
   // A permission: the heading names the tool, the block under it is the subject. When the
   // heading scrolled off, the question still names a file prompt's file.
@@ -117,9 +131,13 @@ export function readPrompt(screen: string): Prompt | null {
   return { kind, title: heading || question, subject: commandOf(panel.slice(1), blocks.slice(1, -1), width), options };
 }
 
-/** The key of the option labelled plainly "Yes", for a default approve; null when there is none. */
-export function yesOption(prompt: Prompt | null): string | null {
-  return prompt?.options.find((o) => o.label.trim().toLowerCase() === 'yes')?.key ?? null;
+/**
+ * The option labelled plainly "Yes" (case and spaces aside), for a default approve: its key to
+ * type, and its index in `options` for a menu without numbers; null when there is none.
+ */
+export function yesOption(prompt: Prompt | null): { key: string | null; index: number } | null {
+  const index = prompt?.options.findIndex((o) => o.label.trim().toLowerCase() === 'yes') ?? -1;
+  return prompt && index >= 0 ? { key: prompt.options[index]?.key ?? null, index } : null;
 }
 
 /**
@@ -134,8 +152,36 @@ function commandOf(under: string[], body: Line[][], width: number): string {
   return (logical.length > 1 ? logical.slice(0, -1) : logical).join('\n');
 }
 
+/**
+ * A menu without numbers: the "❯" row and the rows beside it at its label's column. A row
+ * starts a new option unless the row above was too full to hold its first word (a wrap).
+ */
+function findMenu(region: string[], paneWidth: number): Menu | undefined {
+  let at = region.length - 1;
+  while (at >= 0 && !PROMPT.cursor.test(region[at] ?? '')) at--;
+  const m = PROMPT.cursor.exec(region[at] ?? '');
+  if (!m) return undefined;
+  const col = (m[1] ?? '').length;
+  const isRow = (l: string) => l.trim() !== '' && l.length - l.trimStart().length === col;
+  let first = at;
+  while (first > 0 && isRow(region[first - 1] ?? '')) first--;
+  let end = at + 1;
+  while (end < region.length && isRow(region[end] ?? '')) end++;
+  const rows = region.slice(first, end).map((l, i) => (first + i === at ? ' '.repeat(col) + (m[2] ?? '') : l));
+  const lines = toLines(rows);
+  const limit = rowLimit(lines, paneWidth);
+  const items: Menu['items'] = [];
+  lines.forEach((line, i) => {
+    const prev = lines[i - 1];
+    const wrapped = prev && first + i !== at && prev.end + 1 + width(line.text.split(' ')[0] ?? '') > limit;
+    if (wrapped) items.at(-1)?.lines.push(line);
+    else items.push({ key: null, lines: [line] });
+  });
+  return { first, last: end - 1, items };
+}
+
 /** The numbered options at the bottom of the region, with their continuation lines. */
-function findOptions(region: string[]): { first: number; items: { key: string; lines: Line[] }[] } | undefined {
+function findOptions(region: string[]): Menu | undefined {
   let last = region.length - 1;
   while (last >= 0 && !PROMPT.option.test(region[last] ?? '')) last--;
   if (last < 0) return undefined;
@@ -163,7 +209,7 @@ function findOptions(region: string[]): { first: number; items: { key: string; l
     const more = region.slice(s + 1, starts[k + 1] ?? end).filter((l) => l.trim() !== '' && !isRule(l) && l.length - l.trimStart().length > numberAt);
     return { key: m?.[1] ?? '', lines: [head, ...toLines(more)] };
   });
-  return { first: starts[0] ?? last, items };
+  return { first: starts[0] ?? last, last, items };
 }
 
 /** A full-width rule: the top of a prompt panel, or the edge of a 1.x box. */

@@ -50,7 +50,8 @@ export const SCREEN = {
     /Type here to tell Claude what to do differently/, // last option, 2.1.2
     /requires confirmation for this command/, // a PreToolUse hook or permission rule asks, 2.1.19
     /^\s*(?:←\s+)?☐ /u, // AskUserQuestion header chip: "☐ Features" (2.1.2), "←  ☐ Current Pain  ✔ Submit  →"
-    /Enter to select · (?:↑\/↓|Tab\/Arrow keys) to navigate/, // AskUserQuestion footer, 2.1.2 to 2.1.222
+    /Enter to select · (?:↑\/↓|Tab\/Arrow keys) to navigate/, // AskUserQuestion footer, 2.1.2 to 2.1.328
+    /Make auto mode your default permission mode\?/, // start-up dialog, 2.1.328 (registry: "dialog open")
   ],
   // Panels the user opened with a slash command (/model, /config, /hooks, /export, /help,
   // /tasks): they replace the input box like a prompt does, but the agent asks nothing.
@@ -66,9 +67,14 @@ export const SCREEN = {
     /Enter to confirm · esc(?:ape)? to exit\s*$/i, // footer of /model and thinking mode
     /↑\/↓ to select · Enter to view · Esc to close/, // footer of /tasks
   ],
-  // The selected option of any other numbered menu: a prompt this table does not know yet.
-  // Safer read as waiting (someone should look) than as idle.
-  menuOption: /^\s*│?\s*❯\s*\d+\.\s+\S/u,
+  // The selected option of any other menu: a prompt this table does not know yet. Safer read
+  // as waiting (someone should look) than as idle. Numbered, "❯ 1. Yes" (every release), or
+  // unnumbered and indented, " ❯ No, exit" (2.1.328 trust and start-up dialogs); the input box's
+  // own "❯" sits at column 0.
+  menuOption: /^\s*│?\s*❯\s*\d+\.\s+\S|^\s+❯\s+\S/u,
+  // tmux (remain-on-exit) writes this over a pane whose program ended: "Pane is dead (status 0,
+  // Sun Nov 29 12:47:51 2026)" after /exit, "(signal 9, ...)" after kill -9.
+  deadPane: /^Pane is dead \((?:status|signal) \d+\b/,
 
   // The spinner line while Claude works, e.g. "✻ Thinking… (12s · ↑ 1.2k tokens · esc to
   // interrupt)" (2.1.19), "✳ Simplifying recompute_tangents… (2m 18s · ↓ 4.8k tokens)" (early
@@ -142,7 +148,7 @@ export function classifyScreen(screen: string): AgentStatus {
 
 /** Status of an agent's pane: a dead pane, or a shell back in charge, means the agent exited. */
 export function classifyPane(screen: string, pane: PaneFacts): AgentStatus {
-  if (pane.dead) return 'exited';
+  if (pane.dead || SCREEN.deadPane.test(screenLines(screen).at(-1) ?? '')) return 'exited';
   const status = classifyScreen(screen);
   if (status === 'unknown' && isShell(pane.command)) return 'exited';
   return status;

@@ -90,6 +90,19 @@ describe('readPrompt', () => {
     else expect(got).toMatchObject(want);
   });
 
+  it('reads a menu without numbers (2.1.328 dialogs), wrapped rows joined', () => {
+    const text = screen(rule(40), ' Pick a mode?', '', ' ❯ Yes, set auto mode as my default', '   permission mode', '   No, keep manual mode', '', '', '');
+    expect(readPrompt(text)).toEqual({
+      kind: 'other',
+      title: 'Pick a mode?',
+      subject: 'Pick a mode?',
+      options: [
+        { key: null, label: 'Yes, set auto mode as my default permission mode' },
+        { key: null, label: 'No, keep manual mode' },
+      ],
+    });
+  });
+
   it('reads the 1.x boxed layout', () => {
     const w = 50;
     const row = (s: string) => `│ ${s.padEnd(w - 4)} │`;
@@ -107,15 +120,16 @@ describe('readPrompt', () => {
 });
 
 describe('yesOption', () => {
-  const p = (...labels: [string, string][]): Prompt => ({ kind: 'permission', title: 'Bash command', subject: 'ls', options: labels.map(([key, label]) => ({ key, label })) });
-  it.each<[string, Prompt | null, string | null]>([
-    ['Yes first', p(['1', 'Yes'], ['2', 'No']), '1'],
-    ['Yes second', p(['1', 'No'], ['2', 'Yes']), '2'],
-    ['case and spaces', p(['1', ' YES ']), '1'],
+  const p = (...labels: [string | null, string][]): Prompt => ({ kind: 'permission', title: 'Bash command', subject: 'ls', options: labels.map(([key, label]) => ({ key, label })) });
+  it.each<[string, Prompt | null, { key: string | null; index: number } | null]>([
+    ['Yes first', p(['1', 'Yes'], ['2', 'No']), { key: '1', index: 0 }],
+    ['Yes second', p(['1', 'No'], ['2', 'Yes']), { key: '2', index: 1 }],
+    ['case and spaces', p(['1', ' YES ']), { key: '1', index: 0 }],
+    ['a menu without numbers', p([null, 'No'], [null, 'Yes']), { key: null, index: 1 }],
     ['only a qualified yes', p(['1', 'Yes, and always allow access to tmp/ from this project'], ['2', 'No']), null],
     ['Yes, proceed is not plain', p(['1', 'Yes, proceed'], ['2', 'No, exit']), null],
     ['no prompt', null, null],
   ])('%s', (_name, prompt, want) => {
-    expect(yesOption(prompt)).toBe(want);
+    expect(yesOption(prompt)).toEqual(want);
   });
 });

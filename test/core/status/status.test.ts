@@ -77,6 +77,9 @@ describe('classifyPane', () => {
     ['claude drawing nothing yet', '', { dead: false, command: 'claude' }, 'unknown'],
     ['vim', screenOf('unknown-vim.txt'), { dead: false, command: 'vim' }, 'unknown'],
     ['a wrapper script showing a Claude screen', idle, { dead: false, command: 'bash' }, 'idle'],
+    ['tmux marked the pane dead after /exit', `${idle}\nPane is dead (status 0, Sun Nov 29 12:47:51 2026)\n`, { dead: false, command: 'claude' }, 'exited'],
+    ['tmux marked the pane dead after kill -9', `${idle}\nPane is dead (signal 9, Sun Nov 29 12:48:02 2026)\n`, { dead: false, command: 'claude' }, 'exited'],
+    ['prose about a dead pane', `● Pane is dead (status 0) means it exited.\n\n${idle}`, { dead: false, command: 'claude' }, 'idle'],
   ] as const)('%s', (_name, screen, pane, expected) => {
     expect(classifyPane(screen, pane)).toBe(expected);
   });
