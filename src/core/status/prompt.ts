@@ -2,22 +2,26 @@
 //
 // Claude Code draws a prompt in place of its input box: a full-width `───` rule, a heading
 // ("Bash command", "Edit file", "Create file", "Accessing workspace:", "☐ Header"), the subject
-// (the command, the file path, the question), a question line, numbered options, a footer.
-// Numbers and labels differ between prompts and releases, so both are read, never assumed.
+// (the command, the file path, the question), a question line, options, a footer. Options are
+// numbered ("❯ 1. Yes") or, in 2.1.328's trust and start-up dialogs, not ("❯ No, exit": key
+// null). Numbers and labels differ between prompts and releases: both are read, never assumed.
 //
 // Wrapped lines. A narrow pane (a phone: 40 columns) wraps long commands, paths and labels, and
-// `capture-pane -p` (without -J) gives each screen row as a line. Claude Code wraps like
-// wrap-ansi: at a space when the next word does not fit, and inside a word only when the word
-// is longer than the whole row. So a line break is read as a WRAP when the line above could not
-// have held the next line's first word: its end column + 1 + that word's width passes the row's
-// limit (pane width minus the block's left indent, as the right margin mirrors the left one:
-// measured on 2.1.222 at 22 columns). Otherwise it is a real NEWLINE (a multi-line command, or
-// an option's description). A wrap joins with one space, or with none when the line above fills
-// the row and its last word run into the next line's first is longer than a row (a word broken
-// in two). A real newline inside a command stays "\n". The pane width is the longest `─`/`╌`
-// rule on screen (Claude Code draws them full width), else the longest line.
-// Known limit: a multi-line command whose line ends within a word's width of the right edge
-// reads as one wrapped line; from the text alone the two cannot be told apart.
+// `capture-pane -p` gives each screen row as a line (Claude Code writes its own line breaks, so
+// -J would not help). Claude Code breaks a row at a space when the next word does not fit, and
+// inside a word only when the row is full. So a line break is read as a WRAP when the row above
+// could not have held the next row's first word: its end column + 1 + that word's width passes
+// the block's row limit; otherwise it is a real NEWLINE (a line of a multi-line command, or an
+// option's description). The row limit is the pane width less the block's left indent (the
+// right margin mirrors the left: measured on 2.1.222 at 22 columns), or the end of the block's
+// longest row when one reaches further (option labels run to the edge). A wrap joins with one
+// space, or with none when the row above fills the limit and its last word run into the next
+// row's first word is longer than a row (a word, usually a path, broken in two). A real newline
+// inside a command stays "\n". Rows under a numbered option are its label wrapped, except in a
+// question (AskUserQuestion), where they may be its description and the rule decides. The
+// pane width is the longest `─`/`╌` rule on screen (drawn full width), else the longest line.
+// Known limit: a line of a multi-line command that ends within a word's width of the right
+// edge reads as wrapped; from the text alone the two cannot be told apart.
 
 import { classifyScreen, findInputBox, screenLines, SCREEN } from './status.js';
 
