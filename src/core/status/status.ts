@@ -11,55 +11,91 @@ export interface PaneFacts {
 }
 
 /**
- * Everything that depends on how Claude Code draws its screen. These change between
- * releases (DESIGN.md "Claude Code screens"): update them here and add a captured screen
- * to test/fixtures/panes/ named `<status>-<what>.txt`.
+ * Everything that depends on how Claude Code draws its screen, in one table. It changes between
+ * releases: when a release draws something new, add its captured screen to
+ * test/fixtures/corpus/<source>/ (with its cases.json entry) and adjust the marker here.
+ * Releases named below are the ones whose captures in that corpus show the marker.
+ * `? for shortcuts` shows in every state (idle, working, under a draft): it means nothing.
  */
-const SCREEN = {
-  // Only the bottom of the screen is "now"; text above it scrolled up from earlier turns
-  // (DESIGN.md: prefer recent screen lines).
+export const SCREEN = {
+  // Only the bottom of the screen is "now"; text above it scrolled up from earlier turns.
   recentLines: 25,
-  // The spinner sits just above the input box, with at most a todo list between them.
-  aboveBoxLines: 12,
   // A typed draft with newlines makes the input box taller.
   maxDraftLines: 12,
   // Without an input box on screen, a working hint counts only this close to the bottom.
   bottomLines: 8,
 
-  // Input box, Claude Code 2.x: a prompt line between two full-width rules
+  // Input box, 2.0 to 2.1.222: a prompt line between two full-width rules
   //   ────────────
-  //   ❯ draft text        (`>` before 2.1; followed by a space or a NBSP)
+  //   ❯ draft text        (`>` before 2.1; `!` in bash mode, 2.1.12 and 2.1.29)
   //   ────────────
   rule: /^\s*─{3,}[^│╭╮╰╯]*$/u,
-  prompt: /^[❯>](?:\s.*)?$/u,
-  // Input box, Claude Code 1.x: ╭───╮ / │ > draft │ / ╰───╯
+  prompt: /^[❯>!](?:\s.*)?$/u,
+  // Input box, 1.x: ╭───╮ / │ > draft │ / ╰───╯
   boxTop: /^\s*╭─{3,}╮\s*$/u,
-  boxPrompt: /^\s*│\s[❯>](?:\s.*)?│\s*$/u,
+  boxPrompt: /^\s*│\s[❯>!](?:\s.*)?│\s*$/u,
   boxLine: /^\s*│.*│\s*$/u,
   boxBottom: /^\s*╰─{3,}╯\s*$/u,
 
-  // A permission or choice prompt that replaced the input box (DESIGN.md "waiting for you").
+  // A prompt from the agent that replaced the input box: it waits for an answer.
   waiting: [
-    /Do you want to proceed\?/, // Bash and other tool permissions
+    /Do you want to proceed\?/, // Bash and other tools, every release
     /Do you want to make this edit/, // Edit: "Do you want to make this edit to foo.ts?"
     /Do you want to create /, // Write: "Do you want to create foo.ts?"
-    /Would you like to proceed\?/, // plan mode: "Ready to code? … Would you like to proceed?"
-    /Do you trust the files in this folder\?/, // startup trust dialog, 1.x and 2.0
-    /Yes, I trust this folder/, // startup trust dialog, 2.1: "❯ 1. Yes, I trust this folder"
-    /No, and tell Claude what to do differently/, // last option of every permission prompt
-    /^\s*│?\s*❯\s*\d+\.\s+\S/u, // the selected option of any numbered menu: "❯ 1. Yes"
+    /Would you like to proceed\?/, // plan mode, 2.1.19 to 2.1.211
+    /^\s*Exit plan mode\?\s*$/, // plan mode exit, 2.1.19
+    /Do you trust the files in this folder\?/, // startup trust dialog, 1.x to 2.1.12
+    /Yes, I trust this folder/, // startup trust dialog, 2.1.22 and 2.1.29: "❯ 1. Yes, I trust this folder"
+    /No, and tell Claude what to do differently/, // last option of every permission prompt, 1.x
+    /Type here to tell Claude what to do differently/, // last option, 2.1.2
+    /requires confirmation for this command/, // a PreToolUse hook or permission rule asks, 2.1.19
+    /^\s*(?:←\s+)?☐ /u, // AskUserQuestion header chip: "☐ Features" (2.1.2), "←  ☐ Current Pain  ✔ Submit  →"
+    /Enter to select · (?:↑\/↓|Tab\/Arrow keys) to navigate/, // AskUserQuestion footer, 2.1.2 to 2.1.328
+    /Make auto mode your default permission mode\?/, // start-up dialog, 2.1.328 (registry: "dialog open")
   ],
+  // Panels the user opened with a slash command (/model, /config, /hooks, /export, /help,
+  // /tasks): they replace the input box like a prompt does, but the agent asks nothing.
+  // Checked after `waiting` and before `menuOption`.
+  userPanels: [
+    /^\s*Select model\s*$/, // /model, 2.1.12 and 2.1.29
+    /^\s*Toggle thinking mode\s*$/, // /config thinking, 2.1.12 and 2.1.29
+    /^\s*Hooks\s*$/, // /hooks, 2.1.12 and 2.1.29
+    / - Tool Matchers\s*$/, // /hooks, one event picked
+    /^\s*│?\s*Export Conversation\b/, // /export, both steps
+    /^\s*│?\s*Background tasks\b/, // /tasks
+    /For more help: https:\/\/\S+/, // /help, every tab
+    /Enter to confirm · esc(?:ape)? to exit\s*$/i, // footer of /model and thinking mode
+    /↑\/↓ to select · Enter to view · Esc to close/, // footer of /tasks
+  ],
+  // The selected option of any other menu: a prompt this table does not know yet. Safer read
+  // as waiting (someone should look) than as idle. Numbered, "❯ 1. Yes" (every release), or
+  // unnumbered and indented, " ❯ No, exit" (2.1.328 trust and start-up dialogs); the input box's
+  // own "❯" sits at column 0.
+  menuOption: /^\s*│?\s*❯\s*\d+\.\s+\S|^\s+❯\s+\S/u,
+  // tmux (remain-on-exit) writes this over a pane whose program ended: "Pane is dead (status 0,
+  // Sun Nov 29 12:47:51 2026)" after /exit, "(signal 9, ...)" after kill -9.
+  deadPane: /^Pane is dead \((?:status|signal) \d+\b/,
 
-  // The spinner line while Claude works: "✻ Thinking… (12s · ↑ 1.2k tokens · esc to interrupt)".
-  // Its glyph cycles through ✳✽✶✻✢· (and * on plain terminals); the verb always ends in "…".
-  // The summary after a turn, "✻ Worked for 1m 52s", has no "…": it means finished.
-  spinner: /^\s?[✳✽✶✻✢·*]\s[^\s…][^…]{0,40}…/u,
-  // The interrupt hint: in the spinner's "(…)" above the box, or anywhere in the footer below it.
-  // Bare prose above the box ("press esc to interrupt") is Claude talking, not a status.
+  // The spinner line while Claude works, e.g. "✻ Thinking… (12s · ↑ 1.2k tokens · esc to
+  // interrupt)" (2.1.19), "✳ Simplifying recompute_tangents… (2m 18s · ↓ 4.8k tokens)" (early
+  // 2026), "· Swirling…" (2.1.29). Its glyph cycles through ✳✽✶✻✢· (and * on plain terminals).
+  // The verb ends in "…", or is followed by its "(time · tokens)" counter.
+  // After a turn the same glyph starts the summary, "✻ Worked for 1m 52s", "✻ Churned for 0s ·
+  // done 11:35 AM" (2.1.328), "✻ Conversation compacted (ctrl+o for history)": no "…" and no
+  // counter, so finished.
+  spinner: /^\s?[✳✽✶✻✢·*]\s[^\s…][^…]{0,80}(?:…|\s\((?:[^()]*\d+s\b|[^()]*\btokens\b)[^()]*\))/u,
+  // The interrupt hint in the spinner's "(…)": "(esc to interrupt · 2s)", "(Esc to interrupt · …)".
   interruptInParens: /\([^()]*\b(?:esc|ctrl\+c) to interrupt\b[^()]*\)/i,
-  interrupt: /\b(?:esc|ctrl\+c) to interrupt\b/i,
+  // The interrupt hint in the footer below the box, alone or after the mode: "  esc to interrupt",
+  // "  ⏸ plan mode on (shift+tab to cycle) · esc to interrupt" (2.1.29), "5 files +0 -0 · esc to
+  // interrupt" (2.1.23). Anchored to the line's start or a "·" so prose cannot match it.
+  footerInterrupt: /(?:^\s*|·\s+)(?:esc|ctrl\+c) to interrupt\b/i,
+  // A running tool or subagent offers to move to the background; gone once it finishes.
+  // "ctrl+b to run in background" (Explore/Task agents, late 2025), "ctrl+b ctrl+b (twice) to
+  // run in background" (Bash inside tmux, 2.1.23). A line of its own, never prose.
+  background: /^\s*(?:⎿\s+)?ctrl\+b (?:ctrl\+b \(twice\) )?to run in background\s*$/iu,
   // Where the transcript's last entry starts: looking up from the box, the spinner comes first.
-  // `●` is a message or tool call (`⏺` in 1.x); `>`/`❯` at column 0 echoes the user's prompt.
+  // `●`/`⏺` is a message or tool call; `>`/`❯` at column 0 echoes the user's prompt.
   entryStart: /^(?:[●⏺]|[>❯]\s)/u,
 
   // A shell prompt on the last line: the agent quit and left its last screen above it.
@@ -74,37 +110,45 @@ const SCREEN = {
 // Shells a pane falls back to when the agent quits; a login shell shows as `-bash`.
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'fish', 'dash', 'ash', 'ksh', 'mksh', 'pdksh', 'tcsh', 'csh', 'nu', 'elvish', 'xonsh']);
 
-interface Box {
+export interface Box {
   top: number;
   bottom: number;
 }
 
 /** Status from the screen alone. Never 'exited': only the pane facts can tell that. */
 export function classifyScreen(screen: string): AgentStatus {
-  const lines = recentLines(screen);
-  const last = lines.at(-1);
+  const all = screenLines(screen);
+  const last = all.at(-1);
   if (last === undefined) return 'unknown';
   if (SCREEN.shellPrompt.some((re) => re.test(last))) return 'unknown';
 
+  // The box and any prompt are in the recent lines; the spinner may sit above them, on top of
+  // a long task list, so the live part of the transcript is read from the whole screen.
+  const start = Math.max(0, all.length - SCREEN.recentLines);
+  const lines = all.slice(start);
   const box = findInputBox(lines);
   // A prompt counts only below the current input box: one above it was answered long ago.
   const below = box ? lines.slice(box.bottom + 1) : lines;
-  if (below.some((l) => SCREEN.waiting.some((re) => re.test(l)))) return 'waiting';
+  const any = (res: RegExp[]) => below.some((l) => res.some((re) => re.test(l)));
+  if (any(SCREEN.waiting)) return 'waiting';
+  if (any(SCREEN.userPanels)) return 'idle';
+  if (below.some((l) => SCREEN.menuOption.test(l))) return 'waiting';
 
   if (box) {
-    const above = linesAboveBox(lines, box.top);
-    if (above.some((l) => SCREEN.spinner.test(l) || SCREEN.interruptInParens.test(l))) return 'working';
-    if (below.some((l) => SCREEN.spinner.test(l) || SCREEN.interrupt.test(l))) return 'working';
+    const live = liveLines(all, start + box.top);
+    if (live.some((l) => SCREEN.spinner.test(l) || SCREEN.interruptInParens.test(l) || SCREEN.background.test(l))) return 'working';
+    if (below.some((l) => SCREEN.spinner.test(l) || SCREEN.footerInterrupt.test(l))) return 'working';
     return 'idle';
   }
-  const bottom = lines.slice(-SCREEN.bottomLines);
-  if (bottom.some((l) => SCREEN.spinner.test(l) || SCREEN.interrupt.test(l))) return 'working';
+  const bottom = liveLines(lines, lines.length).slice(-SCREEN.bottomLines);
+  const hint = (l: string) => SCREEN.spinner.test(l) || SCREEN.interruptInParens.test(l) || SCREEN.footerInterrupt.test(l) || SCREEN.background.test(l);
+  if (bottom.some(hint)) return 'working';
   return 'unknown';
 }
 
 /** Status of an agent's pane: a dead pane, or a shell back in charge, means the agent exited. */
 export function classifyPane(screen: string, pane: PaneFacts): AgentStatus {
-  if (pane.dead) return 'exited';
+  if (pane.dead || SCREEN.deadPane.test(screenLines(screen).at(-1) ?? '')) return 'exited';
   const status = classifyScreen(screen);
   if (status === 'unknown' && isShell(pane.command)) return 'exited';
   return status;
@@ -113,7 +157,7 @@ export function classifyPane(screen: string, pane: PaneFacts): AgentStatus {
 /**
  * Whether `#{pane_current_command}` can be Claude Code: `claude` (npm bin), `node` (run
  * through node), or a bare version like `2.1.34` (native installs run
- * `~/.local/share/claude/versions/2.1.34`) (DESIGN.md "tmux").
+ * `~/.local/share/claude/versions/2.1.34`).
  */
 export function isClaudeCommand(command: string): boolean {
   const name = commandName(command);
@@ -134,18 +178,18 @@ function commandName(command: string): string {
   return (command.trim().split('/').at(-1) ?? '').replace(/^-/, '');
 }
 
-/** The screen's bottom lines, without colour codes, trailing blanks or trailing blank lines. */
-function recentLines(screen: string): string[] {
+/** The screen's lines without colour codes or trailing blanks, trailing blank lines dropped. */
+export function screenLines(screen: string): string[] {
   const lines = screen
     .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') // in case it was captured with -e
     .split(/\r?\n/)
     .map((l) => l.trimEnd());
   while (lines.length > 0 && lines.at(-1) === '') lines.pop();
-  return lines.slice(-SCREEN.recentLines);
+  return lines;
 }
 
 /** The lowest input box on screen, if any. */
-function findInputBox(lines: string[]): Box | undefined {
+export function findInputBox(lines: string[]): Box | undefined {
   for (let i = lines.length - 1; i > 0; i--) {
     const box = boxAt(lines, i);
     if (box) return box;
@@ -170,13 +214,13 @@ function boxAt(lines: string[], i: number): Box | undefined {
   return undefined;
 }
 
-/** The lines between the transcript's last entry and the input box: where the spinner lives. */
-function linesAboveBox(lines: string[], top: number): string[] {
-  const out: string[] = [];
-  for (let i = top - 1; i >= 0 && out.length < SCREEN.aboveBoxLines; i--) {
-    const l = lines[i] ?? '';
-    if (SCREEN.entryStart.test(l)) break;
-    out.push(l);
-  }
-  return out;
+/**
+ * The live part of the transcript above line `end`: its last entry (a message or tool call,
+ * which may still be running) and what follows it, where the spinner and its task list live.
+ * A task list can run to dozens of lines, so there is no fixed limit besides the recent lines.
+ */
+function liveLines(lines: string[], end: number): string[] {
+  let i = end - 1;
+  while (i > 0 && !SCREEN.entryStart.test(lines[i] ?? '')) i--;
+  return lines.slice(Math.max(i, 0), end);
 }
