@@ -1,7 +1,7 @@
 /** argv → command. The one place that prints errors and sets exit codes. */
 import kleur from 'kleur';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Ctx } from './commands/context.js';
+import type { Ctx } from './remote/context.js';
 import { EXIT, TrimtabError, usageError } from './core/errors.js';
 
 declare const __TRIMTAB_VERSION__: string;
@@ -101,7 +101,7 @@ const COMMANDS: Record<string, (ctx: Ctx, args: string[]) => Promise<void> | voi
   async menu(ctx, args) {
     const u = 'menu [--ascii]';
     const { values } = parse(args, { ascii: { type: 'boolean' } }, u);
-    await (await import('./commands/menu.js')).menuCommand(ctx, { ascii: Boolean(values.ascii) });
+    await (await import('./menu/menu.js')).menuCommand(ctx, { ascii: Boolean(values.ascii) });
   },
   async attach(ctx, args) {
     const u = 'attach TARGET';
@@ -192,7 +192,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     const command = COMMANDS[name];
     if (!command) throw usageError(`unknown command "${name}"`, 'see trimtab --help');
-    const ctx = await (await import('./commands/context.js')).createContext(env);
+    const ctx = await (await import('./remote/context.js')).createContext(env);
     kleur.enabled = ctx.term.color;
     await command(ctx, args);
     return EXIT.ok;

@@ -4,16 +4,14 @@
  * through HOST's own REST API.
  */
 import kleur from 'kleur';
-import { findHost, isValidName, type Host } from '../core/hosts/config.js';
+import { expandHome, findHost, isValidName, type Host } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
-import { section } from '../core/protocol.js';
-import { applyScript, type ApiRequest } from '../core/sync/sync-script.js';
+import { problemError } from '../core/remote-errors.js';
 import { applyRequests, deviceAddresses, distroSteps, nixosSnippet, osFamily, planLines, planSetup, type OsFamily, type SetupSide } from '../core/sync/sync-setup.js';
-import { viewOf, type Probe, type Reply } from '../core/sync/syncthing.js';
+import { viewOf, type Probe } from '../core/sync/syncthing.js';
 import { run } from '../adapters/run.js';
-import { applyLocal, localApi } from '../adapters/syncthing-local.js';
-import { onHost, type Ctx } from './context.js';
-import { probeHost, problemError } from './sync.js';
+import type { Ctx } from '../remote/context.js';
+import { applySyncRequests, probeSyncthing } from '../remote/sync.js';
 
 const FAMILIES: OsFamily[] = ['nixos', 'fedora', 'debian', 'arch', 'other'];
 
@@ -33,7 +31,7 @@ interface Probed {
 
 async function probeSafe(ctx: Ctx, host: Host): Promise<Probed> {
   try {
-    const probe = await probeHost(ctx, host);
+    const probe = await probeSyncthing(ctx, host);
     return { host, probe, error: probe.problem ? problemError(host, probe.problem) : null };
   } catch (error) {
     return { host, probe: null, error: error as TrimtabError };
@@ -84,7 +82,7 @@ export async function syncSetupCommand(ctx: Ctx, hostName: string, opts: { apply
     ctx.err(`${kleur.green('✔')} ${target.name} already has every device and folder`);
     return;
   }
-  const replies = await send(ctx, target, mine.probe!, requests);
+  const replies = await applySyncRequests(ctx, target, mine.probe!, requests);
   const failed = replies.map((r, i) => [r, requests[i]!] as const).filter(([r]) => !r.ok);
   for (const [r, req] of failed) ctx.err(`${kleur.red('✖')} ${req.method} ${req.path}: ${r.body.trim().split('\n').at(-1)}`);
   if (failed.length) throw new TrimtabError(`${failed.length} of ${requests.length} changes failed on ${target.name}`);
@@ -92,19 +90,3 @@ export async function syncSetupCommand(ctx: Ctx, hostName: string, opts: { apply
   ctx.err(`next: the same on the other side (trimtab sync setup PEER --apply, or its NixOS snippet), then trimtab sync ignore --on ${target.name}`);
 }
 
-async function send(ctx: Ctx, host: Host, probe: Probe, requests: ApiRequest[]): Promise<Reply[]> {
-  if (host.local) {
-    const api = localApi(host, ctx.env, probe);
-    if (!api) throw problemError(host, probe.problem!);
-    return applyLocal(api, requests);
-  }
-  const sections = await onHost(ctx, host, (m) => applyScript(m, host, requests), 30);
-  const problem = ['noconfig', 'nogui', 'nohttp'].find((t) => section(sections, t));
-  if (problem) throw new TrimtabError(`cannot reach Syncthing's API on ${host.name} (${problem})`);
-  return requests.map((_r, i) => {
-    const s = sections.find((x) => (x.tag === 'sent' || x.tag === 'fail') && x.args[0] === String(i));
-    if (!s) return { ok: false, code: -1, body: 'no answer' };
-    const body = s.lines.join('\n');
-    return s.tag === 'sent' ? { ok: true, body } : { ok: false, code: Number(s.args[1]), body };
-  });
-}

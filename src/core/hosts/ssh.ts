@@ -28,7 +28,7 @@ export function sshBaseArgs(config: Config, opts: { interactive?: boolean } = {}
 }
 
 /**
- * One ssh master per host, kept 10 minutes: repeat calls skip the handshake (issue #5). The path is ours,
+ * One ssh master per host, kept 10 minutes: repeat calls skip the handshake (OpenSSH ControlPersist). The path is ours,
  * in a private dir, named after the host and a hash of how it is reached (sockets live in short paths).
  */
 export function controlPath(dir: string, config: Config, host: Host): string {
@@ -50,7 +50,7 @@ export function userMultiplexes(configTexts: string[]): boolean {
   );
 }
 
-/** Run a script from script.ts on `host`. The remote side only ever sees the constant words `sh -s`. */
+/** Run a script from remote/scripts.ts on `host`. The remote side only ever sees the constant words `sh -s`. */
 export function scriptInvocation(config: Config, host: Host, script: string, opts: { controlPath?: string } = {}): Invocation {
   if (host.local) return { file: 'sh', args: ['-s'], input: script };
   const mux = opts.controlPath ? muxArgs(opts.controlPath) : [];
@@ -61,6 +61,21 @@ export function scriptInvocation(config: Config, host: Host, script: string, opt
 export const muxExitInvocation = (config: Config, host: Host, path: string): Invocation => ({
   file: config.sshCommand,
   args: [...sshBaseArgs(config), '-o', `ControlPath=${path}`, '-O', 'exit', '--', host.ssh],
+});
+
+/**
+ * Does a master still carry calls? A second session through it that runs `true`: `ssh -O check` alone
+ * only asks the local master process, which answers even when the far end stopped. No fallback to a
+ * fresh connection: ControlMaster=no only uses the socket, and -O check first proves it is there.
+ */
+export const muxProbeInvocation = (config: Config, host: Host, path: string): Invocation => ({
+  file: config.sshCommand,
+  args: [...sshBaseArgs(config), '-o', 'ControlMaster=no', '-o', `ControlPath=${path}`, '-T', '--', host.ssh, 'true'],
+});
+
+export const muxCheckInvocation = (config: Config, host: Host, path: string): Invocation => ({
+  file: config.sshCommand,
+  args: [...sshBaseArgs(config), '-o', `ControlPath=${path}`, '-O', 'check', '--', host.ssh],
 });
 
 /** tmux argv for a host (its own socket if configured). */
