@@ -15,7 +15,8 @@ async function checkHost(ctx: Ctx, host: Host, local: LocalHashes): Promise<Host
   const ms = Math.round(performance.now() - start);
   if (outcome.kind === 'surveyed') return { host, reachable: true, ms, findings: hostFindings(host, outcome.survey, ctx.config.session, local) };
   if (outcome.reachable && /stopped answering half way/.test(outcome.error.message)) {
-    return { host, reachable: true, ms, findings: [{ check: 'ssh', level: 'fail', text: 'the answer stopped half way', fix: 'run trimtab doctor again; TRIMTAB_DEBUG=1 shows the exchange' }] };
+    const fix = 'run trimtab doctor again; TRIMTAB_DEBUG=1 shows the exchange';
+    return { host, reachable: true, ms, findings: [{ check: 'ssh', level: 'fail', text: 'the answer stopped half way', fix }] };
   }
   const check = unreachableCheck(host, outcome.error.message, outcome.error.hint);
   // Reached, but no usable answer (no sh there...): a problem to fix, not an unreachable host.

@@ -157,7 +157,10 @@ describe('every script', () => {
   });
 
   it('list asks tmux for the fields core reads, in their order', () => {
-    expect(LIBRARIES['agents.sh']).toContain(`-F '${PANE_FORMAT}'`);
+    // tmux stood in for by a function that prints the format it is asked for.
+    const script = `M=${M} TS=\n${LIBRARIES['prelude.sh']}\n${LIBRARIES['agents.sh']}\nt() { printf '%s' "$4"; }\nlist_panes agents`;
+    const out = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' }).stdout;
+    expect(parseSections(out, M).find((x) => x.tag === 'panes')?.lines[0]).toBe(PANE_FORMAT);
   });
 
   it('the tmux socket travels in the header, quoted', () => {

@@ -46,8 +46,10 @@ list_agents() {
 
 # The fields of core/script.ts PANE_FIELDS, TAB-separated; window_name last (it may hold tabs).
 list_panes() {
-  out=$(t list-panes -a -F '#{pane_id}	#{session_name}	#{pane_current_command}	#{window_id}	#{window_index}	#{pane_index}	#{pane_active}	#{pane_dead}	#{pane_dead_status}	#{window_activity}	#{pane_in_mode}	#{pane_current_path}	#{pane_title}	#{window_name}' 2>&1) ||
-    { say noserver; printf '%s\n' "$out"; exit 0; }
+  f='#{pane_id}	#{session_name}	#{pane_current_command}	#{window_id}	#{window_index}	#{pane_index}'
+  f="$f	#{pane_active}	#{pane_dead}	#{pane_dead_status}	#{window_activity}	#{pane_in_mode}"
+  f="$f	#{pane_current_path}	#{pane_title}	#{window_name}"
+  out=$(t list-panes -a -F "$f" 2>&1) || { say noserver; printf '%s\n' "$out"; exit 0; }
   say now "$(date +%s)"
   say panes
   printf '%s\n' "$out"
