@@ -7,11 +7,11 @@ import { execa } from 'execa';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shQuote } from '../../src/core/quote.js';
 import { CLI, eventually, FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
+import { git, gitEnv, seedRepo } from '../lab/git.js';
 import { Pane } from '../lab/pane.js';
 
 let lab: Lab;
@@ -21,14 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await lab?.stop();
 });
-
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'lab', GIT_AUTHOR_EMAIL: 'lab@example.invalid',
-  GIT_COMMITTER_NAME: 'lab', GIT_COMMITTER_EMAIL: 'lab@example.invalid',
-  GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir(),
-};
-const git = async (cwd: string, ...args: string[]) => (await execa('git', ['-c', 'init.defaultBranch=main', ...args], { cwd, env: gitEnv })).stdout.trim();
 
 /**
  * A git:// server on 127.0.0.1 that reads a clone's request, says nothing for `delayMs`, then serves
@@ -65,11 +57,7 @@ describe('prepare over a slow clone', () => {
   it('a clone that waits 10 s on a silent git remote is reported as cloned, not as a hung connection', async () => {
     const remotes = path.join(lab.dir, 'git-served');
     const seed = path.join(lab.dir, 'seed-slow');
-    mkdirSync(seed, { recursive: true });
-    await git(seed, 'init', '-q');
-    writeFileSync(path.join(seed, 'README.md'), 'slow\n');
-    await git(seed, 'add', 'README.md');
-    await git(seed, 'commit', '-q', '-m', 'slow');
+    await seedRepo(seed, 'slow\n');
     mkdirSync(remotes);
     await git(remotes, 'clone', '-q', '--bare', seed, 'slow.git');
     // Longer than the watchdog's wait for a first answer (connectTimeoutSeconds 2 + 3 s in the lab).
