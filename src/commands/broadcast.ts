@@ -1,6 +1,6 @@
 import kleur from 'kleur';
 import { EXIT, TrimtabError, usageError } from '../core/errors.js';
-import { oneLine } from '../core/script.js';
+import { showText } from '../core/agents/sent-log.js';
 import { confirm } from '../adapters/prompt.js';
 import { broadcast, checkBroadcast, planBroadcast } from '../remote/agents.js';
 import type { Ctx } from '../remote/context.js';
@@ -11,7 +11,7 @@ export async function broadcastCommand(ctx: Ctx, text: string, opts: { host?: st
   checkBroadcast(text, opts);
   if (!opts.yes && !ctx.term.stdinTTY) throw usageError('broadcast needs a yes: no terminal to ask on', 'add --yes to send without asking');
   const plan = await planBroadcast(ctx, text, opts, (reports) => warnFailures(ctx, reports));
-  ctx.err(`send ${JSON.stringify(oneLine(text))} to ${plan.count} agent${plan.count > 1 ? 's' : ''}:`);
+  ctx.err(`send ${JSON.stringify(showText(text))} to ${plan.count} agent${plan.count > 1 ? 's' : ''}:`);
   for (const [host, agents] of plan.byHost) {
     ctx.err(`  ${host}`);
     for (const a of agents) ctx.err(`    ${a.target}  (${a.status})`);

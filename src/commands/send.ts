@@ -1,5 +1,6 @@
 import { fit } from '../core/render/render.js';
-import { checkPasteable, oneLine } from '../core/script.js';
+import { checkPasteable } from '../core/script.js';
+import { showText } from '../core/agents/sent-log.js';
 import { resolveTarget, sendText } from '../remote/agents.js';
 import type { Ctx } from '../remote/context.js';
 
@@ -8,5 +9,5 @@ export async function sendCommand(ctx: Ctx, targetText: string, text: string, op
   checkPasteable(text);
   const { host, ref, label } = await resolveTarget(ctx, targetText);
   await sendText(ctx, host, ref, label, text, opts.enter);
-  ctx.out(fit(`→ ${label}  ${oneLine(text)}`, Math.max(40, ctx.term.columns)));
+  ctx.out(fit(`→ ${label}  ${showText(text)}`, Math.max(40, ctx.term.columns)));
 }

@@ -35,13 +35,3 @@ export function checkPasteable(text: string): void {
   if (text.includes('\x1b[201~')) throw usageError('text contains ESC[201~ (the end of a bracketed paste)', 'remove it; it cannot be sent safely');
   if (text.includes('\0')) throw usageError('text contains a NUL byte', 'remove it');
 }
-
-/**
- * How a sent text is shown on one line: newlines as ⏎, tabs as ⇥, and every other control character
- * (ESC above all: echoed raw it would drive the terminal) as its caret form, e.g. ^[.
- */
-export const oneLine = (text: string) =>
-  text
-    .replace(/\r?\n/g, '⏎')
-    .replace(/\t/g, '⇥')
-    .replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\x7f' ? '^?' : `^${String.fromCharCode(c.charCodeAt(0) + 64)}`));

@@ -11,7 +11,7 @@ import {
   type Glyphs, type Item, type MainState,
 } from '../core/render/menu-layout.js';
 import { fit } from '../core/render/render.js';
-import { oneLine } from '../core/script.js';
+import { showText } from '../core/agents/sent-log.js';
 import { usageError } from '../core/errors.js';
 import { syncSummary } from '../core/sync/sync-status.js';
 import { attachPane } from '../remote/attach.js';
@@ -197,7 +197,7 @@ async function agentScreen(v: View, start: Agent): Promise<void> {
         if (msg !== undefined) {
           busy(v, `sending to ${agent.host}`);
           await sendText(v.ctx, host, ref, agent.target, msg);
-          await afterAction(v, agent, host, `→ ${oneLine(msg)}`);
+          await afterAction(v, agent, host, `→ ${showText(msg)}`);
         }
       } else {
         const keys = a.kind === 'approve' ? ['1'] : ['Escape'];
@@ -259,7 +259,7 @@ async function broadcastScreen(v: View, agents: Agent[]): Promise<void> {
     busy(v, 'finding agents');
     const plan = await planBroadcast(v.ctx, msg);
     const targets = [...plan.byHost.values()].flat();
-    const key = await textScreen(v, `send "${oneLine(msg)}" to:`, targets.map((a) => `  ${a.target}`), [
+    const key = await textScreen(v, `send "${showText(msg)}" to:`, targets.map((a) => `  ${a.target}`), [
       { key: '1', label: `1  send to ${plan.count}` },
       { key: '2', label: '2  cancel' },
     ]);

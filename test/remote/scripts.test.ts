@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { homeExpr as dirExpr, resolveConfig, type Host } from '../../src/core/hosts/config.js';
 import { TrimtabError } from '../../src/core/errors.js';
 import { shQuote } from '../../src/core/quote.js';
-import { checkPasteable, oneLine, PANE_FORMAT } from '../../src/core/script.js';
+import { checkPasteable, PANE_FORMAT } from '../../src/core/script.js';
 import { parseSections } from '../../src/core/protocol.js';
 import {
   broadcastScript,
@@ -168,15 +168,6 @@ describe('every script', () => {
   });
 });
 
-describe('oneLine', () => {
-  it.each([
-    ['a\nb', 'a⏎b'],
-    ['a\r\nb\tc', 'a⏎b⇥c'],
-    ['\x1b[A', '^[[A'],
-    ['bell\x07', 'bell^G'],
-    ['del\x7f', 'del^?'],
-  ])('%j -> %j', (text, shown) => expect(oneLine(text)).toBe(shown));
-});
 
 describe('checkPasteable', () => {
   it.each(['', 'hello', 'multi\nline\ttext', '\x1b[200~', '\x1b[201', 'ESC[201~', '🦀'])('accepts %j', (t) => {
