@@ -65,7 +65,8 @@ function start(inv: Invocation, onStdout?: (chunk: string) => void) {
 /**
  * Run to completion, capturing output. `timeoutMs` is a kill timer (SIGTERM, SIGKILL a second later):
  * ssh's ConnectTimeout does not cover a hung ControlMaster or a peer that stops answering mid-command
- * (DESIGN.md, SSH). `firstByteMs`: a hung master accepts the session and then says nothing. When no
+ * (ssh_config(5): ConnectTimeout is for the TCP connect and banner only). `firstByteMs`: a hung
+ * master accepts the session and then says nothing. When no
  * output has come by then, `stillAlive` is asked (a probe of the master); only a `false` ends the run
  * as hung. A slow host or a busy machine answers the probe, and the run goes on under `timeoutMs`.
  */

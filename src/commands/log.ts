@@ -1,4 +1,4 @@
-/** `trimtab log [-n N] [--json]`: what was typed into which agent, from which device (issue #6). */
+/** `trimtab log [-n N] [--json]`: what was typed into which agent, from which device. */
 import kleur from 'kleur';
 import { parseLog, renderLog } from '../core/agents/sent-log.js';
 import { readSentLog, sentLogPath } from '../adapters/sent-log.js';

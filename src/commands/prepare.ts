@@ -1,4 +1,4 @@
-/** `trimtab prepare HOST [--projects a,b] [--dry-run]`: make a host ready for agents (issue #4). */
+/** `trimtab prepare HOST [--projects a,b] [--dry-run]`: make a host ready for agents. */
 import kleur from 'kleur';
 import path from 'node:path';
 import { expandHome, findHost, localHost } from '../core/hosts/config.js';

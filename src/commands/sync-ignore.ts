@@ -1,5 +1,5 @@
 /**
- * `trimtab sync ignore [--on HOST]... [PROJECT...]` (issue #7): set the managed block of each project's
+ * `trimtab sync ignore [--on HOST]... [PROJECT...]`: set the managed block of each project's
  * `.stignore`. Syncthing never syncs .stignore itself, so each host needs its own: here by default,
  * elsewhere with --on (two round trips: read every file, then write the ones that change).
  */

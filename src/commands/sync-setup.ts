@@ -1,5 +1,5 @@
 /**
- * `trimtab sync setup HOST [PROJECT...] [--apply] [--os OS] [--with PEER]...` (issue #7): print the
+ * `trimtab sync setup HOST [PROJECT...] [--apply] [--os OS] [--with PEER]...`: print the
  * NixOS snippet or the distro steps for HOST; with --apply (not on NixOS) add the devices and folders
  * through HOST's own REST API.
  */

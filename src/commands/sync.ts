@@ -1,4 +1,4 @@
-/** `trimtab sync status`: each project folder on each host, as Syncthing sees it (issue #7). */
+/** `trimtab sync status`: each project folder on each host, as Syncthing sees it. */
 import kleur from 'kleur';
 import { renderSyncTable, syncJson, type SyncPaint, type SyncState } from '../core/sync/sync-status.js';
 import type { Ctx } from '../remote/context.js';

@@ -1,5 +1,5 @@
 /**
- * The phone menu (issue #3): a numbered, full-screen shell over the agent commands. Local agents show
+ * The phone menu: a numbered, full-screen shell over the agent commands. Local agents show
  * at once; remote hosts fill in as they answer, so a sleeping laptop never holds up the first screen.
  */
 import Enquirer from 'enquirer';

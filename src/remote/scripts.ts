@@ -1,6 +1,7 @@
 /**
  * The scripts trimtab sends, as `sh -s` on stdin (the remote login shell only ever sees those constant
- * words, so bash, zsh, fish and dash all run the same POSIX script; DESIGN.md, SSH). Each script is
+ * words, so bash, zsh, fish and dash all run the same POSIX script: ssh joins its arguments into one
+ * string for the login shell to re-parse, see ssh(1), COMMAND). Each script is
  * one header line of single-quoted variables, the constant libraries in sh/ (prelude first, which
  * says hello), and one line that calls a function with single-quoted arguments. Nothing else is
  * generated. `TRIMTAB_PRINT_SCRIPT=1 trimtab ...` prints a script instead of running it.

@@ -9,24 +9,24 @@ export interface HostEntry {
   agentCommand?: string;
   tmuxSocket?: string;
   aliases?: string[];
-  /** Syncthing's home (the directory holding its config.xml), when not in a default place (issue #7). */
+  /** Syncthing's home (the directory holding its config.xml), when not in a default place. */
   syncthingHome?: string;
 }
 
-/** `sync` in config.json (issue #7). */
+/** `sync` in config.json. */
 export interface SyncConfig {
   /** Extra `.stignore` patterns for the block `trimtab sync ignore` manages, e.g. `(?d)*.log`. */
   ignore?: string[];
 }
 
-/** config.json as written by the user (issue #2, "Config"). */
+/** config.json as written by the user. */
 export interface ConfigFile {
   session?: string;
   hosts?: HostEntry[];
   sshOptions?: string[];
   sshCommand?: string;
   connectTimeoutSeconds?: number;
-  /** How long a host that did not answer is left alone before trimtab tries it again (issue #5). */
+  /** How long a host that did not answer is left alone before trimtab tries it again. */
   offlineRetrySeconds?: number;
   cannedCommands?: string[];
   sync?: SyncConfig;

@@ -1,5 +1,5 @@
 /**
- * `trimtab prepare HOST` (issue #4) as pure data: what this machine has and what the host reports go
+ * `trimtab prepare HOST` as pure data: what this machine has and what the host reports go
  * in, a plan comes out; remote/ turns the plan into one script (sh/hosts.sh), and its answer becomes results.
  */
 import { posix } from 'node:path';
@@ -56,7 +56,7 @@ export interface Plan {
   agentCommand: string;
 }
 
-/** The remote a clone elsewhere should come from: `origin`, else the first (issue #4). */
+/** The remote a clone elsewhere should come from: `origin`, else the first. */
 export const pickRemote = (names: string[]): string | undefined => (names.includes('origin') ? 'origin' : names[0]);
 
 /**

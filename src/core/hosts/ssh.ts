@@ -15,7 +15,8 @@ export interface Invocation {
 
 /**
  * Fail fast on a sleeping peer: ConnectTimeout also bounds the banner exchange, ServerAlive* catches a
- * link that dies mid-command, BatchMode never waits on a password prompt (DESIGN.md, SSH).
+ * link that dies mid-command, BatchMode never waits on a password prompt (ssh_config(5)). A sleeping
+ * Tailscale peer drops SYNs silently: without ConnectTimeout ssh waits ~2 minutes.
  */
 export function sshBaseArgs(config: Config, opts: { interactive?: boolean } = {}): string[] {
   const args = [
@@ -84,7 +85,8 @@ export const tmuxArgs = (host: Host, args: string[]): string[] =>
 
 /**
  * Attach to a pane's window. Local: `tmux attach`, or `switch-client` when already inside that tmux
- * server (DESIGN.md, tmux). Remote: `ssh -t HOST tmux attach -t PANE`, every word POSIX-quoted for the
+ * server (tmux(1): attach inside tmux nests a client). Remote: `ssh -t HOST tmux attach -t PANE`,
+ * every word POSIX-quoted for the
  * remote login shell.
  */
 export function attachInvocation(config: Config, host: Host, paneId: string, insideSameServer: boolean): Invocation {

@@ -9,7 +9,7 @@ need_tmux() {
   command -v tmux >/dev/null 2>&1 || { say notmux; exit 0; }
 }
 
-# Exact lookup: tmux's own -t matching falls back to prefixes and globs (DESIGN.md, tmux).
+# Exact lookup: tmux's own -t matching falls back to prefixes and globs (tmux(1), TARGETS).
 # Prints the active pane of window $2 in session $1, or "ambiguous" when two windows share the name.
 find_window() {
   t list-panes -a -F '#{pane_active}	#{pane_id}	#{session_name}	#{window_id}	#{window_name}' 2>/dev/null |
@@ -31,7 +31,7 @@ resolve() {
   esac
 }
 
-# A pane in copy mode swallows keys (DESIGN.md, tmux): leave it first.
+# A pane in copy mode swallows keys (send-keys goes to the mode, tmux(1)): leave it first.
 leave_mode() {
   if [ "$(t display-message -p -t "$1" '#{pane_in_mode}')" = 1 ]; then t send-keys -t "$1" -X cancel; fi
 }

@@ -5,8 +5,9 @@
 # The ~/.claude files prepare copies and doctor compares (core/hosts/host-survey.ts, CLAUDE_FILES).
 CLAUDE_FILES='CLAUDE.md settings.json'
 
-# agent_lookup PROGRAM: in the PATH of a non-interactive command, else in a directory an npm, pipx-style
-# or manual install uses and that PATH often lacks (DESIGN.md, SSH). Opens `agent found|elsewhere|missing`.
+# agent_lookup PROGRAM: in the PATH of a non-interactive command, else in a directory an npm,
+# pipx-style or manual install uses and that PATH often lacks (`ssh HOST CMD` reads no
+# ~/.bash_profile). Opens `agent found|elsewhere|missing`.
 agent_lookup() {
   a=$1
   # dash's command -v prints a path that exists even when it is not executable: check.
