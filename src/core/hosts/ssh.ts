@@ -86,8 +86,7 @@ export const tmuxArgs = (host: Host, args: string[]): string[] =>
 /**
  * Attach to a pane's window. Local: `tmux attach`, or `switch-client` when already inside that tmux
  * server (tmux(1): attach inside tmux nests a client). Remote: `ssh -t HOST tmux attach -t PANE`,
- * every word POSIX-quoted for the
- * remote login shell.
+ * every word POSIX-quoted for the remote login shell.
  */
 export function attachInvocation(config: Config, host: Host, paneId: string, insideSameServer: boolean): Invocation {
   if (host.local) {
