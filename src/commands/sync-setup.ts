@@ -9,19 +9,10 @@ import { TrimtabError, usageError } from '../core/errors.js';
 import { problemError } from '../core/remote-errors.js';
 import { applyRequests, deviceAddresses, distroSteps, nixosSnippet, osFamily, planLines, planSetup, type OsFamily, type SetupSide } from '../core/sync/sync-setup.js';
 import { viewOf, type Probe } from '../core/sync/syncthing.js';
-import { run } from '../adapters/run.js';
 import type { Ctx } from '../remote/context.js';
-import { applySyncRequests, probeSyncthing } from '../remote/sync.js';
+import { applySyncRequests, networkName, probeSyncthing } from '../remote/sync.js';
 
 const FAMILIES: OsFamily[] = ['nixos', 'fedora', 'debian', 'arch', 'other'];
-
-/** The name peers use to reach a host: ssh_config's HostName for it (`ssh -G`, no network), else the destination's host part. */
-async function networkName(ctx: Ctx, host: Host): Promise<string> {
-  const dest = host.ssh.replace(/^.*@/, '');
-  const r = await run({ file: ctx.config.sshCommand, args: [...ctx.config.sshOptions, '-G', '--', host.ssh] }, { timeoutMs: 5000 });
-  const name = /^hostname (\S+)$/m.exec(r.stdout)?.[1];
-  return r.exitCode === 0 && name ? name : dest;
-}
 
 interface Probed {
   host: Host;

@@ -13,6 +13,7 @@ import { fromHex, probeFromSections, type ApiRequest } from '../core/sync/sync-s
 import { viewOf, type Probe, type Reply } from '../core/sync/syncthing.js';
 import { folderRows, type SyncReport } from '../core/sync/sync-status.js';
 import { problemError } from '../core/remote-errors.js';
+import { run } from '../adapters/run.js';
 import { applyLocal, localApi, probeLocal } from '../adapters/syncthing-local.js';
 import type { Ctx } from './context.js';
 import { selectHosts } from './agents.js';
@@ -120,4 +121,12 @@ export async function writeIgnores(ctx: Ctx, host: Host, files: Array<{ project:
   const sections = await onHost(ctx, host, (m) => writeIgnoresScript(m, host, files));
   const failed = sections.filter((s) => s.tag === 'failed').map((s) => s.args.join(' '));
   if (failed.length) throw new TrimtabError(`cannot write .stignore on ${host.name} in ${failed.join(', ')}`);
+}
+
+/** The name peers use to reach a host: ssh_config's HostName for it (`ssh -G`, no network), else the destination's host part. */
+export async function networkName(ctx: Ctx, host: Host): Promise<string> {
+  const dest = host.ssh.replace(/^.*@/, '');
+  const r = await run({ file: ctx.config.sshCommand, args: [...ctx.config.sshOptions, '-G', '--', host.ssh] }, { timeoutMs: 5000 });
+  const name = /^hostname (\S+)$/m.exec(r.stdout)?.[1];
+  return r.exitCode === 0 && name ? name : dest;
 }
