@@ -33,7 +33,7 @@ async function sideOf(ctx: Ctx, p: Probed): Promise<SetupSide> {
   const view = p.probe && !p.probe.problem ? viewOf(p.probe) : undefined;
   const user = p.probe?.user || (p.host.ssh.includes('@') ? p.host.ssh.replace(/@.*$/, '') : '');
   const home = p.probe?.home || (user ? `/home/${user}` : '');
-  const dir = p.probe?.projectsDir || p.host.projectsDir.replace(/^~(?=\/|$)/, home || '~');
+  const dir = p.probe?.projectsDir || expandHome(p.host.projectsDir, home || '~');
   return { name: p.host.name, user, home, projectsDir: dir, view, addresses: deviceAddresses(await networkName(ctx, p.host), view?.listenPorts ?? []) };
 }
 
