@@ -44,9 +44,10 @@ async function dropMaster(ctx: Ctx, host: Host, path: string): Promise<void> {
  */
 async function masterAnswers(ctx: Ctx, host: Host, path: string, windowMs: number): Promise<boolean> {
   const check = await run(muxCheckInvocation(ctx.config, host, path), { timeoutMs: windowMs });
-  if (check.exitCode !== 0) return false;
-  const probe = await run(muxProbeInvocation(ctx.config, host, path), { timeoutMs: windowMs });
-  return probe.exitCode === 0;
+  const probe = check.exitCode === 0 ? await run(muxProbeInvocation(ctx.config, host, path), { timeoutMs: windowMs }) : undefined;
+  const alive = probe?.exitCode === 0;
+  if (ctx.env.TRIMTAB_DEBUG) ctx.err(`[debug] ${host.name}: no answer yet through the master; it ${alive ? 'answers: waiting on' : 'does not answer: dropping it'}`);
+  return alive;
 }
 
 function debug(ctx: Ctx, file: string, args: string[], script: string, r: { exitCode: number; stdout: string; stderr: string }, started: number) {
