@@ -44,6 +44,19 @@ const lazyStringWidth = {
   },
 };
 
+/**
+ * The shell libraries (src/remote/sh/*.sh) are imported as text with Vite's `?raw` suffix, which
+ * vitest understands natively; esbuild has no such suffix, so strip it and load the file with
+ * esbuild's own text loader. One import form, the same text in the tests and in the bundle.
+ */
+const rawText = {
+  name: 'raw-text',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: path.resolve(args.resolveDir, args.path.slice(0, -'?raw'.length)), namespace: 'raw' }));
+    b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const outfile = 'dist/trimtab.mjs';
 const common = { bundle: true, platform: 'node', target: 'node20', minify: !process.env.TRIMTAB_BUILD_READABLE, legalComments: 'none', charset: 'ascii', write: false, logLevel: 'warning' };
@@ -54,7 +67,7 @@ const program = text(await build({
   ...common,
   entryPoints: ['src/main.ts'],
   format: 'cjs',
-  plugins: [dropUnused, lazyStringWidth],
+  plugins: [dropUnused, lazyStringWidth, rawText],
   define: { __TRIMTAB_VERSION__: JSON.stringify(pkg.version) },
 }));
 /**

@@ -72,7 +72,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return EXIT.ok;
     }
     if (outcome.kind === 'bare') return await outcome.run();
-    const ctx = await (await import('./commands/context.js')).createContext(env);
+    const ctx = await (await import('./remote/context.js')).createContext(env);
     kleur.enabled = ctx.term.color;
     await outcome.run(ctx);
     return EXIT.ok;

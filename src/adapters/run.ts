@@ -65,13 +65,20 @@ function start(inv: Invocation, onStdout?: (chunk: string) => void) {
 /**
  * Run to completion, capturing output. `timeoutMs` is a kill timer (SIGTERM, SIGKILL a second later):
  * ssh's ConnectTimeout does not cover a hung ControlMaster or a peer that stops answering mid-command
- * (DESIGN.md, SSH). `firstByteMs`: a hung master accepts the session and then says nothing; give up on
- * it early.
+ * (ssh_config(5): ConnectTimeout is for the TCP connect and banner only). `firstByteMs`: a hung
+ * master accepts the session and then says nothing. When no
+ * output has come by then, `stillAlive` is asked (a probe of the master); only a `false` ends the run
+ * as hung. A slow host or a busy machine answers the probe, and the run goes on under `timeoutMs`.
  */
-export async function run(inv: Invocation, opts: { timeoutMs?: number; firstByteMs?: number } = {}): Promise<RunResult> {
+export async function run(
+  inv: Invocation,
+  opts: { timeoutMs?: number; firstByteMs?: number; stillAlive?: () => Promise<boolean> } = {},
+): Promise<RunResult> {
   const { child, done, output } = start(inv);
   let timedOut = false;
   let hung = false;
+  let answered = false;
+  let ended = false;
   const timers: NodeJS.Timeout[] = [];
   if (opts.timeoutMs) {
     timers.push(
@@ -84,14 +91,19 @@ export async function run(inv: Invocation, opts: { timeoutMs?: number; firstByte
     );
   }
   if (opts.firstByteMs) {
-    const watchdog = setTimeout(() => {
-      hung = true;
-      killAndClose(child, 'SIGKILL');
-    }, opts.firstByteMs);
-    timers.push(watchdog);
-    child.stdout!.once('data', () => clearTimeout(watchdog));
+    timers.push(
+      setTimeout(async () => {
+        if (answered || ended) return;
+        const alive = opts.stillAlive ? await opts.stillAlive() : false;
+        if (answered || ended || alive) return;
+        hung = true;
+        killAndClose(child, 'SIGKILL');
+      }, opts.firstByteMs),
+    );
+    child.stdout!.once('data', () => (answered = true));
   }
   const { code, spawnError } = await done;
+  ended = true;
   for (const t of timers) clearTimeout(t);
   return { exitCode: code ?? -1, ...output(), timedOut, spawnError, hung };
 }

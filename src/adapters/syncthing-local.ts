@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import type { Host } from '../core/hosts/config.js';
+import { expandHome, type Host } from '../core/hosts/config.js';
 import type { ApiRequest } from '../core/sync/sync-script.js';
 import { configCandidates, emptyProbe, foldersToQuery, guiBaseUrl, parseConfigXml, parseFolders, type Probe, type Reply } from '../core/sync/syncthing.js';
 
@@ -65,7 +65,6 @@ function osRelease(): { os: string; like: string[] } {
   }
 }
 
-const expandHome = (p: string, home: string) => (p === '~' ? home : p.startsWith('~/') ? path.join(home, p.slice(2)) : p);
 
 function listProjects(dir: string): string[] {
   try {

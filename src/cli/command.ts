@@ -5,7 +5,7 @@
  * one `verb({...})` entry in verbs.ts and nothing else.
  */
 import { parseArgs } from 'node:util';
-import type { Ctx } from '../commands/context.js';
+import type { Ctx } from '../remote/context.js';
 import { usageError } from '../core/errors.js';
 import { didYouMean } from './suggest.js';
 

@@ -19,7 +19,7 @@ export const COMMANDS: readonly Command[] = [
     summary: 'phone-sized menu (also: bare trimtab on a terminal)',
     options: { ascii: { type: 'boolean', help: 'draw with ASCII only' } },
     run: async (ctx, { values }) =>
-      (await import('../commands/menu.js')).menuCommand(ctx, { ascii: values.ascii === true }),
+      (await import('../menu/menu.js')).menuCommand(ctx, { ascii: values.ascii === true }),
   }),
   verb({
     name: 'login',

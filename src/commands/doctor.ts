@@ -4,27 +4,23 @@ import { performance } from 'node:perf_hooks';
 import { findHost, type Host } from '../core/hosts/config.js';
 import { doctorExitCode, doctorJson, hostFindings, renderDoctor, unreachableCheck, type HostCheck, type LocalHashes, type Paint } from '../core/hosts/doctor.js';
 import { EXIT, TrimtabError } from '../core/errors.js';
-import { CLAUDE_FILES, surveyFromSections, surveyScript } from '../core/hosts/host-survey.js';
+import { CLAUDE_FILES } from '../core/hosts/host-survey.js';
 import { localHome, readClaudeFiles } from '../adapters/local-files.js';
-import { onHost, type Ctx } from './context.js';
+import type { Ctx } from '../remote/context.js';
+import { surveyHost } from '../remote/hosts.js';
 
 async function checkHost(ctx: Ctx, host: Host, local: LocalHashes): Promise<HostCheck> {
   const start = performance.now();
-  try {
-    const sections = await onHost(ctx, host, (m) => surveyScript(m, host, ctx.config.session));
-    const ms = Math.round(performance.now() - start);
-    const survey = surveyFromSections(sections);
-    if (!survey) {
-      return { host, reachable: true, ms, findings: [{ check: 'ssh', level: 'fail', text: 'the answer stopped half way', fix: 'run trimtab doctor again; TRIMTAB_DEBUG=1 shows the exchange' }] };
-    }
-    return { host, reachable: true, ms, findings: hostFindings(host, survey, ctx.config.session, local) };
-  } catch (error) {
-    if (!(error instanceof TrimtabError)) throw error;
-    const check = unreachableCheck(host, error.message, error.hint);
-    // Reached, but no usable answer (no sh there...): a problem to fix, not an unreachable host.
-    if (error.exitCode !== EXIT.unreachable) return { ...check, reachable: true, ms: Math.round(performance.now() - start) };
-    return check;
+  const outcome = await surveyHost(ctx, host);
+  const ms = Math.round(performance.now() - start);
+  if (outcome.kind === 'surveyed') return { host, reachable: true, ms, findings: hostFindings(host, outcome.survey, ctx.config.session, local) };
+  if (outcome.reachable && /stopped answering half way/.test(outcome.error.message)) {
+    const fix = 'run trimtab doctor again; TRIMTAB_DEBUG=1 shows the exchange';
+    return { host, reachable: true, ms, findings: [{ check: 'ssh', level: 'fail', text: 'the answer stopped half way', fix }] };
   }
+  const check = unreachableCheck(host, outcome.error.message, outcome.error.hint);
+  // Reached, but no usable answer (no sh there...): a problem to fix, not an unreachable host.
+  return outcome.reachable ? { ...check, reachable: true, ms } : check;
 }
 
 const PAINT: Record<string, (s: string) => string> = { ok: kleur.green, warn: kleur.yellow, fail: kleur.red, host: kleur.bold };

@@ -2,7 +2,7 @@ import { isValidName, type HostEntry } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
 import { fit, pad } from '../core/render/render.js';
 import { configPath, loadConfigFile, saveConfigKey } from '../adapters/config-store.js';
-import type { Ctx } from './context.js';
+import type { Ctx } from '../remote/context.js';
 
 export function hostsList(ctx: Ctx, opts: { json?: boolean }): void {
   const hosts = ctx.config.hosts;

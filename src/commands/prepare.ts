@@ -1,14 +1,14 @@
-/** `trimtab prepare HOST [--projects a,b] [--dry-run]`: make a host ready for agents (issue #4). */
+/** `trimtab prepare HOST [--projects a,b] [--dry-run]`: make a host ready for agents. */
 import kleur from 'kleur';
 import path from 'node:path';
-import { findHost, localHost } from '../core/hosts/config.js';
+import { expandHome, findHost, localHost } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
-import { surveyFromSections, surveyScript } from '../core/hosts/host-survey.js';
-import { AGENT_VERSION_TIMEOUT, applyScript, backupStamp, changeCount, expandHome, parseApply, planPrepare, type LocalProject } from '../core/hosts/prepare.js';
+import { backupStamp, changeCount, planPrepare, type LocalProject } from '../core/hosts/prepare.js';
 import { countChanges, countMarks, prepareLines, renderReport, type Mark, type PaintMark, type ReportLine } from '../core/hosts/prepare-report.js';
 import { projectRemote } from '../adapters/git.js';
 import { listDirs, localHome, readClaudeFiles } from '../adapters/local-files.js';
-import { onHost, type Ctx } from './context.js';
+import type { Ctx } from '../remote/context.js';
+import { applyPlan, surveyHost } from '../remote/hosts.js';
 
 export interface PrepareOptions {
   projects?: string[];
@@ -47,8 +47,9 @@ export async function prepareCommand(ctx: Ctx, hostName: string, opts: PrepareOp
   const session = ctx.config.session;
 
   const look = projects.filter((p) => p.kind === 'remote').map((p) => p.name);
-  const survey = surveyFromSections(await onHost(ctx, host, (m) => surveyScript(m, host, session, look)));
-  if (!survey) throw new TrimtabError(`${host.name} stopped answering half way`, { hint: 'run it again; TRIMTAB_DEBUG=1 shows the exchange' });
+  const surveyed = await surveyHost(ctx, host, look);
+  if (surveyed.kind === 'failed') throw surveyed.error;
+  const survey = surveyed.survey;
   const plan = planPrepare({ host, session, survey, projects, files, stamp: backupStamp(new Date(ctx.now() * 1000)) });
   const changes = changeCount(plan);
 
@@ -59,9 +60,7 @@ export async function prepareCommand(ctx: Ctx, hostName: string, opts: PrepareOp
     lines = [...intro, ...prepareLines(plan, null)];
   } else {
     ctx.out(`prepare ${host.name} (from ${here.name}):`);
-    // Clones can take minutes: the kill timer only guards against a hung connection.
-    const clones = plan.projects.filter((p) => p.kind === 'clone').length;
-    const result = parseApply(await onHost(ctx, host, (m) => applyScript(m, host, plan), 60 + 600 * clones + AGENT_VERSION_TIMEOUT));
+    const result = await applyPlan(ctx, host, plan);
     lines = [...intro, ...prepareLines(plan, result)];
   }
   const paint: PaintMark = ctx.term.color ? (m, t) => PAINT[m](t) : (_m, t) => t;

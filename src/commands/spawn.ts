@@ -1,12 +1,9 @@
-import { findHost, localHost, type Host } from '../core/hosts/config.js';
-import { TrimtabError } from '../core/errors.js';
-import { section } from '../core/protocol.js';
-import { spawnScript } from '../core/script.js';
+import { findHost, localHost } from '../core/hosts/config.js';
 import { attachHint } from '../core/hosts/ssh.js';
-import { formatTarget, validateProject } from '../core/agents/target.js';
-import { attachPane } from './attach.js';
-import { onHost, type Ctx } from './context.js';
-import { throwScriptError } from './resolve.js';
+import { validateProject } from '../core/agents/target.js';
+import { attachPane } from '../remote/attach.js';
+import { spawnAgent } from '../remote/agents.js';
+import type { Ctx } from '../remote/context.js';
 
 export interface SpawnOptions {
   on?: string;
@@ -14,31 +11,10 @@ export interface SpawnOptions {
   attach?: boolean;
 }
 
-export interface Started {
-  paneId: string;
-  label: string;
-  /** The window was already there: nothing was started. */
-  existed: boolean;
-}
-
-/** Start the agent for PROJECT in window `agents:PROJECT` on a host; one round trip. */
-export async function startAgent(ctx: Ctx, host: Host, projectText: string): Promise<Started> {
-  const project = validateProject(projectText);
-  const session = ctx.config.session;
-  const label = formatTarget(host.name, { kind: 'window', session, window: project });
-  const sections = await onHost(ctx, host, (m) => spawnScript(m, host, session, project));
-  throwScriptError(sections, label, host);
-  const exists = section(sections, 'exists');
-  const paneId = section(sections, 'spawned')?.args[0] ?? exists?.args[0] ?? '';
-  if (!paneId) throw new TrimtabError(`could not start the agent on ${label}`, { hint: 'see trimtab doctor' });
-  return { paneId, label, existed: Boolean(exists) };
-}
-
 export async function spawnCommand(ctx: Ctx, projectText: string, opts: SpawnOptions): Promise<{ paneId: string }> {
   const project = validateProject(projectText);
   const host = opts.on ? findHost(ctx.config, opts.on) : localHost(ctx.config);
-  const session = ctx.config.session;
-  const { paneId, label, existed } = await startAgent(ctx, host, project);
+  const { paneId, label, existed } = await spawnAgent(ctx, host, project);
   if (existed) ctx.err(`${label} is already running; no second window made`);
   ctx.out(label);
   const tty = ctx.term.stdinTTY && ctx.term.stdoutTTY;
@@ -46,7 +22,7 @@ export async function spawnCommand(ctx: Ctx, projectText: string, opts: SpawnOpt
   if (wantAttach && tty) {
     await attachPane(ctx, host, paneId);
   } else {
-    ctx.err(`attach with: ${attachHint(host, session, project, paneId)}`);
+    ctx.err(`attach with: ${attachHint(host, ctx.config.session, project, paneId)}`);
   }
   return { paneId };
 }

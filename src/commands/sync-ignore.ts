@@ -1,93 +1,29 @@
 /**
- * `trimtab sync ignore [--on HOST]... [PROJECT...]` (issue #7): set the managed block of each project's
+ * `trimtab sync ignore [--on HOST]... [PROJECT...]`: set the managed block of each project's
  * `.stignore`. Syncthing never syncs .stignore itself, so each host needs its own: here by default,
  * elsewhere with --on (two round trips: read every file, then write the ones that change).
  */
 import kleur from 'kleur';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { findHost, isValidName, localHost, type Host } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
-import { fromHex, readIgnoresScript, writeIgnoresScript } from '../core/sync/sync-script.js';
 import { ignoreChange, ignorePatterns, mergeIgnoreBlock, type IgnoreChange } from '../core/sync/stignore.js';
 import { fit } from '../core/render/render.js';
-import { onHost, type Ctx } from './context.js';
+import type { Ctx } from '../remote/context.js';
+import { readIgnores, writeIgnores } from '../remote/sync.js';
 
 interface Outcome {
   project: string;
   change: IgnoreChange | 'missing';
 }
 
-/** Current `.stignore` per project (null: none); `missing` lists named projects without a dir. */
-interface Current {
-  files: Array<{ project: string; text: string | null }>;
-  missing: string[];
-}
-
-function readLocal(host: Host, projects: string[] | 'all'): Current {
-  const dir = host.projectsDir.replace(/^~(?=\/|$)/, os.homedir());
-  const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  if (!isDir(dir)) throw new TrimtabError(`no projects directory ${dir} on ${host.name}`);
-  const names = projects === 'all' ? readdirSync(dir).filter((n) => !n.startsWith('.') && isDir(path.join(dir, n))).sort() : projects;
-  const cur: Current = { files: [], missing: [] };
-  for (const name of names) {
-    if (!isDir(path.join(dir, name))) {
-      cur.missing.push(name);
-      continue;
-    }
-    let text: string | null = null;
-    try {
-      text = readFileSync(path.join(dir, name, '.stignore'), 'utf8');
-    } catch {
-      text = null;
-    }
-    cur.files.push({ project: name, text });
-  }
-  return cur;
-}
-
-function writeLocal(host: Host, files: Array<{ project: string; text: string }>): void {
-  const dir = host.projectsDir.replace(/^~(?=\/|$)/, os.homedir());
-  for (const f of files) {
-    const target = path.join(dir, f.project, '.stignore');
-    mkdirSync(path.dirname(target), { recursive: true });
-    // temp + rename: Syncthing rereads .stignore at each scan and must never see half a file.
-    writeFileSync(`${target}.trimtab-${process.pid}`, f.text);
-    renameSync(`${target}.trimtab-${process.pid}`, target);
-  }
-}
-
-async function readRemote(ctx: Ctx, host: Host, projects: string[] | 'all'): Promise<Current> {
-  const sections = await onHost(ctx, host, (m) => readIgnoresScript(m, host, projects));
-  if (sections.some((s) => s.tag === 'nodir')) {
-    throw new TrimtabError(`no projects directory ${sections.find((s) => s.tag === 'dir')?.lines[0] ?? host.projectsDir} on ${host.name}`);
-  }
-  const cur: Current = { files: [], missing: [] };
-  for (const s of sections) {
-    const name = s.args.join(' ');
-    if (s.tag === 'file') cur.files.push({ project: name, text: fromHex(s.lines) });
-    else if (s.tag === 'none') cur.files.push({ project: name, text: null });
-    else if (s.tag === 'missing') cur.missing.push(name);
-  }
-  return cur;
-}
-
 async function ignoreOn(ctx: Ctx, host: Host, projects: string[] | 'all', patterns: string[]): Promise<Outcome[]> {
-  const cur = host.local ? readLocal(host, projects) : await readRemote(ctx, host, projects);
+  const cur = await readIgnores(ctx, host, projects);
   const planned = cur.files.map((f) => {
     const merged = mergeIgnoreBlock(f.text ?? '', patterns);
     return { project: f.project, text: merged, change: ignoreChange(f.text, merged) };
   });
   const changed = planned.filter((p) => p.change !== 'unchanged');
-  if (changed.length) {
-    if (host.local) writeLocal(host, changed);
-    else {
-      const sections = await onHost(ctx, host, (m) => writeIgnoresScript(m, host, changed));
-      const failed = sections.filter((s) => s.tag === 'failed').map((s) => s.args.join(' '));
-      if (failed.length) throw new TrimtabError(`cannot write .stignore on ${host.name} in ${failed.join(', ')}`);
-    }
-  }
+  if (changed.length) await writeIgnores(ctx, host, changed);
   return [...planned.map((p) => ({ project: p.project, change: p.change })), ...cur.missing.map((project) => ({ project, change: 'missing' as const }))];
 }
 

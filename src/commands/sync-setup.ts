@@ -1,29 +1,18 @@
 /**
- * `trimtab sync setup HOST [PROJECT...] [--apply] [--os OS] [--with PEER]...` (issue #7): print the
+ * `trimtab sync setup HOST [PROJECT...] [--apply] [--os OS] [--with PEER]...`: print the
  * NixOS snippet or the distro steps for HOST; with --apply (not on NixOS) add the devices and folders
  * through HOST's own REST API.
  */
 import kleur from 'kleur';
-import { findHost, isValidName, type Host } from '../core/hosts/config.js';
+import { expandHome, findHost, isValidName, type Host } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
-import { section } from '../core/protocol.js';
-import { applyScript, type ApiRequest } from '../core/sync/sync-script.js';
+import { problemError } from '../core/remote-errors.js';
 import { applyRequests, deviceAddresses, distroSteps, nixosSnippet, osFamily, planLines, planSetup, type OsFamily, type SetupSide } from '../core/sync/sync-setup.js';
-import { viewOf, type Probe, type Reply } from '../core/sync/syncthing.js';
-import { run } from '../adapters/run.js';
-import { applyLocal, localApi } from '../adapters/syncthing-local.js';
-import { onHost, type Ctx } from './context.js';
-import { probeHost, problemError } from './sync.js';
+import { viewOf, type Probe } from '../core/sync/syncthing.js';
+import type { Ctx } from '../remote/context.js';
+import { applySyncRequests, networkName, probeSyncthing } from '../remote/sync.js';
 
 const FAMILIES: OsFamily[] = ['nixos', 'fedora', 'debian', 'arch', 'other'];
-
-/** The name peers use to reach a host: ssh_config's HostName for it (`ssh -G`, no network), else the destination's host part. */
-async function networkName(ctx: Ctx, host: Host): Promise<string> {
-  const dest = host.ssh.replace(/^.*@/, '');
-  const r = await run({ file: ctx.config.sshCommand, args: [...ctx.config.sshOptions, '-G', '--', host.ssh] }, { timeoutMs: 5000 });
-  const name = /^hostname (\S+)$/m.exec(r.stdout)?.[1];
-  return r.exitCode === 0 && name ? name : dest;
-}
 
 interface Probed {
   host: Host;
@@ -33,7 +22,7 @@ interface Probed {
 
 async function probeSafe(ctx: Ctx, host: Host): Promise<Probed> {
   try {
-    const probe = await probeHost(ctx, host);
+    const probe = await probeSyncthing(ctx, host);
     return { host, probe, error: probe.problem ? problemError(host, probe.problem) : null };
   } catch (error) {
     return { host, probe: null, error: error as TrimtabError };
@@ -44,7 +33,7 @@ async function sideOf(ctx: Ctx, p: Probed): Promise<SetupSide> {
   const view = p.probe && !p.probe.problem ? viewOf(p.probe) : undefined;
   const user = p.probe?.user || (p.host.ssh.includes('@') ? p.host.ssh.replace(/@.*$/, '') : '');
   const home = p.probe?.home || (user ? `/home/${user}` : '');
-  const dir = p.probe?.projectsDir || p.host.projectsDir.replace(/^~(?=\/|$)/, home || '~');
+  const dir = p.probe?.projectsDir || expandHome(p.host.projectsDir, home || '~');
   return { name: p.host.name, user, home, projectsDir: dir, view, addresses: deviceAddresses(await networkName(ctx, p.host), view?.listenPorts ?? []) };
 }
 
@@ -84,7 +73,7 @@ export async function syncSetupCommand(ctx: Ctx, hostName: string, opts: { apply
     ctx.err(`${kleur.green('✔')} ${target.name} already has every device and folder`);
     return;
   }
-  const replies = await send(ctx, target, mine.probe!, requests);
+  const replies = await applySyncRequests(ctx, target, mine.probe!, requests);
   const failed = replies.map((r, i) => [r, requests[i]!] as const).filter(([r]) => !r.ok);
   for (const [r, req] of failed) ctx.err(`${kleur.red('✖')} ${req.method} ${req.path}: ${r.body.trim().split('\n').at(-1)}`);
   if (failed.length) throw new TrimtabError(`${failed.length} of ${requests.length} changes failed on ${target.name}`);
@@ -92,19 +81,3 @@ export async function syncSetupCommand(ctx: Ctx, hostName: string, opts: { apply
   ctx.err(`next: the same on the other side (trimtab sync setup PEER --apply, or its NixOS snippet), then trimtab sync ignore --on ${target.name}`);
 }
 
-async function send(ctx: Ctx, host: Host, probe: Probe, requests: ApiRequest[]): Promise<Reply[]> {
-  if (host.local) {
-    const api = localApi(host, ctx.env, probe);
-    if (!api) throw problemError(host, probe.problem!);
-    return applyLocal(api, requests);
-  }
-  const sections = await onHost(ctx, host, (m) => applyScript(m, host, requests), 30);
-  const problem = ['noconfig', 'nogui', 'nohttp'].find((t) => section(sections, t));
-  if (problem) throw new TrimtabError(`cannot reach Syncthing's API on ${host.name} (${problem})`);
-  return requests.map((_r, i) => {
-    const s = sections.find((x) => (x.tag === 'sent' || x.tag === 'fail') && x.args[0] === String(i));
-    if (!s) return { ok: false, code: -1, body: 'no answer' };
-    const body = s.lines.join('\n');
-    return s.tag === 'sent' ? { ok: true, body } : { ok: false, code: Number(s.args[1]), body };
-  });
-}

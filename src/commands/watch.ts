@@ -14,7 +14,7 @@ import { agentsFromList, parsePanes, screensFrom } from '../core/agents/agents.j
 import type { Host } from '../core/hosts/config.js';
 import { controlPath, muxExitInvocation, scriptInvocation, userMultiplexes, type Invocation } from '../core/hosts/ssh.js';
 import { isNoServer, markerFor, parseSections, section } from '../core/protocol.js';
-import { listScript } from '../core/script.js';
+import { listScript } from '../remote/scripts.js';
 import { diffHost, type HostSnapshot, type WatchEvent } from '../core/watch/events.js';
 import { notificationsFor, type Notification } from '../core/watch/notification.js';
 import { parseNotifyConfig, requireDestination, type NotifyConfig } from '../core/watch/notify-config.js';
@@ -28,7 +28,7 @@ import { pushNtfy, runNotifyCommand, type PushResult } from '../adapters/notify.
 import { run } from '../adapters/run.js';
 import { appendWatchLog, pidAlive, readHeartbeat, readWatchState, removeHeartbeat, writeHeartbeat, writeWatchState, type WatchState } from '../adapters/watch-state.js';
 import { TrimtabError } from '../core/errors.js';
-import type { Ctx } from './context.js';
+import type { Ctx } from '../remote/context.js';
 
 export interface WatchOptions {
   once?: boolean;

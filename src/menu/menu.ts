@@ -1,5 +1,5 @@
 /**
- * The phone menu (issue #3): a numbered, full-screen shell over the agent commands. Local agents show
+ * The phone menu: a numbered, full-screen shell over the agent commands. Local agents show
  * at once; remote hosts fill in as they answer, so a sleeping laptop never holds up the first screen.
  */
 import Enquirer from 'enquirer';
@@ -11,17 +11,13 @@ import {
   type Glyphs, type Item, type MainState,
 } from '../core/render/menu-layout.js';
 import { fit } from '../core/render/render.js';
-import { broadcastScript, projectsScript } from '../core/script.js';
-import { section } from '../core/protocol.js';
-import { failedResult, paneResult } from '../core/agents/sent-log.js';
-import { recordSent } from '../adapters/sent-log.js';
-import { attachPane } from '../commands/attach.js';
-import { onHost, type Ctx } from '../commands/context.js';
-import { queryHost, type HostReport } from '../commands/list.js';
-import { capture } from '../commands/peek.js';
-import { deliverText, oneLine, pressKeys } from '../commands/send.js';
-import { startAgent } from '../commands/spawn.js';
-import { querySync, syncSummary } from '../commands/sync.js';
+import { showText } from '../core/agents/sent-log.js';
+import { usageError } from '../core/errors.js';
+import { syncSummary } from '../core/sync/sync-status.js';
+import { attachPane } from '../remote/attach.js';
+import { broadcast, capturePane, checkBroadcast, listAgents, listProjects, planBroadcast, pressKeys, sendText, spawnAgent, type HostReport } from '../remote/agents.js';
+import type { Ctx } from '../remote/context.js';
+import { querySync } from '../remote/sync.js';
 import { choose, type ScreenOptions } from './numbered-select.js';
 
 const { Input } = Enquirer as unknown as { Input: new (o: object) => { run(): Promise<string> } };
@@ -97,7 +93,7 @@ async function mainScreen(v: View, initial: string | undefined): Promise<{ key: 
   const key = await choose(build(initial ?? '1'), (prompt) => {
     v.redraw = () => void prompt.update(build());
     for (const host of v.ctx.config.hosts) {
-      void queryHost(v.ctx, host)
+      void listAgents(v.ctx, host)
         .then((report) => {
           v.reports.set(host.name, report);
           pending.delete(host.name);
@@ -147,7 +143,7 @@ async function peekScreen(v: View, agent: Agent, host: Host): Promise<void> {
   for (;;) {
     let body: string[];
     try {
-      body = await capture(v.ctx, host, { kind: 'pane', paneId: agent.paneId }, label, size().rows);
+      body = await capturePane(v.ctx, host, { kind: 'pane', paneId: agent.paneId }, label, size().rows);
     } catch (error) {
       body = [`✖ ${(error as Error).message}`];
     }
@@ -164,7 +160,7 @@ async function afterAction(v: View, agent: Agent, host: Host, done: string): Pro
   await new Promise((r) => setTimeout(r, 700));
   let body: string[] = [];
   try {
-    body = await capture(v.ctx, host, { kind: 'pane', paneId: agent.paneId }, agent.target, size().rows);
+    body = await capturePane(v.ctx, host, { kind: 'pane', paneId: agent.paneId }, agent.target, size().rows);
   } catch (error) {
     body = [`✖ ${(error as Error).message}`];
   }
@@ -172,7 +168,7 @@ async function afterAction(v: View, agent: Agent, host: Host, done: string): Pro
 }
 
 async function refreshAgent(v: View, agent: Agent, host: Host): Promise<Agent | undefined> {
-  const report = await queryHost(v.ctx, host);
+  const report = await listAgents(v.ctx, host);
   v.reports.set(host.name, report);
   return report.agents.find((a) => a.paneId === agent.paneId);
 }
@@ -200,8 +196,8 @@ async function agentScreen(v: View, start: Agent): Promise<void> {
         const msg = a.kind === 'canned' ? a.text : await ask(v, agentHeader(agent, v.glyphs), 'message: ');
         if (msg !== undefined) {
           busy(v, `sending to ${agent.host}`);
-          await deliverText(v.ctx, host, ref, agent.target, msg);
-          await afterAction(v, agent, host, `→ ${oneLine(msg)}`);
+          await sendText(v.ctx, host, ref, agent.target, msg);
+          await afterAction(v, agent, host, `→ ${showText(msg)}`);
         }
       } else {
         const keys = a.kind === 'approve' ? ['1'] : ['Escape'];
@@ -209,7 +205,7 @@ async function agentScreen(v: View, start: Agent): Promise<void> {
         await afterAction(v, agent, host, a.kind === 'approve' ? 'approved' : a.kind === 'reject' ? 'rejected' : 'interrupted');
       }
     } catch (error) {
-      await textScreen(v, `✖ ${(error as Error).message}`, [(error as { hint?: string }).hint ?? ''], [{ key: 'b', label: 'b  back' }]);
+      await errorScreen(v, error);
     }
     busy(v, `refreshing ${agent.host}`);
     agent = await refreshAgent(v, agent, host);
@@ -224,10 +220,7 @@ async function spawnScreen(v: View): Promise<void> {
   busy(v, `projects on ${host.name}`);
   let projects: string[];
   try {
-    const sections = await onHost(v.ctx, host, (m) => projectsScript(m, host));
-    const err = section(sections, 'error');
-    if (err) throw new Error(`no projects dir ${err.args.slice(1).join(' ')} on ${host.name}`);
-    projects = (section(sections, 'projects')?.lines ?? []).filter(Boolean);
+    projects = await listProjects(v.ctx, host);
   } catch (error) {
     await textScreen(v, `✖ ${(error as Error).message}`, [], [{ key: 'b', label: 'b  back' }]);
     return;
@@ -239,45 +232,50 @@ async function spawnScreen(v: View): Promise<void> {
   if (!project) return;
   busy(v, `starting ${project} on ${host.name}`);
   try {
-    const started = await startAgent(v.ctx, host, project);
+    const started = await spawnAgent(v.ctx, host, project);
     const title = started.existed ? `${started.label} already running` : `started ${started.label}`;
     const key = await textScreen(v, title, [], [{ key: '1', label: '1  attach' }, { key: '2', label: '2  back' }]);
     if (key === '1') await withTerminal(() => attachPane(v.ctx, host, started.paneId));
   } catch (error) {
-    await textScreen(v, `✖ ${(error as Error).message}`, [(error as { hint?: string }).hint ?? ''], [{ key: 'b', label: 'b  back' }]);
+    await errorScreen(v, error);
   }
 }
 
+/** Shows an error and its hint; back on any key. */
+const errorScreen = (v: View, error: unknown) =>
+  textScreen(v, `✖ ${(error as Error).message}`, [(error as { hint?: string }).hint ?? ''], [{ key: 'b', label: 'b  back' }]);
+
+/** The same broadcast as `trimtab broadcast --yes` after a confirm: same checks, same targets, same sent log. */
 async function broadcastScreen(v: View, agents: Agent[]): Promise<void> {
-  const targets = agents.filter((a) => a.status !== 'exited');
-  if (targets.length === 0) {
+  const live = agents.filter((a) => a.status !== 'exited').length;
+  if (live === 0) {
     await textScreen(v, 'no agents to send to', [], [{ key: 'b', label: 'b  back' }]);
     return;
   }
-  const msg = await ask(v, `broadcast to ${targets.length} agents`, 'message: ');
+  const msg = await ask(v, `broadcast to ${live} agents`, 'message: ');
   if (msg === undefined) return;
-  const key = await textScreen(v, `send "${oneLine(msg)}" to:`, targets.map((a) => `  ${a.target}`), [
-    { key: '1', label: `1  send to ${targets.length}` },
-    { key: '2', label: '2  cancel' },
-  ]);
-  if (key !== '1') return;
-  busy(v, 'sending');
-  const results: string[] = [];
-  await Promise.all(
-    [...new Set(targets.map((a) => a.host))].map(async (name) => {
-      const host = v.ctx.config.hosts.find((h) => h.name === name)!;
-      const mine = targets.filter((a) => a.host === name);
-      try {
-        const sections = await onHost(v.ctx, host, (m) => broadcastScript(m, host, mine.map((a) => a.paneId), msg));
-        for (const a of mine) results.push(`${sections.some((s) => s.tag === 'failed' && s.args[0] === a.paneId) ? '✖' : '✔'} ${a.target}`);
-        recordSent(v.ctx, mine.map((a) => ({ host: name, target: a.target, text: msg, result: paneResult(sections, a.paneId) })));
-      } catch (error) {
-        for (const a of mine) results.push(`✖ ${a.target}: ${(error as Error).message}`);
-        recordSent(v.ctx, mine.map((a) => ({ host: name, target: a.target, text: msg, result: failedResult(error) })));
-      }
-    }),
-  );
-  await textScreen(v, 'broadcast', results, [{ key: 'b', label: 'b  back' }]);
+  try {
+    checkBroadcast(msg);
+    busy(v, 'finding agents');
+    const plan = await planBroadcast(v.ctx, msg);
+    const targets = [...plan.byHost.values()].flat();
+    const key = await textScreen(v, `send "${showText(msg)}" to:`, targets.map((a) => `  ${a.target}`), [
+      { key: '1', label: `1  send to ${plan.count}` },
+      { key: '2', label: '2  cancel' },
+    ]);
+    if (key !== '1') return;
+    busy(v, 'sending');
+    const results = await broadcast(v.ctx, plan);
+    await textScreen(v, 'broadcast', results.map((r) => (r.failure ? `✖ ${r.agent.target}: ${r.failure}` : `✔ ${r.agent.target}`)), [{ key: 'b', label: 'b  back' }]);
+  } catch (error) {
+    await errorScreen(v, error);
+  }
+}
+
+/** `trimtab menu`: without a TTY enquirer would silently pick item 1 (STYLE.md), so refuse instead. */
+export async function menuCommand(ctx: Ctx, opts: MenuOptions): Promise<void> {
+  if (!ctx.term.stdinTTY || !ctx.term.stdoutTTY) throw usageError('menu needs a terminal; try trimtab list');
+  await runMenu(ctx, opts);
 }
 
 /** Run the menu until the user quits. */

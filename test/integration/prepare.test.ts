@@ -10,20 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
+import { git, seedRepo } from '../lab/git.js';
 
 let lab: Lab;
 /** This machine's HOME for trimtab: no ~/.claude files, so nothing is copied to the lab hosts' real homes. */
 let bareHome: string;
 let remotes: string;
 const repo = (name: string) => path.join(remotes, `${name}.git`);
-
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'lab', GIT_AUTHOR_EMAIL: 'lab@example.invalid',
-  GIT_COMMITTER_NAME: 'lab', GIT_COMMITTER_EMAIL: 'lab@example.invalid',
-  GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir(),
-};
-const git = async (cwd: string, ...args: string[]) => (await execa('git', ['-c', 'init.defaultBranch=main', ...args], { cwd, env: gitEnv })).stdout.trim();
 
 /** The real ~/.claude files: the suite must leave them exactly as they were. */
 const realClaude = () =>
@@ -40,11 +33,7 @@ beforeAll(async () => {
   mkdirSync(bareHome);
   remotes = path.join(lab.dir, 'remotes');
   const seed = path.join(lab.dir, 'seed');
-  mkdirSync(seed, { recursive: true });
-  await git(seed, 'init', '-q');
-  writeFileSync(path.join(seed, 'README.md'), 'seed\n');
-  await git(seed, 'add', 'README.md');
-  await git(seed, 'commit', '-q', '-m', 'seed');
+  await seedRepo(seed, 'seed\n');
   for (const r of ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'other']) await git(lab.dir, 'clone', '-q', '--bare', seed, repo(r));
 
   // This machine (`here`): five projects with a remote, one repo without, one plain dir.

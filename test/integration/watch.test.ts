@@ -71,7 +71,7 @@ beforeAll(async () => {
       resolveDir: REPO,
       loader: 'ts',
       contents: [
-        "import { createContext } from './src/commands/context.ts';",
+        "import { createContext } from './src/remote/context.ts';",
         "import { watchCommand } from './src/commands/watch.ts';",
         "import { report } from './src/cli.ts';",
         'const args = process.argv.slice(2);',

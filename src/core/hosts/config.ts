@@ -1,4 +1,5 @@
 import { usageError } from '../errors.js';
+import { shQuote } from '../quote.js';
 
 /** One host as written in config.json. Every key but `name` is optional. */
 export interface HostEntry {
@@ -8,24 +9,24 @@ export interface HostEntry {
   agentCommand?: string;
   tmuxSocket?: string;
   aliases?: string[];
-  /** Syncthing's home (the directory holding its config.xml), when not in a default place (issue #7). */
+  /** Syncthing's home (the directory holding its config.xml), when not in a default place. */
   syncthingHome?: string;
 }
 
-/** `sync` in config.json (issue #7). */
+/** `sync` in config.json. */
 export interface SyncConfig {
   /** Extra `.stignore` patterns for the block `trimtab sync ignore` manages, e.g. `(?d)*.log`. */
   ignore?: string[];
 }
 
-/** config.json as written by the user (issue #2, "Config"). */
+/** config.json as written by the user. */
 export interface ConfigFile {
   session?: string;
   hosts?: HostEntry[];
   sshOptions?: string[];
   sshCommand?: string;
   connectTimeoutSeconds?: number;
-  /** How long a host that did not answer is left alone before trimtab tries it again (issue #5). */
+  /** How long a host that did not answer is left alone before trimtab tries it again. */
   offlineRetrySeconds?: number;
   cannedCommands?: string[];
   sync?: SyncConfig;
@@ -283,3 +284,72 @@ export function findHost(config: Config, name: string): Host {
 
 export const isKnownHost = (config: Config, name: string) =>
   config.hosts.some((h) => h.name === name || h.aliases.includes(name));
+
+/**
+ * The first shell word of `s` with its quotes removed, and where it ends: `'/opt/x y/claude' --flag`
+ * gives `/opt/x y/claude`. POSIX rules (XCU 2.2): nothing is special inside '...'; inside "..." a
+ * backslash only escapes " \ $ `; outside quotes it escapes any character.
+ */
+function firstWord(s: string): { word: string; end: number } {
+  let word = '';
+  let i = 0;
+  while (i < s.length && !/\s/.test(s[i]!)) {
+    const c = s[i]!;
+    if (c === "'") {
+      const end = s.indexOf("'", i + 1);
+      word += s.slice(i + 1, end < 0 ? s.length : end);
+      i = end < 0 ? s.length : end + 1;
+    } else if (c === '"') {
+      i++;
+      while (i < s.length && s[i] !== '"') {
+        if (s[i] === '\\' && i + 1 < s.length && '"\\$`'.includes(s[i + 1]!)) i++;
+        word += s[i++];
+      }
+      i++;
+    } else if (c === '\\' && i + 1 < s.length) {
+      word += s[i + 1];
+      i += 2;
+    } else {
+      word += c;
+      i++;
+    }
+  }
+  return { word, end: Math.min(i, s.length) };
+}
+
+/**
+ * An `agentCommand` as the words a POSIX shell makes of it (tmux runs the command with `sh -c`), with
+ * no expansion. The one parser spawn, doctor and prepare use.
+ */
+export function commandWords(command: string): string[] {
+  const words: string[] = [];
+  for (let rest = command.trimStart(); rest; ) {
+    const { word, end } = firstWord(rest);
+    words.push(word);
+    rest = rest.slice(end).trimStart();
+  }
+  return words;
+}
+
+/** The program an agent command runs: its first word. */
+export const agentProgram = (command: string): string => commandWords(command)[0] ?? '';
+
+/** The agent command with its program replaced by `path`, keeping its arguments as written. */
+export function withProgram(command: string, path: string): string {
+  const rest = command.trimStart();
+  return shQuote(path) + rest.slice(firstWord(rest).end);
+}
+
+/** `~` and `~/x` with this machine's home (the one place a path is expanded here). */
+export const expandHome = (p: string, home: string): string =>
+  p === '~' ? home : p.startsWith('~/') ? `${home.replace(/\/+$/, '')}/${p.slice(2)}` : p;
+
+/**
+ * `~/x` as a shell expression the host expands itself: `"$HOME"/'x'` (tmux -c never expands `~`).
+ * Any other path is single-quoted as it is.
+ */
+export function homeExpr(p: string): string {
+  if (p === '~') return '"$HOME"';
+  if (p.startsWith('~/')) return `"$HOME"/${shQuote(p.slice(2))}`;
+  return shQuote(p);
+}

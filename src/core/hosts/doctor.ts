@@ -4,7 +4,8 @@
  */
 import type { Host } from './config.js';
 import { fit, width } from '../render/render.js';
-import { CLAUDE_FILES, agentFix, agentProgram, type ClaudeFile, type Survey } from './host-survey.js';
+import { agentProgram } from './config.js';
+import { CLAUDE_FILES, agentFix, type ClaudeFile, type Survey } from './host-survey.js';
 
 /**
  * ok: fine. warn: worth a look, nothing breaks (exit stays 0). fail: trimtab or the agent will not

@@ -1,7 +1,8 @@
 /** What `trimtab prepare` prints: the plan (dry run) or what happened, one short line per step, 40 columns. */
 import { fit, width } from '../render/render.js';
 import { tildify, wrap } from './doctor.js';
-import { agentFix, agentProgram } from './host-survey.js';
+import { agentProgram } from './config.js';
+import { agentFix } from './host-survey.js';
 import type { ApplyResult, Plan, StepResult } from './prepare.js';
 
 /** todo: will change (dry run). done: changed or checked. same: nothing to do. skip: nothing to copy. warn: left alone. fail. */

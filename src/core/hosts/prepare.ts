@@ -1,15 +1,12 @@
 /**
- * `trimtab prepare HOST` (issue #4) as pure data: what this machine has and what the host reports go
- * in, a plan comes out; the plan becomes one script, and the script's answer becomes results.
+ * `trimtab prepare HOST` as pure data: what this machine has and what the host reports go
+ * in, a plan comes out; remote/ turns the plan into one script (sh/hosts.sh), and its answer becomes results.
  */
 import { posix } from 'node:path';
-import type { Host } from './config.js';
-import { isValidName } from './config.js';
-import { SHELL_WINDOW } from '../agents/agents.js';
+import { isValidName, type Host } from './config.js';
 import { tildify } from './doctor.js';
 import type { Section } from '../protocol.js';
-import { shQuote } from '../quote.js';
-import { agentLookupLines, parseAgentLookup, projectsDirLine, surveyPrelude, type AgentLookup, type ClaudeFile, type Survey } from './host-survey.js';
+import { parseAgentLookup, type AgentLookup, type ClaudeFile, type Survey } from './host-survey.js';
 
 /** A project on this machine, as git sees it. */
 export type LocalProject =
@@ -59,7 +56,7 @@ export interface Plan {
   agentCommand: string;
 }
 
-/** The remote a clone elsewhere should come from: `origin`, else the first (issue #4). */
+/** The remote a clone elsewhere should come from: `origin`, else the first. */
 export const pickRemote = (names: string[]): string | undefined => (names.includes('origin') ? 'origin' : names[0]);
 
 /**
@@ -150,80 +147,6 @@ export const changeCount = (plan: Plan) =>
 /** Seconds the agent gets to answer `--version` before it is stopped. */
 export const AGENT_VERSION_TIMEOUT = 20;
 
-/**
- * The plan as one script: mkdir, clones, file copies, the session, then `<agentCommand> --version`.
- * Every step re-checks what it found in the survey and leaves anything that changed since alone.
- */
-export function applyScript(marker: string, host: Host, plan: Plan): string {
-  const S = shQuote(plan.sessionName);
-  const lines = [surveyPrelude(marker, host), projectsDirLine(host)];
-  if (plan.mkdir) lines.push('if e=$(mkdir -p "$P" 2>&1); then say mkdir ok; else say mkdir fail; printf "%s\\n" "$e"; fi');
-  for (const p of plan.projects) {
-    if (p.kind !== 'clone') continue;
-    const N = shQuote(p.name);
-    lines.push(
-      `d="$P"/${N}`,
-      `if [ -e "$d" ] || [ -L "$d" ]; then say clone ${N} exists`,
-      // No prompts: stdin is this script, and nobody is there to type a password.
-      `elif e=$(GIT_TERMINAL_PROMPT=0 git clone --quiet -- ${shQuote(p.url)} "$d" 2>&1 </dev/null); then say clone ${N} ok`,
-      `else say clone ${N} fail; printf "%s\\n" "$e"; fi`,
-    );
-  }
-  const files = plan.files.filter((f) => f.kind === 'copy' || f.kind === 'replace');
-  if (files.length) lines.push('mkdir -p "$HOME/.claude"');
-  for (const step of files) {
-    const { file } = step;
-    const F = shQuote(file.name);
-    const expect = step.kind === 'replace' ? (step.expect ?? '') : 'missing';
-    lines.push(
-      `f="$HOME/.claude/"${F}; tmp="$f.trimtab-$$"; b=`,
-      `if [ -f "$f" ]; then cur=$(h < "$f"); else cur=missing; fi`,
-      `if [ "$cur" != ${shQuote(expect)} ]; then say file ${F} changed`,
-      'else',
-    );
-    if (step.kind === 'replace') {
-      // Never overwrite an older backup: add -1, -2... when one of that name exists.
-      lines.push(
-        `  b="$HOME/.claude/"${shQuote(step.backup)}; base="$b"; n=1`,
-        '  while [ -e "$b" ] || [ -L "$b" ]; do b="$base-$n"; n=$((n + 1)); done',
-      );
-    }
-    lines.push(
-      `  (umask 077; base64 -d > "$tmp" <<'TRIMTAB_EOF'`,
-      ...(file.base64.match(/.{1,76}/g) ?? []),
-      'TRIMTAB_EOF',
-      '  )',
-      `  got=$(h < "$tmp")`,
-      `  if [ -n "$got" ] && [ "$got" != ${shQuote(file.sha256)} ]; then rm -f "$tmp"; say file ${F} fail corrupt`,
-      `  elif [ -n "$b" ] && ! cp -p "$f" "$b"; then rm -f "$tmp"; say file ${F} fail backup`,
-      `  elif chmod ${(file.mode & 0o777).toString(8)} "$tmp" && mv -f "$tmp" "$f"; then say file ${F} ok "\${b##*/}"`,
-      `  else rm -f "$tmp"; say file ${F} fail write; fi`,
-      'fi',
-    );
-  }
-  if (plan.session === 'create') {
-    lines.push(
-      '[ -d "$P" ] && c="$P" || c="$HOME"',
-      `if t has-session -t "="${S} 2>/dev/null; then say session exists`,
-      // A session needs a window: a shell in the projects dir, which list leaves out (agents.ts, SHELL_WINDOW).
-      `elif e=$(t new-session -d -s ${S} -n ${SHELL_WINDOW} -c "$c" 2>&1 </dev/null); then say session ok`,
-      'else say session fail; printf "%s\\n" "$e"; fi',
-    );
-  }
-  // `--version` with a kill timer (no `timeout` on macOS): an agent that ignores the flag must not hang prepare.
-  lines.push(
-    ...agentLookupLines(plan.agentCommand),
-    `A=${shQuote(plan.agentCommand)}`,
-    'o=$(mktemp 2>/dev/null || echo "/tmp/trimtab-agent-$$")',
-    'sh -c "$A --version" </dev/null >"$o" 2>&1 & p=$!',
-    `(sleep ${AGENT_VERSION_TIMEOUT}; kill "$p" 2>/dev/null) </dev/null >/dev/null 2>&1 & k=$!`,
-    'wait "$p"; s=$?; kill "$k" 2>/dev/null',
-    'say version "$s"; head -n 5 "$o"; rm -f "$o"',
-    'say end',
-  );
-  return lines.join('\n');
-}
-
 export type StepResult = { ok: boolean; detail: string };
 
 export interface ApplyResult {
@@ -266,6 +189,4 @@ export function parseApply(sections: Section[]): ApplyResult {
   return r;
 }
 
-/** `~/x` on this machine. */
-export const expandHome = (dir: string, home: string) => (dir === '~' ? home : dir.startsWith('~/') ? `${home}/${dir.slice(2)}` : dir);
 

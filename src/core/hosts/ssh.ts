@@ -15,7 +15,8 @@ export interface Invocation {
 
 /**
  * Fail fast on a sleeping peer: ConnectTimeout also bounds the banner exchange, ServerAlive* catches a
- * link that dies mid-command, BatchMode never waits on a password prompt (DESIGN.md, SSH).
+ * link that dies mid-command, BatchMode never waits on a password prompt (ssh_config(5)). A sleeping
+ * Tailscale peer drops SYNs silently: without ConnectTimeout ssh waits ~2 minutes.
  */
 export function sshBaseArgs(config: Config, opts: { interactive?: boolean } = {}): string[] {
   const args = [
@@ -28,7 +29,7 @@ export function sshBaseArgs(config: Config, opts: { interactive?: boolean } = {}
 }
 
 /**
- * One ssh master per host, kept 10 minutes: repeat calls skip the handshake (issue #5). The path is ours,
+ * One ssh master per host, kept 10 minutes: repeat calls skip the handshake (OpenSSH ControlPersist). The path is ours,
  * in a private dir, named after the host and a hash of how it is reached (sockets live in short paths).
  */
 export function controlPath(dir: string, config: Config, host: Host): string {
@@ -50,7 +51,7 @@ export function userMultiplexes(configTexts: string[]): boolean {
   );
 }
 
-/** Run a script from script.ts on `host`. The remote side only ever sees the constant words `sh -s`. */
+/** Run a script from remote/scripts.ts on `host`. The remote side only ever sees the constant words `sh -s`. */
 export function scriptInvocation(config: Config, host: Host, script: string, opts: { controlPath?: string } = {}): Invocation {
   if (host.local) return { file: 'sh', args: ['-s'], input: script };
   const mux = opts.controlPath ? muxArgs(opts.controlPath) : [];
@@ -63,14 +64,29 @@ export const muxExitInvocation = (config: Config, host: Host, path: string): Inv
   args: [...sshBaseArgs(config), '-o', `ControlPath=${path}`, '-O', 'exit', '--', host.ssh],
 });
 
+/**
+ * Does a master still carry calls? A second session through it that runs `true`: `ssh -O check` alone
+ * only asks the local master process, which answers even when the far end stopped. No fallback to a
+ * fresh connection: ControlMaster=no only uses the socket, and -O check first proves it is there.
+ */
+export const muxProbeInvocation = (config: Config, host: Host, path: string): Invocation => ({
+  file: config.sshCommand,
+  args: [...sshBaseArgs(config), '-o', 'ControlMaster=no', '-o', `ControlPath=${path}`, '-T', '--', host.ssh, 'true'],
+});
+
+export const muxCheckInvocation = (config: Config, host: Host, path: string): Invocation => ({
+  file: config.sshCommand,
+  args: [...sshBaseArgs(config), '-o', `ControlPath=${path}`, '-O', 'check', '--', host.ssh],
+});
+
 /** tmux argv for a host (its own socket if configured). */
 export const tmuxArgs = (host: Host, args: string[]): string[] =>
   host.tmuxSocket ? ['-L', host.tmuxSocket, ...args] : args;
 
 /**
  * Attach to a pane's window. Local: `tmux attach`, or `switch-client` when already inside that tmux
- * server (DESIGN.md, tmux). Remote: `ssh -t HOST tmux attach -t PANE`, every word POSIX-quoted for the
- * remote login shell.
+ * server (tmux(1): attach inside tmux nests a client). Remote: `ssh -t HOST tmux attach -t PANE`,
+ * every word POSIX-quoted for the remote login shell.
  */
 export function attachInvocation(config: Config, host: Host, paneId: string, insideSameServer: boolean): Invocation {
   if (host.local) {

@@ -5,6 +5,7 @@
  * (DESIGN.md, Syncthing).
  */
 import path from 'node:path';
+import { expandHome } from '../hosts/config.js';
 
 export interface GuiConfig {
   apiKey: string;
@@ -51,8 +52,7 @@ export function guiBaseUrl(address: string, tls: boolean): string | null {
  * `home` set (config `hosts[].syncthingHome`): only there.
  */
 export function configCandidates(home: string, env: { XDG_CONFIG_HOME?: string | undefined; XDG_STATE_HOME?: string | undefined }, syncthingHome?: string): string[] {
-  const expand = (p: string) => (p === '~' ? home : p.startsWith('~/') ? path.join(home, p.slice(2)) : p);
-  if (syncthingHome) return [path.join(expand(syncthingHome), 'config.xml')];
+  if (syncthingHome) return [path.join(expandHome(syncthingHome, home), 'config.xml')];
   const list = [
     path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'syncthing', 'config.xml'),
     path.join(home, '.config', 'syncthing', 'config.xml'),
@@ -95,7 +95,7 @@ export const emptyProbe = (): Probe => ({ home: '', user: '', os: 'unknown', osL
 
 /** Expand `~` with the host's home and drop trailing slashes, as Syncthing does with folder paths. */
 export function normalizePath(p: string, home: string): string {
-  let out = p === '~' ? home : p.startsWith('~/') ? `${home}/${p.slice(2)}` : p;
+  let out = expandHome(p, home);
   while (out.length > 1 && out.endsWith('/')) out = out.slice(0, -1);
   return out;
 }

@@ -1,9 +1,7 @@
-import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
-import type { Host } from '../../../src/core/hosts/config.js';
-import { agentProgram, parseSurvey, surveyScript, withProgram } from '../../../src/core/hosts/host-survey.js';
+import { agentProgram, commandWords, withProgram } from '../../../src/core/hosts/config.js';
+import { parseSurvey } from '../../../src/core/hosts/host-survey.js';
 
-const host: Host = { name: 'thor', ssh: 'mac@thor', projectsDir: '~/1-Projects', agentCommand: 'claude', tmuxSocket: '', aliases: [], local: false };
 const M = '@@trimtab-abc@@';
 
 describe('agentProgram', () => {
@@ -21,6 +19,16 @@ describe('agentProgram', () => {
   ])('%s → %s', (cmd, program) => expect(agentProgram(cmd)).toBe(program));
 });
 
+describe('commandWords', () => {
+  it.each([
+    ["'/opt/my tools/claude' --model opus", ['/opt/my tools/claude', '--model', 'opus']],
+    ['  claude   -c  ', ['claude', '-c']],
+    ['a"b c"\\ d e', ['ab c d', 'e']],
+    ["x 'it'\\''s'", ['x', "it's"]],
+    ['', []],
+  ])('%s → %j', (cmd, words) => expect(commandWords(cmd)).toEqual(words));
+});
+
 describe('withProgram', () => {
   it.each([
     ['claude', '/home/mac/.npm-global/bin/claude', '/home/mac/.npm-global/bin/claude'],
@@ -28,20 +36,6 @@ describe('withProgram', () => {
     ["'my claude' -c", '/a b/claude', "'/a b/claude' -c"],
     ['"x y" -c', '/c', '/c -c'],
   ])('%s with %s', (cmd, path, expected) => expect(withProgram(cmd, path)).toBe(expected));
-});
-
-describe('surveyScript', () => {
-  it('is valid sh, quotes every datum, and keeps ~ for the host to expand', () => {
-    const evil: Host = { ...host, projectsDir: "~/it's $(id)", agentCommand: "'/a b/cl`x`' -c", tmuxSocket: 'sock' };
-    const script = surveyScript(M, evil, "ag'ents", ['alpha', 'b-2']);
-    expect(execaSync('sh', ['-n'], { input: script, reject: false }).exitCode).toBe(0);
-    expect(script).toContain(`P="$HOME"/'it'\\''s $(id)'`);
-    expect(script).toContain(`a='/a b/cl\`x\`'`);
-    expect(script).toContain(`t has-session -t "="'ag'\\''ents'`);
-    expect(script).toContain('tmux -u -L sock');
-    expect(script).toContain('d="$P"/b-2');
-    expect(script.trimEnd().endsWith('say end')).toBe(true);
-  });
 });
 
 const out = (...lines: string[]) => lines.join('\n');

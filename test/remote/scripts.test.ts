@@ -1,19 +1,29 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type Host } from '../../src/core/hosts/config.js';
+import { homeExpr as dirExpr, resolveConfig, type Host } from '../../src/core/hosts/config.js';
 import { TrimtabError } from '../../src/core/errors.js';
 import { shQuote } from '../../src/core/quote.js';
+import { checkPasteable, PANE_FORMAT } from '../../src/core/script.js';
+import { parseSections } from '../../src/core/protocol.js';
 import {
   broadcastScript,
-  checkPasteable,
-  dirExpr,
+  keysScript,
+  LIBRARIES,
   listScript,
   peekScript,
+  prepareScript,
+  projectsScript,
   resolveScript,
   sendScript,
   spawnScript,
-} from '../../src/core/script.js';
+  surveyScript,
+  syncProbeScript,
+} from '../../src/remote/scripts.js';
+import { planPrepare } from '../../src/core/hosts/prepare.js';
+import type { Survey } from '../../src/core/hosts/host-survey.js';
 import type { Ref } from '../../src/core/agents/target.js';
-import { SHELLS, syntaxErrors, wordsOf } from './shells.js';
+import { SHELLS, syntaxErrors, wordsOf } from '../core/shells.js';
+import { callsOf, parts, varsOf } from './script-parts.js';
 
 const M = '@@trimtab-abc123@@';
 const hostWith = (extra: Partial<Host> = {}): Host => ({ ...resolveConfig({}, {}, 'thor').hosts[0]!, ...extra });
@@ -59,7 +69,8 @@ describe('generated scripts parse', () => {
 describe('user data is always quoted', () => {
   it.each(HOSTILE.map((t) => [t]))('send text %j', (text) => {
     const script = sendScript(M, HOST, WIN, text, true);
-    expect(script).toContain(`printf '%s' ${shQuote(text)} | t load-buffer`);
+    expect(parts(script).header).toContain(`X=${shQuote(text)}`);
+    expect(varsOf(script).X).toBe(text);
     expect(unquotedRest(script, text)).not.toContain('PWNED');
   });
 
@@ -98,9 +109,11 @@ describe('dirExpr', () => {
 });
 
 describe('spawnScript', () => {
-  const words = (script: string, re: RegExp) => wordsOf('sh', re.exec(script)![1]!, { ...process.env, HOME: '/home/u' });
+  // spawn_agent SESSION PROJECT PROJECTS_DIR PROGRAM COMMAND (sh/agents.sh): it starts in PROJECTS_DIR/PROJECT.
+  const spawnCall = (host: Host, project = 'p') => callsOf(spawnScript(M, host, 'agents', project))[0]!;
   it('starts the agent in <projectsDir>/<project>', () => {
-    expect(words(spawnScript(M, LAB, 'agents', 'grid.play'), /^dir=(.*)$/m)).toEqual(['/home/u/my projects/grid.play']);
+    const [, , project, dir] = spawnCall(LAB, 'grid.play');
+    expect(`${dir}/${project}`).toEqual('/home/u/my projects/grid.play');
   });
 
   // DESIGN.md: thor's Claude Code lives in ~/.npm-global/bin, which ssh's PATH may lack. The check must
@@ -109,10 +122,52 @@ describe('spawnScript', () => {
     ['claude --model opus', 'claude'],
     ['/opt/claude/bin/claude', '/opt/claude/bin/claude'],
     ['~/.npm-global/bin/claude', '/home/u/.npm-global/bin/claude'],
+    ["'/opt/my tools/claude' --model opus", '/opt/my tools/claude'],
   ])('checks that %j exists as %j', (cmd, checked) => {
-    expect(words(spawnScript(M, hostWith({ agentCommand: cmd }), 'agents', 'p'), /^command -v (.*) >\/dev\/null .*noagent/m)).toEqual([checked]);
+    const call = spawnCall(hostWith({ agentCommand: cmd }));
+    expect(call[4]).toBe(checked);
+    expect(call[5]).toBe(cmd); // tmux hands the command, as written, to sh -c
   });
 });
+
+describe('every script', () => {
+  const thor = hostWith({ tmuxSocket: 'lab-1' });
+  const survey = { projectsDirExists: true, session: true, git: 'git', projects: {}, files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: false } } } as unknown as Survey;
+  const all: Array<[string, string]> = [
+    ...SCRIPTS,
+    ['keys', keysScript(M, HOST, WIN, ['Escape'])],
+    ['projects', projectsScript(M, HOST)],
+    ['survey', surveyScript(M, HOST, 'agents', ['a'])],
+    ['prepare', prepareScript(M, HOST, planPrepare({ host: HOST, session: 'agents', survey, projects: [], files: {}, stamp: 's' }))],
+    ['sync probe', syncProbeScript(M, HOST)],
+  ];
+
+  // The transport tells a connection that answered from one that never did by this first word: a
+  // script that does slow work (a clone, a REST call) before it would look like a hung connection.
+  it.each(all)('%s says hello before anything else, even with no tools at all', (_name, script) => {
+    const out = spawnSync('/bin/sh', ['-s'], { input: script, encoding: 'utf8', env: { PATH: '/nonexistent', HOME: '/nonexistent' } }).stdout;
+    expect(parseSections(out, M)[0]?.tag).toBe('hello');
+  });
+
+  it.each(all)('%s is the constant libraries between one header line and one call line', (_name, script) => {
+    const { header, call } = parts(script);
+    expect(header).toMatch(/^M=\S+ TS=/);
+    expect(script).toBe(`${header}\n${LIBRARIES['prelude.sh']}\n${script.slice(header.length + LIBRARIES['prelude.sh'].length + 2, script.length - call.length - 1)}\n${call}`);
+    for (const [lib, text] of Object.entries(LIBRARIES)) if (lib !== 'prelude.sh' && script.includes(text)) expect(script.split(text)).toHaveLength(2);
+  });
+
+  it('list asks tmux for the fields core reads, in their order', () => {
+    // tmux stood in for by a function that prints the format it is asked for.
+    const script = `M=${M} TS=\n${LIBRARIES['prelude.sh']}\n${LIBRARIES['agents.sh']}\nt() { printf '%s' "$4"; }\nlist_panes agents`;
+    const out = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' }).stdout;
+    expect(parseSections(out, M).find((x) => x.tag === 'panes')?.lines[0]).toBe(PANE_FORMAT);
+  });
+
+  it('the tmux socket travels in the header, quoted', () => {
+    expect(varsOf(listScript(M, hostWith({ tmuxSocket: "it's" }), 'agents')).TS).toBe("it's");
+  });
+});
+
 
 describe('checkPasteable', () => {
   it.each(['', 'hello', 'multi\nline\ttext', '\x1b[200~', '\x1b[201', 'ESC[201~', '🦀'])('accepts %j', (t) => {
@@ -126,5 +181,17 @@ describe('checkPasteable', () => {
     } catch (e) {
       expect((e as TrimtabError).exitCode).toBe(2);
     }
+  });
+});
+
+describe('surveyScript', () => {
+  it('is valid sh, quotes every datum, and keeps ~ for the host to expand', () => {
+    const evil = hostWith({ projectsDir: "~/it's $(id)", agentCommand: "'/a b/cl`x`' -c", tmuxSocket: 'sock' });
+    const script = surveyScript(M, evil, "ag'ents", ['alpha', 'b-2']);
+    expect(syntaxErrors('sh', script)).toBe('');
+    expect(parts(script).call).toContain(`"$HOME"/'it'\\''s $(id)'`);
+    expect(callsOf(script)).toEqual([['survey', "ag'ents", "/home/u/it's $(id)", '/a b/cl`x`', 'alpha', 'b-2']]);
+    expect(varsOf(script).TS).toBe('sock');
+    expect(LIBRARIES['hosts.sh']).toContain(`CLAUDE_FILES='CLAUDE.md settings.json'`);
   });
 });

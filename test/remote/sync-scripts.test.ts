@@ -11,12 +11,15 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig, type Host } from '../../../src/core/hosts/config.js';
-import { parseSections } from '../../../src/core/protocol.js';
-import { applyScript, fromHex, guiBaseLines, probeFromSections, probeScript, readIgnoresScript, writeIgnoresScript } from '../../../src/core/sync/sync-script.js';
-import { guiBaseUrl } from '../../../src/core/sync/syncthing.js';
-import { CONFIG_XML, GUI_CASES } from '../../fixtures/syncthing.js';
-import { SHELLS, syntaxErrors } from '../shells.js';
+import { resolveConfig, type Host } from '../../src/core/hosts/config.js';
+import { parseSections } from '../../src/core/protocol.js';
+import { fromHex, probeFromSections } from '../../src/core/sync/sync-script.js';
+import { guiBaseUrl } from '../../src/core/sync/syncthing.js';
+import {
+  LIBRARIES, readIgnoresScript, syncApplyScript as applyScript, syncProbeScript as probeScript, writeIgnoresScript,
+} from '../../src/remote/scripts.js';
+import { CONFIG_XML, GUI_CASES } from '../fixtures/syncthing.js';
+import { SHELLS, syntaxErrors } from '../core/shells.js';
 
 const M = '@@trimtab-sync123@@';
 const host = (extra: Partial<Host> = {}): Host => ({ ...resolveConfig({}, {}, 'thor').hosts[0]!, local: false, ...extra });
@@ -46,14 +49,14 @@ describe('every script parses in every POSIX shell', () => {
   }
 });
 
-describe('guiBaseLines is the shell twin of guiBaseUrl', () => {
+describe('gui_base (sh/sync.sh) is the shell twin of guiBaseUrl', () => {
   for (const shell of SHELLS) {
     it.each(GUI_CASES)(`${shell}: %s (tls %s)`, (addr, tls) => {
-      const script = [`M=${M}`, 'say() { printf "%s %s\\n" "$M" "$*"; }', `addr='${addr}'`, `tls=${tls}`, ...guiBaseLines(), 'say base "$base"'].join('\n');
+      const script = [`M=${M}`, LIBRARIES['prelude.sh'], LIBRARIES['sync.sh'], `addr='${addr}'`, `tls=${tls}`, 'gui_base', 'say base "$base"'].join('\n');
       const out = execFileSync(shell, ['-c', script], { encoding: 'utf8' });
       const sections = parseSections(out, M);
       const want = guiBaseUrl(addr, tls);
-      if (want === null) expect(sections[0]?.tag).toBe('nogui');
+      if (want === null) expect(sections.filter((s) => s.tag !== 'hello')[0]?.tag).toBe('nogui');
       else expect(sections.find((s) => s.tag === 'base')?.args[0]).toBe(want);
     });
   }
@@ -75,11 +78,11 @@ describe('.stignore travels byte for byte', () => {
     expect(files).toEqual(Object.fromEntries(TEXTS.map((t, i) => [`p${i}`, t])));
     expect(r.sections.filter((s) => s.tag === 'none').map((s) => s.args[0])).toEqual(['empty']);
     const named = await runScript(readIgnoresScript(M, h, ['p1', 'ghost']), { shell });
-    expect(named.sections.map((s) => `${s.tag} ${s.args.join(' ')}`.trim())).toEqual(['dir', 'file p1', 'missing ghost', 'end']);
+    expect(named.sections.map((s) => `${s.tag} ${s.args.join(' ')}`.trim())).toEqual(['hello', 'dir', 'file p1', 'missing ghost', 'end']);
   });
   it('says so when the projects dir is missing', async () => {
     const r = await runScript(readIgnoresScript(M, host({ projectsDir: path.join(tmp, 'nope') }), 'all'));
-    expect(r.sections.map((s) => s.tag)).toEqual(['dir', 'nodir', 'end']);
+    expect(r.sections.map((s) => s.tag)).toEqual(['hello', 'dir', 'nodir', 'end']);
   });
 });
 

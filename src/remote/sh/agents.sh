@@ -1,0 +1,193 @@
+# shellcheck shell=sh
+# Agent operations: list, send, broadcast, peek, keys, projects, resolve, spawn. Needs prelude.sh.
+# Each function is called once, by the last line of the script, with its data as quoted arguments.
+
+# Seconds between pasting text and pressing Enter: Claude Code reads a burst of text+Enter as a newline.
+ENTER_DELAY=0.3
+
+need_tmux() {
+  command -v tmux >/dev/null 2>&1 || { say notmux; exit 0; }
+}
+
+# Exact lookup: tmux's own -t matching falls back to prefixes and globs (tmux(1), TARGETS).
+# Prints the active pane of window $2 in session $1, or "ambiguous" when two windows share the name.
+find_window() {
+  t list-panes -a -F '#{pane_active}	#{pane_id}	#{session_name}	#{window_id}	#{window_name}' 2>/dev/null |
+    S="$1" W="$2" awk -F '\t' '$3 == ENVIRON["S"] && $5 == ENVIRON["W"] && $1 == 1 { n++; id = $2 }
+      END { if (n == 1) print id; else if (n > 1) print "ambiguous" }'
+}
+
+find_pane() {
+  t display-message -p -t "$1" '#{pane_id}' 2>/dev/null | grep -x -- "$1"
+}
+
+# resolve KIND A B: KIND `pane` (A = %N) or `window` (A = session, B = window). Sets $pane, or ends the script.
+resolve() {
+  t list-sessions >/dev/null 2>&1 || { say error noserver; exit 0; }
+  if [ "$1" = pane ]; then pane=$(find_pane "$2"); else pane=$(find_window "$2" "$3"); fi
+  case "$pane" in
+    "") say error notfound; exit 0 ;;
+    ambiguous) say error ambiguous; exit 0 ;;
+  esac
+}
+
+# A pane in copy mode swallows keys (send-keys goes to the mode, tmux(1)): leave it first.
+leave_mode() {
+  if [ "$(t display-message -p -t "$1" '#{pane_in_mode}')" = 1 ]; then t send-keys -t "$1" -X cancel; fi
+}
+
+# list_agents SESSION: every pane (`panes`), then the screens of those that may be agents (`screen %N`).
+list_agents() {
+  need_tmux
+  list_panes "$1"
+  list_screens
+  say end
+}
+
+# The fields of core/script.ts PANE_FIELDS, TAB-separated; window_name last (it may hold tabs).
+list_panes() {
+  f='#{pane_id}	#{session_name}	#{pane_current_command}	#{window_id}	#{window_index}	#{pane_index}'
+  f="$f	#{pane_active}	#{pane_dead}	#{pane_dead_status}	#{window_activity}	#{pane_in_mode}"
+  f="$f	#{pane_current_path}	#{pane_title}	#{window_name}"
+  out=$(t list-panes -a -F "$f" 2>&1) || { say noserver; printf '%s\n' "$out"; exit 0; }
+  say now "$(date +%s)"
+  say panes
+  printf '%s\n' "$out"
+  ids=$(printf '%s\n' "$out" | S="$1" awk -F '\t' '$1 ~ /^%[0-9]+$/ && ($2 == ENVIRON["S"] || $3 ~ /^(claude|node|[0-9]+\.[0-9]+\.[0-9]+)$/) { print $1 }')
+}
+
+# Two tmux clients however many agents: all captures go to tmux as one command sequence, each screen
+# headed by a `screen` line tmux itself prints. tmux stops a sequence at its first failing command (a
+# pane closed since the listing): then each screen is captured again on its own, and the later copy
+# of a screen wins (core/agents/agents.ts, screensFrom).
+list_screens() {
+  set --
+  # Pane ids are %N (the awk above): safe unquoted. The marker holds no # or %, which tmux would expand.
+  for id in $ids; do
+    [ $# -eq 0 ] || set -- "$@" \;
+    set -- "$@" display-message -p -t "$id" "$M screen #{pane_id}" \; capture-pane -p -t "$id"
+  done
+  [ $# -eq 0 ] || t "$@" 2>/dev/null || for id in $ids; do
+    say screen "$id"
+    t capture-pane -p -t "$id" 2>/dev/null
+  done
+}
+
+# deliver ENTER PANE...: paste $X into each pane as one bracketed paste (-p; -r keeps newlines as LF),
+# wait, then press Enter in each as a separate step (Claude Code reads text+Enter in one burst as a
+# newline). From the first paste on, finish even if trimtab goes away: a text without its Enter would
+# sit in the agent's input box, to be submitted with the next one.
+deliver() {
+  enter=$1
+  shift
+  trap '' PIPE HUP
+  if [ -n "$X" ]; then printf '%s' "$X" | t load-buffer -b "trimtab-$$" - || { say error loadbuffer; exit 0; }; fi
+  for p in "$@"; do
+    if [ "$(t display-message -p -t "$p" '#{pane_dead}' 2>/dev/null)" != 0 ]; then
+      say failed "$p" gone
+      continue
+    fi
+    leave_mode "$p"
+    if [ -z "$X" ] || t paste-buffer -p -r -b "trimtab-$$" -t "$p"; then say pasted "$p"; else say failed "$p" paste; fi
+  done
+  [ -z "$X" ] || t delete-buffer -b "trimtab-$$" 2>/dev/null
+  if [ "$enter" = 1 ]; then
+    sleep "$ENTER_DELAY"
+    for p in "$@"; do
+      if t send-keys -t "$p" Enter 2>/dev/null; then say entered "$p"; else say failed "$p" enter; fi
+    done
+  fi
+  say end
+}
+
+# send_text KIND A B ENTER: resolve one target and deliver $X to it, in one round trip.
+send_text() {
+  need_tmux
+  resolve "$1" "$2" "$3"
+  say pane "$pane"
+  deliver "$4" "$pane"
+}
+
+# broadcast PANE...: deliver $X to panes a list already resolved, and press Enter in each.
+broadcast() {
+  need_tmux
+  deliver 1 "$@"
+}
+
+# capture KIND A B LINES [INTERVAL]: the last LINES lines of a pane; with INTERVAL, frames until it goes.
+capture() {
+  need_tmux
+  resolve "$1" "$2" "$3"
+  if [ -z "$5" ]; then
+    say screen "$pane"
+    t capture-pane -p -t "$pane" -S "-$4"
+    say end
+    return
+  fi
+  while :; do
+    say frame "$pane"
+    t capture-pane -p -t "$pane" -S "-$4" 2>/dev/null || { say error gone; exit 0; }
+    sleep "$5"
+  done
+}
+
+# press_keys KIND A B KEY...: tmux key names (Escape, 1): approve, reject, interrupt.
+press_keys() {
+  need_tmux
+  resolve "$1" "$2" "$3"
+  shift 3
+  leave_mode "$pane"
+  if t send-keys -t "$pane" "$@"; then say pressed "$pane"; else say error keys; fi
+  say end
+}
+
+# resolve_pane KIND A B: a target as a pane id (for attach).
+resolve_pane() {
+  need_tmux
+  resolve "$1" "$2" "$3"
+  say pane "$pane"
+  say end
+}
+
+# list_projects DIR: the directories in a host's projects dir, one per line.
+list_projects() {
+  need_tmux
+  [ -d "$1" ] || { say error nodir "$1"; exit 0; }
+  say projects
+  for d in "$1"/*/; do [ -d "$d" ] && basename "$d"; done
+  say end
+}
+
+# spawn_agent SESSION PROJECT PROJECTS_DIR PROGRAM COMMAND: start COMMAND in window PROJECT, in
+# PROJECTS_DIR/PROJECT, after checking PROGRAM (the command's first word) is there.
+# Two spawns racing each create a window, then every spawn that finds an older window of the same
+# name removes its own: exactly one survives, with no lock to leave behind if trimtab is killed.
+spawn_agent() {
+  need_tmux
+  dir="$3/$2"
+  [ -d "$dir" ] || { say error nodir "$dir"; exit 0; }
+  command -v "$4" >/dev/null 2>&1 || { say error noagent "$PATH"; exit 0; }
+  old=$(find_window "$1" "$2")
+  [ -n "$old" ] && { say exists "$old"; exit 0; }
+  pane=$(t new-session -d -P -F '#{pane_id}' -s "$1" -n "$2" -c "$dir" "$5" 2>/dev/null) ||
+    pane=$(t new-window -d -P -F '#{pane_id}' -t "=$1:" -n "$2" -c "$dir" "$5") ||
+    { say error tmux; exit 0; }
+  # remain-on-exit keeps a finished agent's last screen, listed as "exited". The command was checked
+  # above, so it cannot vanish before this runs; if it did, that is the "died" case below.
+  t set-option -w -t "$pane" remain-on-exit on 2>/dev/null || { say error died unknown; exit 0; }
+  mine=$(t display-message -p -t "$pane" '#{window_id}')
+  # The oldest window of this name wins; window ids only grow (@1 < @2).
+  oldest=$(t list-windows -t "=$1" -F '#{window_id}	#{window_name}' |
+    P="$2" awk -F '\t' '$2 == ENVIRON["P"] { sub("@", "", $1); print $1 }' | sort -n | head -n 1)
+  if [ "@$oldest" != "$mine" ]; then
+    t kill-window -t "$mine"
+    say exists "$(find_window "$1" "$2")"
+    exit 0
+  fi
+  sleep 0.5
+  state=$(t display-message -p -t "$pane" '#{pane_dead} #{pane_dead_status}' 2>/dev/null)
+  case "$state" in
+    "1 "* | "") t kill-window -t "$mine" 2>/dev/null; say error died "${state#1 }"; exit 0 ;;
+  esac
+  say spawned "$pane"
+}

@@ -1,0 +1,26 @@
+# shellcheck shell=sh
+# The start of every script trimtab sends (`sh -s` on stdin). The line before it sets M, the marker
+# that opens each section of the answer (`$M TAG ARGS...`; a per-call nonce, so pane text cannot fake
+# one), and TS, the host's tmux socket name (empty: the default server).
+: "${M:?}" "${TS=}"
+
+say() { printf '%s %s\n' "$M" "$*"; }
+
+# First words back, before anything that can be slow: proof the connection and the shell work (a
+# hung ssh master accepts a session and says nothing). The transport waits for exactly this.
+say hello
+
+# -u: an ssh session often has LANG unset, and tmux in a non-UTF-8 locale turns the TABs of -F output
+# (and non-ASCII names) into '_'. Seen with tmux 3.3a under LC_ALL=C.
+t() {
+  if [ -n "$TS" ]; then tmux -u -L "$TS" "$@"; else tmux -u "$@"; fi
+}
+
+# sha256 of stdin: sha256sum (GNU, busybox), shasum (macOS), openssl as a last resort; nothing without any.
+h() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum
+  elif command -v shasum >/dev/null 2>&1; then shasum -a 256
+  elif command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r
+  else cat >/dev/null
+  fi | cut -d ' ' -f 1
+}
