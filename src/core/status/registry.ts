@@ -7,7 +7,7 @@
 // Pure: the host-side sh function (registry.sh) delivers one text, in this wire format:
 //   @@trimtab-registry v1
 //   @@ps
-//     1234     1          <- `ps -A -o pid=,ppid=`, once
+//     1234     1 Ssl+    <- `ps -A -o pid=,ppid=,stat=`, once (stat optional; Z = a zombie, not alive)
 //   @@file /home/u/.claude/sessions/1234.json
 //   {"pid":1234,...}     <- the file folded to ONE line (newlines -> spaces; valid JSON stays equal)
 //   @@end
@@ -69,8 +69,9 @@ export function parseRegistry(text: string): RegistrySnapshot {
     } else if (line.startsWith(MARK)) {
       section = 'none';
     } else if (section === 'ps' && processes) {
-      const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(line);
-      if (m) processes.set(Number(m[1]), Number(m[2]));
+      // A zombie is dead: kill -9 leaves one until tmux reaps it, seen after the pane already shows dead.
+      const m = /^\s*(\d+)\s+(\d+)(?:\s+(\S+))?\s*$/.exec(line);
+      if (m && !m[3]?.startsWith('Z')) processes.set(Number(m[1]), Number(m[2]));
     }
   }
   return { processes, entries };

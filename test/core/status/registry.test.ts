@@ -88,6 +88,13 @@ describe('matching entries to panes', () => {
     expect([...got.keys()]).toEqual(['%1']);
   });
 
+  it('a zombie is not alive (kill -9, before tmux reaps it)', () => {
+    const text = wire([[100, 1]], [file(100)]).replace(/^( +100 +1)$/m, '$1 Zs');
+    expect(text).toContain(' Zs');
+    expect(readRegistry(text, [{ paneId: '%1', panePid: 100 }]).size).toBe(0);
+    expect(readRegistry(text.replace(' Zs', ' Ssl+'), [{ paneId: '%1', panePid: 100 }]).size).toBe(1);
+  });
+
   it('with two agents in one pane, the nearest one wins', () => {
     const text = wire([[100, 1], [200, 100], [300, 200]], [file(300, { status: 'busy' }), file(200, { status: 'waiting', waitingFor: 'input needed' })]);
     expect(readRegistry(text, [{ paneId: '%1', panePid: 100 }]).get('%1')).toMatchObject({ pid: 200, status: 'waiting', waitingFor: 'input needed' });
