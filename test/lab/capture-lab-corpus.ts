@@ -3,7 +3,8 @@
  * columns, into test/fixtures/corpus/lab-VERSION/, and registry files into test/fixtures/registry/.
  * Run by hand when the pinned release changes (bundle first: it imports TypeScript):
  *   npx esbuild test/lab/capture-lab-corpus.ts --bundle --platform=node --format=esm --outfile=/tmp/cap.mjs && node /tmp/cap.mjs
- * The cases.json it writes holds the expected status; the prompt fields are read off the screens by a person.
+ * It writes captured.json (file, cols, expected status); cases.json adds the expected prompt, read off
+ * the screens. CAPTURE_SCENES=states,plan and CAPTURE_WIDTHS=40,80 pick what to capture.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,8 +47,40 @@ const api = await startFakeApi();
 try {
   const projects = WIDTHS.map((c) => lab.mkProject('here', `w${c}`));
   const untrusted = WIDTHS.map((c) => lab.mkProject('here', `untrusted${c}`));
+  const scenes = new Set((process.env.CAPTURE_SCENES ?? 'states,plan,tool').split(','));
   for (const [i, cols] of WIDTHS.entries()) {
     const first = i === 0;
+    if (scenes.has('plan')) {
+      // The plan approval: plan mode offers ExitPlanMode, which the stand-in calls on `lab:plan`.
+      const planDir = `${claudeConfigDir(lab, 'here')}-plan-${cols}`;
+      const cwd = lab.mkProject('here', `p${cols}`);
+      writeClaudeConfig(planDir, [cwd]);
+      const pp = await startClaude(lab, 'here', { api, configDir: planDir, cwd, name: `p${cols}`, cols, permissionMode: 'plan' });
+      await lab.tmux('here', ['select-window', '-t', pp.pane]);
+      await typeLine(lab, pp, 'lab:plan');
+      await waitForScreen(lab, pp, /Exit plan mode\?/, 'plan approval');
+      await sleep(1500);
+      await save(lab, pp, 'waiting-plan', 'waiting', cols);
+      if (first) saveRegistry(planDir, pp.pid, 'waiting-plan');
+      await lab.tmux('here', ['kill-pane', '-t', pp.pane]);
+    }
+    if (scenes.has('tool')) {
+      // Working while an approved command runs (no text streaming, only the tool's progress).
+      const toolDir = `${claudeConfigDir(lab, 'here')}-tool-${cols}`;
+      const cwd = lab.mkProject('here', `r${cols}`);
+      writeClaudeConfig(toolDir, [cwd]);
+      const rp = await startClaude(lab, 'here', { api, configDir: toolDir, cwd, name: `r${cols}`, cols });
+      await lab.tmux('here', ['select-window', '-t', rp.pane]);
+      // 2.1.328 runs `sleep` without asking (a read-only command); a prompt, if any, is approved.
+      await typeLine(lab, rp, 'lab:bash sleep 15');
+      const s = await waitForScreen(lab, rp, /Esc to cancel|esc to interrupt/, 'the command to start');
+      if (/Esc to cancel/.test(s)) await pressKeys(lab, rp, /(\d+)\. Yes\s*$/m.exec(s)?.[1] ?? '1');
+      await sleep(4000);
+      await save(lab, rp, 'working-tool', 'working', cols);
+      if (first) saveRegistry(toolDir, rp.pid, 'busy-tool');
+      await lab.tmux('here', ['kill-pane', '-t', rp.pane]);
+    }
+    if (!scenes.has('states')) continue;
     // A config dir per width: a kill -9 leaves a marker that changes the next start's screen.
     const configDir = `${claudeConfigDir(lab, 'here')}-${cols}`;
     writeClaudeConfig(configDir, [projects[i]!, lab.mkProject('here', `k${cols}`)]);
@@ -146,6 +179,7 @@ try {
     await save(lab, kp, 'exited-killed', 'exited', cols);
     if (first) saveRegistry(configDir, kp.pid, 'stale-killed');
   }
+  // The expected prompts are added to cases.json by hand, read off these screens.
   writeFileSync(path.join(corpus, 'captured.json'), JSON.stringify(cases, null, 2) + '\n');
   console.log(`requests: ${JSON.stringify([...new Set(api.requests().map((r) => `${r.method} ${r.url} ${r.kind}`))])}`);
 } finally {

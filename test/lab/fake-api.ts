@@ -10,6 +10,7 @@
  *   lab:bash <command>   a tool_use of Bash running <command>           -> a permission prompt
  *   lab:write <path>     a tool_use of Write creating <path>            -> a "Create file" prompt
  *   lab:ask              a tool_use of AskUserQuestion with 3 options   -> a question
+ *   lab:plan             a tool_use of ExitPlanMode (in plan mode)      -> the plan approval
  *   lab:slow <seconds>   text streamed slowly for that long             -> the agent stays busy
  *   anything else        a short text reply
  * When the last user message carries a tool_result, the reply is a short text and end_turn.
@@ -103,6 +104,10 @@ export function script(text: string | undefined, toolResult: boolean): { content
         },
       ],
     });
+  }
+  if (t === 'lab:plan' || t.startsWith('lab:plan ')) {
+    // Offered in plan mode (`--permission-mode plan`): the "Ready to code?" plan approval.
+    return tool('ExitPlanMode', { plan: '# Lab plan\n\n1. Write the lab file.\n2. Run the lab tests.\n' });
   }
   if (t.startsWith('lab:slow')) {
     const seconds = Math.min(Math.max(Number(arg('lab:slow')) || 10, 1), 600);

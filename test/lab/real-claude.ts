@@ -77,9 +77,9 @@ export function claudeEnv(api: FakeApi, configDir: string): Record<string, strin
 /** The private config dir of one lab host (each host keeps its own, as each machine has its own ~/.claude). */
 export const claudeConfigDir = (lab: Lab, host: LabHost) => path.join(lab.dir, host, 'claude-config');
 
-/** The shell command a pane runs: `env K=V ... claude --permission-mode default`, every word quoted. */
-export function claudeCommand(env: Record<string, string>, bin = labClaudePath()): string {
-  const words = ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin, '--permission-mode', 'default'];
+/** The shell command a pane runs: `env K=V ... claude --permission-mode default`, every word quoted (`plan` mode offers ExitPlanMode). */
+export function claudeCommand(env: Record<string, string>, bin = labClaudePath(), permissionMode = 'default'): string {
+  const words = ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin, '--permission-mode', permissionMode];
   return words.map(shQuote).join(' ');
 }
 
@@ -99,10 +99,10 @@ export interface ClaudePane {
 export async function startClaude(
   lab: Lab,
   host: LabHost,
-  opts: { api: FakeApi; cwd: string; name: string; cols: number; rows?: number; configDir?: string; ready?: RegExp },
+  opts: { api: FakeApi; cwd: string; name: string; cols: number; rows?: number; configDir?: string; ready?: RegExp; permissionMode?: string },
 ): Promise<ClaudePane> {
   const configDir = opts.configDir ?? claudeConfigDir(lab, host);
-  const cmd = claudeCommand(claudeEnv(opts.api, configDir));
+  const cmd = claudeCommand(claudeEnv(opts.api, configDir), labClaudePath(), opts.permissionMode);
   const size = ['-x', String(opts.cols), '-y', String(opts.rows ?? 30)];
   const has = await lab.tmux(host, ['has-session', '-t', '=agents']);
   const fmt = ['-P', '-F', '#{pane_id} #{pane_pid}'];

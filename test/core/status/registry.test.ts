@@ -40,6 +40,8 @@ describe('registry files Claude Code 2.1.328 wrote, per state', () => {
     ['waiting-dialog', 'waiting', 'dialog open'],
     ['model-picker', 'waiting', 'dialog open'],
     ['idle-after-reject', 'idle', null],
+    ['waiting-plan', 'waiting', 'permission prompt'],
+    ['busy-tool', 'busy', null],
   ];
   it.each(cases)('%s -> %s (%s)', (name, status, waitingFor) => {
     const pid = pidOf(name);
