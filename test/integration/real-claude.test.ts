@@ -22,7 +22,7 @@ beforeAll(async () => {
   requireLabClaude();
   lab = await startLab();
   api = await startFakeApi();
-  writeClaudeConfig(claudeConfigDir(lab, 'thor'), [lab.mkProject('thor', 'api'), lab.mkProject('thor', 'crash')]);
+  writeClaudeConfig(claudeConfigDir(lab, 'thor'), ['api', 'crash', 'plan'].map((p) => lab.mkProject('thor', p)));
 });
 afterAll(async () => {
   await api?.close();
@@ -139,6 +139,33 @@ describe('a real Claude Code killed with kill -9', () => {
     await eventually(() => paneDead(lab, cp), 'the pane to die', 30_000);
     expect(registryEntry(claudeConfigDir(lab, 'thor'), cp.pid)).toMatchObject({ pid: cp.pid });
     expect((await registryOnThor()).has(cp.pane)).toBe(false);
-    expect(await screen(lab, cp)).toMatch(/Pane is dead \(signal 9/);
+    // tmux reports #{pane_dead} when the pty closes; the "Pane is dead (signal 9 ...)" line (and the
+    // reaping of the zombie) can come a moment later.
+    await waitForScreen(lab, cp, /Pane is dead \(signal 9/, 'the dead-pane line', 30_000);
+  }, 90_000);
+});
+
+describe('prompts a real Claude Code puts up in other modes', () => {
+  it('the trust dialog of a dir left out of the trusted list: no registry entry yet (the screen decides)', async () => {
+    const cp = await startClaude(lab, 'thor', { api, cwd: lab.mkProject('thor', 'strange'), name: 'strange', cols: 80, ready: /trust this folder/ });
+    expect(await screen(lab, cp)).toContain('Accessing workspace:');
+    expect(registryEntry(claudeConfigDir(lab, 'thor'), cp.pid)).toBeUndefined();
+    expect((await registryOnThor()).has(cp.pane)).toBe(false);
+    await lab.tmux('thor', ['kill-pane', '-t', cp.pane]);
+  }, 90_000);
+
+  it('the plan approval in plan mode: registry waiting on a permission prompt; "No" keeps planning', async () => {
+    const cp = await startClaude(lab, 'thor', { api, cwd: path.join(lab.projects('thor'), 'plan'), name: 'plan', cols: 120, permissionMode: 'plan' });
+    await typeLine(lab, cp, 'lab:plan');
+    const s = await waitForScreen(lab, cp, /Exit plan mode\?/, 'the plan approval');
+    const st = await eventually(async () => {
+      const x = await stateOf(cp);
+      return x?.status === 'waiting' ? x : undefined;
+    }, 'registry waiting', 20_000);
+    expect(st.waitingFor).toBe('permission prompt');
+    await pressKeys(lab, cp, optionKey(s, 'No'));
+    await waitForScreen(lab, cp, (x) => !/Exit plan mode\?/.test(x), 'the approval to close');
+    await eventually(async () => (await stateOf(cp))?.status !== 'waiting', 'registry no longer waiting', 20_000);
+    await lab.tmux('thor', ['kill-pane', '-t', cp.pane]);
   }, 90_000);
 });
