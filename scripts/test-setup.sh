@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the programs the integration tests drive for real are present: tmux, OpenSSH's sshd
-# and ssh client, git, Syncthing (with curl and wget), shellcheck. As root with apt-get it installs what is missing; otherwise it says exactly
-# what to install and fails (tests never silently skip the lab).
+# and ssh client, git, Syncthing (with curl and wget), shellcheck, and the pinned Claude Code release.
+# As root with apt-get it installs what is missing; otherwise it says exactly what to install and
+# fails (tests never silently skip the lab).
 set -euo pipefail
 
 missing=()
@@ -31,3 +32,28 @@ fi
 
 # sshd, started as root, wants its privilege separation directory.
 if [ "$(id -u)" = 0 ]; then mkdir -p /run/sshd; fi
+
+# The real Claude Code, pinned, from npm, into a cache outside the repo (~370 MB with its native
+# binary). test/lab/real-claude.ts finds it by the same rule: $TRIMTAB_LAB_CLAUDE, else this path.
+claude_version=2.1.328
+claude_dir="${XDG_CACHE_HOME:-$HOME/.cache}/trimtab-lab/claude-code-$claude_version"
+claude_bin="${TRIMTAB_LAB_CLAUDE:-$claude_dir/node_modules/.bin/claude}"
+claude_answers() { "$claude_bin" --version 2>/dev/null | grep -qF "$claude_version"; }
+if ! claude_answers; then
+  if [ -n "${TRIMTAB_LAB_CLAUDE:-}" ]; then
+    echo "test setup: TRIMTAB_LAB_CLAUDE=$TRIMTAB_LAB_CLAUDE does not answer \`--version\` with $claude_version." >&2
+    exit 1
+  fi
+  echo "test setup: installing @anthropic-ai/claude-code@$claude_version into $claude_dir" >&2
+  mkdir -p "$claude_dir"
+  # The package's postinstall is not needed: the native binary comes from its platform package
+  # (@anthropic-ai/claude-code-linux-x64 and siblings), which npm installs as an optional dependency.
+  if ! npm install --prefix "$claude_dir" --no-save --no-audit --no-fund --loglevel=error \
+      "@anthropic-ai/claude-code@$claude_version" >&2 || ! claude_answers; then
+    echo "test setup: could not install Claude Code $claude_version into $claude_dir." >&2
+    echo "  It needs the npm registry (registry.npmjs.org) once; then it is cached there." >&2
+    echo "  By hand: npm install --prefix '$claude_dir' @anthropic-ai/claude-code@$claude_version" >&2
+    echo "  or point TRIMTAB_LAB_CLAUDE at a claude $claude_version binary." >&2
+    exit 1
+  fi
+fi
