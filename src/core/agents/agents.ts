@@ -2,6 +2,7 @@ import path from 'node:path/posix';
 import { isValidName, type Host } from '../hosts/config.js';
 import { PANE_FIELDS } from '../script.js';
 import type { Section } from '../protocol.js';
+import { readPrompt, type Prompt } from '../status/prompt.js';
 import { classifyPane, isClaudeCommand, isShell, looksLikeClaude, type AgentStatus } from '../status/status.js';
 import { trimScreen } from '../protocol.js';
 import { formatTarget } from './target.js';
@@ -17,6 +18,8 @@ export interface Agent {
   project: string;
   path: string;
   status: AgentStatus;
+  /** What a waiting agent asks, read from its screen; null when it does not wait. */
+  prompt?: Prompt | null;
   lastActivity: number;
   /** Not in --json: used to resolve and show targets. */
   windowId: string;
@@ -59,6 +62,7 @@ export function agentsFromList(host: Host, session: string, panes: Pane[], scree
       if (!isClaudeCommand(p.pane_current_command)) continue;
       if (p.pane_current_command === 'node' && !looksLikeClaude(screen) && !/claude/i.test(p.pane_title)) continue;
     }
+    const status = classifyPane(screen, { dead: p.pane_dead === '1', command: p.pane_current_command });
     agents.push({
       host: host.name,
       target: '',
@@ -67,7 +71,8 @@ export function agentsFromList(host: Host, session: string, panes: Pane[], scree
       paneId: p.pane_id,
       project: inSession ? p.window_name : path.basename(p.pane_current_path),
       path: p.pane_current_path,
-      status: classifyPane(screen, { dead: p.pane_dead === '1', command: p.pane_current_command }),
+      status,
+      prompt: status === 'waiting' ? readPrompt(screen) : null,
       lastActivity: Number(p.window_activity) || 0,
       windowId: p.window_id,
       active: p.pane_active === '1',
@@ -105,4 +110,5 @@ export const toJson = (a: Agent) => ({
   path: a.path,
   status: a.status,
   lastActivity: a.lastActivity,
+  prompt: a.prompt ?? null,
 });

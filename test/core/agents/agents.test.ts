@@ -126,7 +126,7 @@ describe('screensFrom', () => {
 describe('toJson', () => {
   it('has exactly the documented keys, in order, and nothing internal', () => {
     const json = toJson(agents([pane({ window_name: 'gridplay' })])[0]!);
-    expect(Object.keys(json)).toEqual(['host', 'target', 'session', 'window', 'paneId', 'project', 'path', 'status', 'lastActivity']);
+    expect(Object.keys(json)).toEqual(['host', 'target', 'session', 'window', 'paneId', 'project', 'path', 'status', 'lastActivity', 'prompt']);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 });
