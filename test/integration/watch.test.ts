@@ -5,7 +5,6 @@
  * The watcher runs as its own process from a bundle of src/commands/watch.ts (cli.ts gets its
  * dispatch at merge; then these runs become `lab.trimtab(['watch', ...])`).
  */
-import { build } from 'esbuild';
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -13,12 +12,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watcherRunning } from '../../src/core/watch/schedule.js';
-import { eventually, FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
+import { CLI, eventually, FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
 import { shQuote } from '../../src/core/quote.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 let lab: Lab;
-let entry = '';
 let baseConfig: Record<string, unknown>;
 const configFile = () => path.join(lab.env.TRIMTAB_CONFIG_DIR!, 'config.json');
 
@@ -34,7 +32,7 @@ function writeConfig(notify: Record<string, unknown>, over: Record<string, unkno
 
 /** The watcher as a process: exit code and output, like the CLI. */
 function watch(args: string[], env: NodeJS.ProcessEnv = {}): ResultPromise {
-  return execa(process.execPath, [entry, ...args], { env: { ...lab.env, ...env }, extendEnv: false, reject: false, timeout: 60_000 });
+  return execa(process.execPath, [CLI, 'watch', ...args], { env: { ...lab.env, ...env }, extendEnv: false, reject: false, timeout: 60_000 });
 }
 
 const agentCmd = (start?: string) => `${start ? `FAKE_AGENT_START=${start} ` : ''}${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)}`;
@@ -65,24 +63,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   topicUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/trimtab-test`;
-  entry = path.join(lab.dir, 'watch-entry.mjs');
-  await build({
-    stdin: {
-      resolveDir: REPO,
-      loader: 'ts',
-      contents: [
-        "import { createContext } from './src/remote/context.ts';",
-        "import { watchCommand } from './src/commands/watch.ts';",
-        "import { report } from './src/cli.ts';",
-        'const args = process.argv.slice(2);',
-        "const i = args.indexOf('--interval');",
-        "createContext(process.env).then((ctx) => watchCommand(ctx, { once: args.includes('--once'), interval: i >= 0 ? Number(args[i + 1]) : undefined }))",
-        '  .then(() => 0, report).then((code) => { process.exitCode = code; });',
-      ].join('\n'),
-    },
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: entry, logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
 });
 afterAll(async () => {
   receiver?.close();
