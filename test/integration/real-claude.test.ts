@@ -139,9 +139,11 @@ describe('a real Claude Code killed with kill -9', () => {
     await eventually(() => paneDead(lab, cp), 'the pane to die', 30_000);
     expect(registryEntry(claudeConfigDir(lab, 'thor'), cp.pid)).toMatchObject({ pid: cp.pid });
     expect((await registryOnThor()).has(cp.pane)).toBe(false);
-    // tmux reports #{pane_dead} when the pty closes; the "Pane is dead (signal 9 ...)" line (and the
-    // reaping of the zombie) can come a moment later.
-    await waitForScreen(lab, cp, /Pane is dead \(signal 9/, 'the dead-pane line', 30_000);
+    // No check for tmux's "Pane is dead (signal 9 ...)" line: #{pane_dead} comes from the pty closing,
+    // the line from reaping the child, and a tmux built with libutempter can miss that SIGCHLD and keep
+    // the agent a zombie with no line until another child exits (tmux/tmux#311, #4559; seen here in
+    // about one run of three). The registry reader counts a zombie as dead: the ps line says Z.
+    expect(await screen(lab, cp)).toContain('/…/thor/projects/crash');
   }, 90_000);
 });
 
