@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatEntry, parseLog } from '../../src/core/agents/sent-log.js';
 import { recordSent, sentLogPath } from '../../src/adapters/sent-log.js';
 import { width } from '../../src/core/render/render.js';
-import { CLI } from '../lab/lab.js';
+import { CLI, startLab } from '../lab/lab.js';
 
 const isRoot = process.getuid?.() === 0;
 if (process.env.CI && !isRoot) throw new Error('CI must run the disk-full test as root (it mounts a tiny tmpfs)');
@@ -53,6 +53,28 @@ describe('trimtab log with a 1 MB entry', () => {
     expect(r.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
     expect(lines[5]).toMatch(/^ {2}continue with the tests ⏎ 日本語.*…$/);
   }, 200_000);
+});
+
+describe('a 1 MB send, end to end', () => {
+  it('is delivered, confirmed on one bounded line, and logged; trimtab log previews it', async () => {
+    const lab = await startLab();
+    try {
+      lab.mkProject('here', 'big');
+      expect((await lab.trimtab(['spawn', '--on', 'here', 'big'])).exitCode).toBe(0);
+      // TEXT... is joined with spaces; one argument may hold at most 128 KiB (Linux MAX_ARG_STRLEN).
+      const words = Array.from({ length: 10 }, (_, i) => `${i}: ${'a long paste ⏎ 日本語 '.repeat(3_700)}`); // ~1 MB
+      const sent = await lab.trimtab(['send', 'here:big', ...words], { env: { COLUMNS: '40' }, timeoutMs: 180_000 });
+      expect(sent.exitCode, sent.stderr).toBe(0);
+      expect(sent.stdout.split('\n')).toHaveLength(1);
+      expect(width(sent.stdout)).toBeLessThanOrEqual(40);
+      const shown = await lab.trimtab(['log'], { env: { COLUMNS: '40' }, timeoutMs: 180_000 });
+      expect(shown.exitCode).toBe(0);
+      expect(shown.stdout.length).toBeLessThan(1000);
+      expect(shown.stdout).toMatch(/✔ here:agents:big/);
+    } finally {
+      await lab.stop();
+    }
+  }, 400_000);
 });
 
 describe.skipIf(!isRoot)('a full disk tears an append (root: a 16 KiB tmpfs)', () => {
