@@ -98,6 +98,12 @@ export class NoProjectError extends TrimtabError {
   }
 }
 
+/** spawn --continue: the agent ended at once, as Claude Code does with no conversation to continue. */
+export const continueDiedError = (label: string, status: string) =>
+  new TrimtabError(`the agent on ${label} exited at once (status ${status}) with --continue`, {
+    hint: 'Claude Code ends at once when that folder has no conversation to continue ("No conversation found to continue"); start it without --continue',
+  });
+
 /**
  * spawn without --on, for a project that is not here: where it is instead, as the command to run there.
  * `unchecked`: hosts that did not answer the search.

@@ -8,7 +8,7 @@ import { findHost, isKnownHost, isValidName, type Host } from '../core/hosts/con
 import { EXIT, TrimtabError, usageError } from '../core/errors.js';
 import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailscaleOffline, type HostMemo } from '../core/hosts/host-cache.js';
 import { isNoServer, section, trimScreen } from '../core/protocol.js';
-import { callError, NoProjectError, reached, scriptError } from '../core/remote-errors.js';
+import { callError, continueDiedError, NoProjectError, reached, scriptError } from '../core/remote-errors.js';
 import { checkPasteable } from '../core/script.js';
 import { formatTarget, parseTarget, validateProject, type Ref } from '../core/agents/target.js';
 import { failedResult, paneResult } from '../core/agents/sent-log.js';
@@ -234,6 +234,7 @@ export async function spawnAgent(ctx: Ctx, host: Host, projectText: string, opts
   const sections = await onHost(ctx, host, (m) => spawnScript(m, host, ctx.config.session, project, args));
   const err = section(sections, 'error');
   if (err?.args[0] === 'nodir') throw new NoProjectError(host, project, err.args.slice(1).join(' '));
+  if (err?.args[0] === 'died' && opts.mode === 'continue') throw continueDiedError(label, err.args.slice(1).join(' '));
   const failed = scriptError(sections, label, host);
   if (failed) throw failed;
   const exists = section(sections, 'exists');

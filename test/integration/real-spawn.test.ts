@@ -158,6 +158,26 @@ describe('spawn PROJECT TASK, then restart and continue, with the real Claude Co
   }, 120_000);
 });
 
+describe('spawn --continue where there is nothing to continue', () => {
+  it('Claude Code ends; trimtab says so, at once or in the list and on its last screen', async () => {
+    // A trusted folder with no conversation: 2.1.328 prints "No conversation found to continue", exit 0.
+    const dir = lab.mkProject('thor', 'fresh');
+    writeClaudeConfig(configDir(), [path.join(lab.projects('thor'), 'task'), dir]);
+    const r = await lab.trimtab(['spawn', '--on', 'thor', '--continue', 'fresh'], { timeoutMs: 60_000 });
+    if (r.exitCode !== 0) {
+      // It ended within spawn's half-second check (a fast machine).
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('the agent on thor:agents:fresh exited at once (status 0) with --continue');
+      expect(r.stderr).toContain('no conversation to continue');
+      return;
+    }
+    // Claude Code took longer than that to start and end: remain-on-exit keeps its window and last words.
+    await eventually(async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:fresh')?.status === 'exited', 'listed as exited', 30_000);
+    const peek = await lab.trimtab(['peek', 'thor:fresh']);
+    expect(peek.stdout).toContain('No conversation found to continue');
+  }, 60_000);
+});
+
 describe('the trust dialog of a folder Claude Code has not been told to trust', () => {
   it('shows in list --json as a waiting prompt of kind trust with its options; Down, Enter accepts it; only that answer marks it trusted', async () => {
     const dir = lab.mkProject('thor', 'strange');
