@@ -160,14 +160,14 @@ describe('spawn PROJECT TASK, then restart and continue, with the real Claude Co
 
 describe('spawn --continue where there is nothing to continue', () => {
   it('Claude Code ends; trimtab says so, at once or in the list and on its last screen', async () => {
-    // A trusted folder with no conversation: 2.1.328 prints "No conversation found to continue", exit 0.
+    // A trusted folder with no conversation: 2.1.328 prints "No conversation found to continue", exit 1.
     const dir = lab.mkProject('thor', 'fresh');
     writeClaudeConfig(configDir(), [path.join(lab.projects('thor'), 'task'), dir]);
     const r = await lab.trimtab(['spawn', '--on', 'thor', '--continue', 'fresh'], { timeoutMs: 60_000 });
     if (r.exitCode !== 0) {
       // It ended within spawn's half-second check (a fast machine).
       expect(r.exitCode).toBe(1);
-      expect(r.stderr).toContain('the agent on thor:agents:fresh exited at once (status 0) with --continue');
+      expect(r.stderr).toContain('the agent on thor:agents:fresh exited at once (status 1) with --continue');
       expect(r.stderr).toContain('no conversation to continue');
       return;
     }
