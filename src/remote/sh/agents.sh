@@ -212,10 +212,17 @@ restart_agent() {
 }
 
 # started PANE: the agent is still running half a second on (a bad command line ends at once).
+# tmux sets pane_dead when the pty closes and pane_dead_status only once it reaps the process, a
+# moment later: give the status a second to arrive.
 started() {
   sleep 0.5
-  state=$(t display-message -p -t "$1" '#{pane_dead} #{pane_dead_status}' 2>/dev/null)
+  for _ in 1 2 3 4 5; do
+    state=$(t display-message -p -t "$1" '#{pane_dead} #{pane_dead_status}' 2>/dev/null)
+    [ "$state" = "1 " ] || break
+    sleep 0.2
+  done
   case "$state" in
+    "1 ") say error died unknown; return 1 ;;
     "1 "* | "") say error died "${state#1 }"; return 1 ;;
   esac
 }
