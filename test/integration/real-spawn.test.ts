@@ -121,18 +121,21 @@ describe('spawn PROJECT TASK, then restart and continue, with the real Claude Co
     expect(api.received()).not.toContain('another task');
   });
 
-  it('/exit, then spawn: started again in the same window (same window id and pane)', async () => {
+  it('/exit, then spawn: started again in the same window (same window id and pane), with its new task', async () => {
     const { cp } = await paneOf('task');
     await typeLine(lab, cp, '/exit');
     await eventually(() => paneDead(lab, cp), 'the pane to die', 30_000);
     await eventually(async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:task')?.status === 'exited', 'listed as exited', 20_000);
-    const r = await spawn(['task']);
+    // A task that names a claude subcommand (`claude logs` prints a background session's output):
+    // after `--` it is a prompt.
+    const r = await spawn(['task', 'logs']);
     expect(r.stderr).toContain('thor:agents:task had exited: started again in its window');
     const again = await paneOf('task');
     expect(again.windowId).toBe(windowId);
     expect(again.cp.pane).toBe(cp.pane);
     expect(again.cp.pid).not.toBe(cp.pid);
-    await waitForScreen(lab, again.cp, (s) => /^❯/m.test(s) && !/Hello from the lab/.test(s), 'a fresh input box', 60_000);
+    await eventually(() => api.received().at(-1) === 'logs', 'the stand-in to receive "logs" as a prompt', 60_000);
+    await waitForScreen(lab, again.cp, /Hello from the lab/, 'the reply');
     const windows = await lab.tmux('thor', ['list-windows', '-t', '=agents', '-F', '#{window_name}']);
     expect(windows.stdout.split('\n').filter((w) => w === 'task')).toHaveLength(1);
   }, 120_000);
