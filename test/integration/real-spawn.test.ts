@@ -182,9 +182,9 @@ describe('spawn --continue where there is nothing to continue', () => {
 });
 
 describe('the trust dialog of a folder Claude Code has not been told to trust', () => {
-  it('shows in list --json as a waiting prompt of kind trust with its options; Down, Enter accepts it; only that answer marks it trusted', async () => {
+  it('shows in list --json as a waiting prompt of kind trust with its options; Down, Enter accepts it and the task goes out; only that answer marks it trusted', async () => {
     const dir = lab.mkProject('thor', 'strange');
-    await spawn(['strange']);
+    await spawn(['strange', 'first, after the trust question']);
     const { cp } = await paneOf('strange');
     await waitForScreen(lab, cp, /trust this folder/, 'the trust dialog', 60_000);
     const agent = await eventually(async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:strange' && a.status === 'waiting'), 'waiting', 20_000);
@@ -201,6 +201,7 @@ describe('the trust dialog of a folder Claude Code has not been told to trust', 
     // Nothing trimtab does marks the folder trusted (Claude Code rewrites its .claude.json at every
     // start, so the file itself changes): only the answer does.
     expect(trusted(dir)).toBe(false);
+    expect(api.received()).not.toContain('first, after the trust question');
     // Accepting takes the cursor down to "Yes" (Down), then Enter; Enter alone would pick "No, exit".
     await lab.tmux('thor', ['send-keys', '-t', cp.pane, 'Down']);
     await waitForScreen(lab, cp, /❯ Yes, I trust this folder/, 'the cursor on Yes', 20_000);
@@ -209,6 +210,8 @@ describe('the trust dialog of a folder Claude Code has not been told to trust', 
     const after = await eventually(async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:strange' && a.status === 'idle'), 'idle', 20_000);
     expect(after.prompt).toBeNull();
     expect(trusted(dir)).toBe(true);
+    // The task waited behind the dialog and goes out once the folder is trusted.
+    await eventually(() => api.received().includes('first, after the trust question'), 'the task after trusting', 45_000);
     expect(await screen(lab, cp)).not.toContain('Accessing workspace');
   }, 120_000);
 });
