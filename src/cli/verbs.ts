@@ -49,7 +49,7 @@ export const COMMANDS: readonly Command[] = [
   }),
   verb({
     name: 'spawn',
-    summary: 'start the agent in agents:PROJECT (again, if it exited), TASK its first message',
+    summary: 'start the agent in agents:PROJECT (TASK: its first message)',
     positionals: [{ name: 'PROJECT' }, { name: 'TASK', optional: true, many: true }],
     notes: [DASH_NOTE],
     options: {
