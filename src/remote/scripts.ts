@@ -62,12 +62,14 @@ export const projectsScript = (marker: string, host: Host) =>
 export const resolveScript = (marker: string, host: Host, ref: Ref) => remoteScript(marker, host, [AGENTS], [['resolve_pane', ...refWords(ref)]]);
 
 /**
- * Start the agent in window PROJECT of the session, in `<projectsDir>/PROJECT`. The program checked is
- * the command's first word as the shell tmux starts it with reads it, `~/` expanded on the host.
+ * Start the agent in window PROJECT of the session, in `<projectsDir>/PROJECT`, or again in the window
+ * its last run left. The program checked is the command's first word as sh reads it, `~/` expanded on
+ * the host. `args` (a first task, `--continue`) are added to the agent's argv as quoted data: no shell
+ * parses them (sh/agents.sh, spawn_agent).
  */
-export const spawnScript = (marker: string, host: Host, session: string, project: string) =>
+export const spawnScript = (marker: string, host: Host, session: string, project: string, args: readonly string[] = []) =>
   remoteScript(marker, host, [AGENTS], [
-    ['spawn_agent', session, project, { path: host.projectsDir }, { path: agentProgram(host.agentCommand) }, host.agentCommand],
+    ['spawn_agent', session, project, { path: host.projectsDir }, { path: agentProgram(host.agentCommand) }, host.agentCommand, ...args],
   ]);
 
 /** One round trip that tells doctor and prepare everything about a host. `projects`: names to look at. */
