@@ -14,18 +14,13 @@
  * - An agent seen for the first time announces only `waiting` (it needs the user now); it cannot
  *   have finished or exited "since" anything.
  */
+import type { Prompt } from '../status/prompt.js';
 import type { AgentStatus } from '../status/status.js';
 
 export type EventKind = 'waiting' | 'finished' | 'exited';
 export const EVENT_KINDS: readonly EventKind[] = ['waiting', 'finished', 'exited'];
 
-/** What a waiting agent asks (the shape of `prompt` in `list --json`). */
-export interface Prompt {
-  kind: string;
-  title: string;
-  subject: string;
-  options: Array<{ key: string; label: string }>;
-}
+export type { Prompt };
 
 export interface AgentSnapshot {
   host: string;
