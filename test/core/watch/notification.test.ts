@@ -31,6 +31,12 @@ describe('describePrompt on what readPrompt reads from real Claude Code 2.1.328 
     ['waiting-ask-80.txt', 'Colour: Which colour should the lab use?'],
     ['waiting-automode-dialog-80.txt', 'Make auto mode your default permission mode?'],
   ])('%s -> %s', (file, text) => expect(describePrompt(readPrompt(screen(file)))).toBe(text));
+  it('a command with quoted text (drawn with a "│ " gutter, captured from 2.1.328 in the lab): whole', () => {
+    const quoted = readFileSync(path.resolve(import.meta.dirname, 'screens/waiting-bash-quoted-100.txt'), 'utf8');
+    const line = describePrompt(readPrompt(quoted));
+    expect(line).toMatch(/^Bash: /);
+    expect(line).toContain('echo "$(touch /tmp/ttrwbvvja-a)" `touch /tmp/ttrwbvvja-b`; touch /tmp/ttrwbvvja-c');
+  });
   it('the trust dialog: one colon, then the folder', () => {
     expect(describePrompt(readPrompt(screen('waiting-trust-80.txt')))).toMatch(/^Accessing workspace: \/.*untrusted80$/);
   });
