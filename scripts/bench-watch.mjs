@@ -30,7 +30,8 @@ function cpuSeconds(pid) {
 /** ssh masters whose control socket is in `dir` (their command line names it). */
 async function mastersOf(dir) {
   const ps = (await execa('ps', ['-eo', 'pid=,args='], { reject: false })).stdout;
-  return ps.split('\n').filter((l) => l.includes(`${dir}/cm-`) && /\bssh\b/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]));
+  // A detached master renames itself "ssh: PATH [mux]"; the clients only name the path in -o ControlPath=.
+  return ps.split('\n').filter((l) => l.includes(`ssh: ${dir}/cm-`) && l.includes('[mux]')).map((l) => Number(l.trim().split(/\s+/)[0]));
 }
 const childrenOf = async (pid) => (await execa('ps', ['-o', 'pid=', '--ppid', String(pid)], { reject: false })).stdout.split('\n').map(Number).filter(Boolean);
 
@@ -108,6 +109,7 @@ export async function benchWatch({ lab, CLI, user, sshConfig, row, seconds = 60 
     const kidsPct = (kids1.reduce((s, x, i) => s + (x ?? kids0[i]) - kids0[i], 0) / wall) * 100;
     row(`watch: 3 hosts x 10 agents every ${INTERVAL} s, its CPU over ${seconds} s (% of one core)`, `${pct.toFixed(2)} %`, '< 1 %', pct < 1);
     row(`  its ${clients.length} channel processes (ssh per remote host, sh here), same window`, `${kidsPct.toFixed(2)} %`, 'report', '');
+    row('  the watcher\'s own CPU time in that window', `${((cpu1 - cpu0) * 1000).toFixed(0)} ms`, `${CLK_TCK} ticks/s`, '');
     const mPct = (m1.reduce((s, x, i) => s + (x ?? m0[i]) - m0[i], 0) / wall) * 100;
     row(`  its ${masters.length} ssh masters (ControlPersist), same window`, `${mPct.toFixed(2)} %`, 'report', '');
     row('watch: ssh sessions at start (one per remote host)', String(firstSsh), '3', firstSsh === 3);
