@@ -59,10 +59,10 @@ export interface WatchEvent {
   prompt: Prompt | null;
 }
 
-export const agentKey = (host: string, target: string) => `${host}\t${target}`;
+const agentKey = (host: string, target: string) => `${host}\t${target}`;
 
 /** Two readings of the same prompt compare equal; a new question, command or file does not. */
-export const promptIdentity = (p: Prompt | null): string => (p ? [p.kind, p.title, p.subject].join('\u0000') : '');
+const promptIdentity = (p: Prompt | null): string => (p ? [p.kind, p.title, p.subject].join('\u0000') : '');
 
 /** One host's poll against what was remembered: the new memos (all hosts) and the events. */
 export function diffHost(memos: AgentMemos, snap: HostSnapshot): { memos: AgentMemos; events: WatchEvent[] } {

@@ -52,7 +52,7 @@ function lineFor(e: WatchEvent): string {
   return 'exited';
 }
 
-export function single(e: WatchEvent): Notification {
+function single(e: WatchEvent): Notification {
   const verb = e.kind === 'waiting' ? 'waits for you' : e.kind;
   return {
     event: e.kind,
