@@ -1,8 +1,10 @@
 /**
  * What the phone menu shows, as plain lines and items: pure, so it is tested at 40 columns without a
- * terminal. src/menu/ draws it with enquirer.
+ * terminal. src/menu/ draws it with enquirer. Every label and header goes through fit() or
+ * printable(): a host, window or directory name with an escape sequence in it is shown, never obeyed.
  */
 import { byUrgency, type Agent } from '../agents/agents.js';
+import { printable } from './printable.js';
 import { fit, pad, width } from './render.js';
 
 export interface Item {
@@ -37,9 +39,10 @@ export interface MainState {
  */
 export function mainHeader(s: MainState, g: Glyphs, columns: number): string {
   const waiting = s.agents.filter((a) => a.status === 'waiting').length;
-  const core = [s.here, `${s.agents.length} agent${s.agents.length === 1 ? '' : 's'}`];
+  const name = (h: string) => printable(h, { limit: 256 });
+  const core = [name(s.here), `${s.agents.length} agent${s.agents.length === 1 ? '' : 's'}`];
   if (waiting) core.push(`${waiting} need${waiting === 1 ? 's' : ''} you`);
-  const hosts = s.offline.map((h) => `${h} offline`);
+  const hosts = s.offline.map((h) => `${name(h)} offline`);
   const candidates = [['trimtab', ...core, ...hosts], [...core, ...hosts], ['trimtab', ...core], core];
   const join = (parts: string[]) => parts.join(` ${g.dot} `);
   return fit(join(candidates.find((c) => width(join(c)) <= columns) ?? core), columns);
@@ -60,7 +63,7 @@ export const menuOrder = (agents: Agent[]) => [...agents].sort(byUrgency);
 export function agentItems(agents: Agent[], columns: number): Item[] {
   const num = String(agents.length).length;
   // Below 30 columns the host goes: the status says more about what to do next.
-  const hostW = columns < 30 ? 0 : Math.min(8, Math.max(0, ...agents.map((a) => width(a.host))));
+  const hostW = columns < 30 ? 0 : Math.min(8, Math.max(0, ...agents.map((a) => width(printable(a.host, { limit: 64 })))));
   const statusW = 7;
   // 2 = pointer + space drawn by the menu; 3 gaps of 2.
   const nameW = Math.max(4, columns - 2 - num - (hostW ? hostW + 2 : 0) - statusW - 4);
@@ -108,7 +111,7 @@ export function agentActions(agent: Agent, canned: string[], columns: number): A
 }
 
 /** `gridplay-v1 · thor · waiting` */
-export const agentHeader = (a: Agent, g: Glyphs) => [a.project, a.host, a.status].join(` ${g.dot} `);
+export const agentHeader = (a: Agent, g: Glyphs) => [a.project, a.host, a.status].map((t) => printable(t, { limit: 256 })).join(` ${g.dot} `);
 
 /** Numbered rows for a plain list (hosts, projects). */
 export function numbered(labels: string[], columns: number): Item[] {
