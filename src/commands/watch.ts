@@ -9,7 +9,7 @@
  * `--once` is one pass against the saved state (cron, tests).
  */
 import type { Host } from '../core/hosts/config.js';
-import { showText } from '../core/agents/sent-log.js';
+import { printable } from '../core/render/printable.js';
 import { callError } from '../core/remote-errors.js';
 import { diffHost, type HostSnapshot } from '../core/watch/events.js';
 import { parseNotifyConfig, requireDestination, type NotifyConfig } from '../core/watch/notify-config.js';
@@ -29,9 +29,6 @@ export interface WatchOptions {
   /** Stops a long-running watcher (tests); SIGTERM and SIGINT do too. */
   signal?: AbortSignal;
 }
-
-/** Text from hosts goes into the log and onto stderr: one line, no control character (C1 too) reaches a terminal. */
-const printable = (s: string) => showText(s).replace(/[\u0080-\u009f]/g, '?');
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -64,8 +61,9 @@ class Watcher {
     this.push = new Dispatcher({ notify, state, now: ctx.now, log: (l) => this.log(l), save: () => this.save() });
   }
 
+  /** Text from hosts goes into the log and onto stderr: one line, nothing in it acts on a terminal. */
   log(line: string): void {
-    const text = printable(line);
+    const text = printable(line, { limit: 2000 });
     appendWatchLog(this.ctx.env, text);
     this.ctx.err(`watch: ${text}`);
   }
