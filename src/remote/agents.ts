@@ -7,7 +7,7 @@ import { agentsFromList, parsePanes, screensFrom, toJson, type Agent } from '../
 import { findHost, isKnownHost, type Host } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
 import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailscaleOffline, type HostMemo } from '../core/hosts/host-cache.js';
-import { isNoServer, section, trimScreen, type Section } from '../core/protocol.js';
+import { isNoServer, section, trimScreen } from '../core/protocol.js';
 import { callError, reached, scriptError } from '../core/remote-errors.js';
 import { checkPasteable } from '../core/script.js';
 import { formatTarget, parseTarget, validateProject, type Ref } from '../core/agents/target.js';
@@ -19,6 +19,7 @@ import { logged, recordSent } from '../adapters/sent-log.js';
 import { hostCache, updateHostCache, type Ctx } from './context.js';
 import { call, onHost } from './transport.js';
 import { broadcastScript, keysScript, listScript, peekScript, projectsScript, resolveScript, sendScript, spawnScript } from './scripts.js';
+import type { Section } from '../core/protocol.js';
 
 export interface HostReport {
   host: Host;
