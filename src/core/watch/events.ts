@@ -6,6 +6,9 @@
  * - waiting: the agent was not waiting before, or it waits on a different prompt than the one
  *   already announced (answered between two polls, then asked again). A poll that cannot read the
  *   prompt (null) keeps the episode: a flicker in prompt reading never sends twice.
+ * - A new episode whose prompt cannot be read yet waits one poll for it: Claude Code's registry
+ *   says `waiting` a moment before the prompt is drawn (seen on 2.1.328), and a push without the
+ *   command is of little use. On the next poll it is announced, with the prompt or without.
  * - finished: working -> idle.
  * - exited: an agent now exited (dead pane, shell back), or gone from a host that did answer.
  * - A host that did not answer says nothing about its agents: they are kept as they were.
@@ -46,6 +49,8 @@ export interface AgentMemo {
   status: AgentStatus;
   /** Identity of the prompt already announced in the current waiting episode ('' = not readable). */
   announced?: string;
+  /** Set while a waiting episode is not announced yet because its prompt could not be read. */
+  unread?: true;
 }
 
 /** Keyed by agentKey(host, target). */
@@ -96,7 +101,8 @@ function step(before: AgentMemo | undefined, a: AgentSnapshot): { memo: AgentMem
   }
   if (a.status === 'waiting') {
     const id = promptIdentity(a.prompt);
-    if (was !== 'waiting') return { memo: { ...base, status: 'waiting', announced: id }, event: event('waiting') };
+    if (was !== 'waiting' && id === '') return { memo: { ...base, status: 'waiting', unread: true } };
+    if (was !== 'waiting' || before?.unread) return { memo: { ...base, status: 'waiting', announced: id }, event: event('waiting') };
     const announced = before?.announced ?? '';
     // Same episode: nothing new to read, or the very prompt already announced.
     if (id === '' || id === announced) return { memo: { ...base, status: 'waiting', announced: announced || id } };
