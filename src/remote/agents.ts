@@ -19,6 +19,7 @@ import { logged, recordSent } from '../adapters/sent-log.js';
 import { hostCache, updateHostCache, type Ctx } from './context.js';
 import { call, onHost } from './transport.js';
 import { broadcastScript, keysScript, listScript, peekScript, projectsScript, resolveScript, sendScript, spawnScript } from './scripts.js';
+import type { Section } from '../core/protocol.js';
 
 export interface HostReport {
   host: Host;
@@ -59,7 +60,7 @@ export async function listAgents(ctx: Ctx, host: Host, down: Promise<Set<string>
   }
   let r;
   try {
-    r = await call(ctx, host, (m) => listScript(m, host, ctx.config.session), { idempotent: true });
+    r = await call(ctx, host, listCall(ctx, host), { idempotent: true });
   } catch (error) {
     return { host, reachable: false, error: (error as Error).message, agents: [], stale: [] };
   }
@@ -68,20 +69,29 @@ export async function listAgents(ctx: Ctx, host: Host, down: Promise<Set<string>
     const down = !reached(r);
     return { host, reachable: !down, error: failed?.message ?? 'no answer', agents: [], stale: down ? staleAgents(memo) : [] };
   }
-  const sections = r.sections;
+  const { error, agents } = parseAgentList(ctx, host, r.sections);
+  if (error) return { host, reachable: true, error, agents: [], stale: [] };
+  if (!host.local) updateHostCache(ctx, (c) => markOnline(c, host.name, ctx.now(), agents.map(toJson)));
+  return { host, reachable: true, error: null, agents, stale: [] };
+}
+
+/** The list operation's script, however it is run: the transport, or the watcher's open channel. */
+export const listCall = (ctx: Ctx, host: Host) => (m: string) => listScript(m, host, ctx.config.session);
+
+/** A list answer read: the host's agents, or the one line saying why tmux gave none. */
+export function parseAgentList(ctx: Ctx, host: Host, sections: Section[]): { error: string | null; agents: Agent[] } {
   const panes = section(sections, 'panes');
   if (!panes) {
     const text = section(sections, 'noserver')?.lines.join('\n') ?? '';
-    if (isNoServer(text)) return { host, reachable: true, error: null, agents: [], stale: [] };
-    return { host, reachable: true, error: `tmux failed on ${host.name}: ${text.trim().split('\n')[0]}`, agents: [], stale: [] };
+    if (isNoServer(text)) return { error: null, agents: [] };
+    return { error: `tmux failed on ${host.name}: ${text.trim().split('\n')[0]}`, agents: [] };
   }
   const agents = agentsFromList(host, ctx.config.session, parsePanes(panes.lines), screensFrom(sections));
   // Ages are measured against the host's own clock, then moved onto ours.
   const remoteNow = Number(section(sections, 'now')?.args[0]);
   const skew = remoteNow ? ctx.now() - remoteNow : 0;
   for (const a of agents) if (a.lastActivity) a.lastActivity += skew;
-  if (!host.local) updateHostCache(ctx, (c) => markOnline(c, host.name, ctx.now(), agents.map(toJson)));
-  return { host, reachable: true, error: null, agents, stale: [] };
+  return { error: null, agents };
 }
 
 /** All hosts at once, in parallel: one process per host. */
