@@ -35,7 +35,7 @@ describe('describePrompt on what readPrompt reads from real Claude Code 2.1.328 
     const quoted = readFileSync(path.resolve(import.meta.dirname, 'screens/waiting-bash-quoted-100.txt'), 'utf8');
     const line = describePrompt(readPrompt(quoted));
     expect(line).toMatch(/^Bash: /);
-    expect(line).toContain('echo "$(touch /tmp/ttrwbvvja-a)" `touch /tmp/ttrwbvvja-b`; touch /tmp/ttrwbvvja-c');
+    expect(line).toBe('Bash: echo "$(touch /tmp/ttrwbvvja-a)" `touch /tmp/ttrwbvvja-b`; touch /tmp/ttrwbvvja-c');
   });
   it('the trust dialog: one colon, then the folder', () => {
     expect(describePrompt(readPrompt(screen('waiting-trust-80.txt')))).toMatch(/^Accessing workspace: \/.*untrusted80$/);
