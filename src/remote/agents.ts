@@ -10,6 +10,7 @@ import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailsc
 import { isNoServer, section, trimScreen } from '../core/protocol.js';
 import { callError, reached, scriptError } from '../core/remote-errors.js';
 import { checkPasteable } from '../core/script.js';
+import { parseRegistry } from '../core/status/registry.js';
 import { formatTarget, parseTarget, validateProject, type Ref } from '../core/agents/target.js';
 import { failedResult, paneResult } from '../core/agents/sent-log.js';
 import type { AgentStatus } from '../core/status/status.js';
@@ -75,7 +76,8 @@ export async function listAgents(ctx: Ctx, host: Host, down: Promise<Set<string>
     if (isNoServer(text)) return { host, reachable: true, error: null, agents: [], stale: [] };
     return { host, reachable: true, error: `tmux failed on ${host.name}: ${text.trim().split('\n')[0]}`, agents: [], stale: [] };
   }
-  const agents = agentsFromList(host, ctx.config.session, parsePanes(panes.lines), screensFrom(sections));
+  const registry = parseRegistry(section(sections, 'registry')?.lines.join('\n') ?? '');
+  const agents = agentsFromList(host, ctx.config.session, parsePanes(panes.lines), screensFrom(sections), registry);
   // Ages are measured against the host's own clock, then moved onto ours.
   const remoteNow = Number(section(sections, 'now')?.args[0]);
   const skew = remoteNow ? ctx.now() - remoteNow : 0;
