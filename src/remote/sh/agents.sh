@@ -11,9 +11,12 @@ need_tmux() {
 
 # Exact lookup: tmux's own -t matching falls back to prefixes and globs (tmux(1), TARGETS).
 # Prints the active pane of window $2 in session $1, or "ambiguous" when two windows share the name.
+# The window name is the rest of the line after the fourth TAB (a name may hold TABs: `uncle<TAB>x` is
+# not `uncle`).
 find_window() {
   t list-panes -a -F '#{pane_active}	#{pane_id}	#{session_name}	#{window_id}	#{window_name}' 2>/dev/null |
-    S="$1" W="$2" awk -F '\t' '$3 == ENVIRON["S"] && $5 == ENVIRON["W"] && $1 == 1 { n++; id = $2 }
+    S="$1" W="$2" awk -F '\t' '{ name = $0; sub(/^[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t/, "", name) }
+      $3 == ENVIRON["S"] && name == ENVIRON["W"] && $1 == 1 { n++; id = $2 }
       END { if (n == 1) print id; else if (n > 1) print "ambiguous" }'
 }
 
