@@ -31,7 +31,11 @@ export async function listCommand(ctx: Ctx, opts: { json?: boolean; host?: strin
   const unreachable = (r: HostReport) =>
     new TrimtabError(r.error ?? `cannot reach ${r.host.name}`, {
       exitCode: EXIT.unreachable,
-      hint: r.stale.length ? 'the agents above are as last seen there' : `check the connection with trimtab doctor ${r.host.name}`,
+      hint: /host key/.test(r.error ?? '')
+        ? `check it with "ssh ${r.host.ssh}"`
+        : r.stale.length
+          ? 'the agents above are as last seen there'
+          : `check the connection with trimtab doctor ${r.host.name}`,
     });
   if (opts.json) {
     const hosts = reports.map((r) => ({ name: r.host.name, local: r.host.local, reachable: r.reachable, error: r.error }));
