@@ -5,7 +5,7 @@
  */
 import { agentsFromList, parsePanes, screensFrom, toJson, type Agent } from '../core/agents/agents.js';
 import { findHost, isKnownHost, type Host } from '../core/hosts/config.js';
-import { TrimtabError, usageError } from '../core/errors.js';
+import { EXIT, TrimtabError, usageError } from '../core/errors.js';
 import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailscaleOffline, type HostMemo } from '../core/hosts/host-cache.js';
 import { isNoServer, section, trimScreen } from '../core/protocol.js';
 import { callError, reached, scriptError } from '../core/remote-errors.js';
@@ -62,6 +62,8 @@ export async function listAgents(ctx: Ctx, host: Host, down: Promise<Set<string>
   try {
     r = await call(ctx, host, (m) => listScript(m, host, ctx.config.session), { idempotent: true });
   } catch (error) {
+    // TRIMTAB_PRINT_SCRIPT: the script was printed instead of run; that is the answer, not a failure.
+    if (error instanceof TrimtabError && error.exitCode === EXIT.ok) throw error;
     return { host, reachable: false, error: (error as Error).message, agents: [], stale: [] };
   }
   const failed = callError(host, r, ctx.config.connectTimeoutSeconds);
