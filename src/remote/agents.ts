@@ -10,6 +10,7 @@ import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailsc
 import { isNoServer, section, trimScreen } from '../core/protocol.js';
 import { callError, continueDiedError, NoProjectError, reached, scriptError } from '../core/remote-errors.js';
 import { checkPasteable } from '../core/script.js';
+import { parseRegistry } from '../core/status/registry.js';
 import { formatTarget, parseTarget, validateProject, type Ref } from '../core/agents/target.js';
 import { failedResult, paneResult } from '../core/agents/sent-log.js';
 import type { AgentStatus } from '../core/status/status.js';
@@ -62,6 +63,8 @@ export async function listAgents(ctx: Ctx, host: Host, down: Promise<Set<string>
   try {
     r = await call(ctx, host, listCall(ctx, host), { idempotent: true });
   } catch (error) {
+    // TRIMTAB_PRINT_SCRIPT: the script was printed instead of run; that is the answer, not a failure.
+    if (error instanceof TrimtabError && error.exitCode === EXIT.ok) throw error;
     return { host, reachable: false, error: (error as Error).message, agents: [], stale: [] };
   }
   const failed = callError(host, r, ctx.config.connectTimeoutSeconds);
@@ -86,7 +89,8 @@ export function parseAgentList(ctx: Ctx, host: Host, sections: Section[]): { err
     if (isNoServer(text)) return { error: null, agents: [] };
     return { error: `tmux failed on ${host.name}: ${text.trim().split('\n')[0]}`, agents: [] };
   }
-  const agents = agentsFromList(host, ctx.config.session, parsePanes(panes.lines), screensFrom(sections));
+  const registry = parseRegistry(section(sections, 'registry')?.lines.join('\n') ?? '');
+  const agents = agentsFromList(host, ctx.config.session, parsePanes(panes.lines), screensFrom(sections), registry);
   // Ages are measured against the host's own clock, then moved onto ours.
   const remoteNow = Number(section(sections, 'now')?.args[0]);
   const skew = remoteNow ? ctx.now() - remoteNow : 0;

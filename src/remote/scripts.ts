@@ -35,8 +35,9 @@ export function remoteScript(marker: string, host: Host, libs: string[], calls: 
 
 const refWords = (ref: Ref): string[] => (ref.kind === 'pane' ? ['pane', ref.paneId, ''] : ['window', ref.session, ref.window]);
 
-/** Every pane, then the screens of those that may be agents: one round trip, two tmux clients. */
-export const listScript = (marker: string, host: Host, session: string) => remoteScript(marker, host, [AGENTS], [['list_agents', session]]);
+/** Every pane, Claude Code's registry, then the screens of those that may be agents: one round trip. */
+export const listScript = (marker: string, host: Host, session: string) =>
+  remoteScript(marker, host, [AGENTS], [['list_agents', session, host.claudeConfigDir ? { path: host.claudeConfigDir } : '']]);
 
 /** Resolve one target and paste `text` into it (then Enter), in one round trip. */
 export const sendScript = (marker: string, host: Host, ref: Ref, text: string, enter: boolean) =>

@@ -26,6 +26,7 @@ export interface CallOptions {
 export function muxPath(ctx: Ctx, host: Host): string | undefined {
   if (host.local) return undefined;
   if (ctx.muxDir === undefined) {
+    // runtimeDir never throws: no usable socket dir means plain ssh, not an unreachable host.
     ctx.muxDir = ctx.env.TRIMTAB_NO_MUX || userMultiplexes(sshConfigTexts(ctx.config.sshOptions)) ? null : runtimeDir(ctx.env);
   }
   return ctx.muxDir ? controlPath(ctx.muxDir, ctx.config, host) : undefined;

@@ -11,9 +11,12 @@ need_tmux() {
 
 # Exact lookup: tmux's own -t matching falls back to prefixes and globs (tmux(1), TARGETS).
 # Prints the active pane of window $2 in session $1, or "ambiguous" when two windows share the name.
+# The window name is the rest of the line after the fourth TAB (a name may hold TABs: `uncle<TAB>x` is
+# not `uncle`).
 find_window() {
   t list-panes -a -F '#{pane_active}	#{pane_id}	#{session_name}	#{window_id}	#{window_name}' 2>/dev/null |
-    S="$1" W="$2" awk -F '\t' '$3 == ENVIRON["S"] && $5 == ENVIRON["W"] && $1 == 1 { n++; id = $2 }
+    S="$1" W="$2" awk -F '\t' '{ name = $0; sub(/^[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t/, "", name) }
+      $3 == ENVIRON["S"] && name == ENVIRON["W"] && $1 == 1 { n++; id = $2 }
       END { if (n == 1) print id; else if (n > 1) print "ambiguous" }'
 }
 
@@ -36,19 +39,75 @@ leave_mode() {
   if [ "$(t display-message -p -t "$1" '#{pane_in_mode}')" = 1 ]; then t send-keys -t "$1" -X cancel; fi
 }
 
-# list_agents SESSION: every pane (`panes`), then the screens of those that may be agents (`screen %N`).
+# list_agents SESSION CLAUDE_DIR: every pane (`panes`), Claude Code's own registry (`registry`), then
+# the screens of those that may be agents (`screen %N`). CLAUDE_DIR: the agents' config dir ("" for
+# the default).
 list_agents() {
   need_tmux
   list_panes "$1"
+  say registry
+  list_registry "$2"
   list_screens
   say end
+}
+
+# Registry files at most 64 KiB (find counts 512-byte blocks: -size -129 keeps <= 128 blocks), at
+# most REGISTRY_MAX of them: a folder full of files left by crashes costs a bounded read.
+REGISTRY_MAX=500
+
+# list_registry CLAUDE_DIR: Claude Code's per-process state (2.1.145+), in the wire format
+# core/status/registry.ts reads: the process table, then each `<pid>.json` of its `sessions` folder
+# folded to one line (JSON never holds a raw newline, so valid JSON stays equal) after its `@@file`
+# line, so a file cannot forge a marker line. No Claude CLI start (`claude agents --json` prints the
+# same rows but starts a whole CLI, ~1.9 s). On Linux the process table comes from /proc in the same
+# `find` + `awk` pass as the files (ps costs ~10 ms on a busy host; this whole function ~5 ms);
+# elsewhere from `ps`. awk reads with getline, which fails soft on a file gone since find saw it (a
+# file argument that vanished would end mawk). The folder also holds `<pid>.<hash>.key` files: only
+# `<digits>.json` is read. Exit status 0 even when there is nothing.
+list_registry() {
+  reg=${1:-${CLAUDE_CONFIG_DIR:-$HOME/.claude}}/sessions
+  printf '%s\n' '@@trimtab-registry v1' '@@ps'
+  set --
+  if [ -r /proc/self/stat ]; then
+    set -- /proc/[0-9]*/stat
+  else
+    # stat: a killed agent stays a zombie (Z) until tmux reaps it, after its pane already shows dead.
+    ps -A -o pid=,ppid=,stat= 2>/dev/null || ps -A -o pid=,ppid= 2>/dev/null
+  fi
+  n=0
+  for f in "$reg"/[0-9]*.json; do
+    [ "$n" -lt "$REGISTRY_MAX" ] || break
+    case "${f##*/}" in *[!0-9]*.json) continue ;; esac
+    set -- "$@" "$f"
+    n=$((n + 1))
+  done
+  [ $# -eq 0 ] || find "$@" -prune -type f -size -129 -exec awk '
+    BEGIN {
+      for (i = 1; i < ARGC; i++) {
+        f = ARGV[i]
+        if (f ~ /^\/proc\/[0-9]+\/stat$/) {
+          # "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses; the last ") " ends it.
+          if ((getline line < f) > 0 && sub(/^.*\) /, "", line)) {
+            split(f, p, "/"); split(line, s, " ")
+            print p[3], s[2], s[1]
+          }
+        } else {
+          text = ""; ok = 0
+          while ((getline line < f) > 0) { text = text line " "; ok = 1 }
+          if (ok) { print "@@file " f; print text }
+        }
+        close(f)
+      }
+      exit
+    }' {} + 2>/dev/null
+  printf '%s\n' '@@end'
 }
 
 # The fields of core/script.ts PANE_FIELDS, TAB-separated; window_name last (it may hold tabs).
 list_panes() {
   f='#{pane_id}	#{session_name}	#{pane_current_command}	#{window_id}	#{window_index}	#{pane_index}'
   f="$f	#{pane_active}	#{pane_dead}	#{pane_dead_status}	#{window_activity}	#{pane_in_mode}"
-  f="$f	#{pane_current_path}	#{pane_title}	#{window_name}"
+  f="$f	#{pane_current_path}	#{pane_title}	#{pane_pid}	#{window_name}"
   out=$(t list-panes -a -F "$f" 2>&1) || { say noserver; printf '%s\n' "$out"; exit 0; }
   say now "$(date +%s)"
   say panes
@@ -56,18 +115,37 @@ list_panes() {
   ids=$(printf '%s\n' "$out" | S="$1" awk -F '\t' '$1 ~ /^%[0-9]+$/ && ($2 == ENVIRON["S"] || $3 ~ /^(claude|node|[0-9]+\.[0-9]+\.[0-9]+)$/) { print $1 }')
 }
 
-# Two tmux clients however many agents: all captures go to tmux as one command sequence, each screen
-# headed by a `screen` line tmux itself prints. tmux stops a sequence at its first failing command (a
-# pane closed since the listing): then each screen is captured again on its own, and the later copy
-# of a screen wins (core/agents/agents.ts, screensFrom).
+# A few tmux clients however many agents: the captures go to tmux as command sequences, each screen
+# headed by a `screen` line tmux itself prints. One client's command must fit in one tmux message
+# (MAX_IMSGSIZE, 16 KiB: a longer one fails with "command too long", seen at ~190 panes), so the
+# sequence is cut every SCREEN_BATCH bytes. tmux stops a sequence at its first failing command (a pane
+# closed since the listing): then that batch's screens are captured again one by one, and the later
+# copy of a screen wins (core/agents/agents.ts, screensFrom).
+SCREEN_BATCH=8000
+
 list_screens() {
   set --
+  batch=
+  size=0
   # Pane ids are %N (the awk above): safe unquoted. The marker holds no # or %, which tmux would expand.
   for id in $ids; do
     [ $# -eq 0 ] || set -- "$@" \;
     set -- "$@" display-message -p -t "$id" "$M screen #{pane_id}" \; capture-pane -p -t "$id"
+    batch="$batch $id"
+    size=$((size + ${#M} + 2 * ${#id} + 64))
+    if [ "$size" -ge "$SCREEN_BATCH" ]; then
+      capture_batch "$@"
+      set --
+      batch=
+      size=0
+    fi
   done
-  [ $# -eq 0 ] || t "$@" 2>/dev/null || for id in $ids; do
+  [ $# -eq 0 ] || capture_batch "$@"
+}
+
+# capture_batch TMUX_ARGS...: one client for the batch; one per pane of $batch when a pane went away.
+capture_batch() {
+  t "$@" 2>/dev/null || for id in $batch; do
     say screen "$id"
     t capture-pane -p -t "$id" 2>/dev/null
   done
@@ -185,9 +263,11 @@ spawn_agent() {
   # above, so it cannot vanish before this runs; if it did, that is the "died" case below.
   t set-option -w -t "$pane" remain-on-exit on 2>/dev/null || { say error died unknown; exit 0; }
   mine=$(t display-message -p -t "$pane" '#{window_id}')
-  # The oldest window of this name wins; window ids only grow (@1 < @2).
+  # The oldest window of this name wins; window ids only grow (@1 < @2). The whole name is compared:
+  # a window named uncle<TAB>x is not uncle.
   oldest=$(t list-windows -t "=$session" -F '#{window_id}	#{window_name}' |
-    P="$name" awk -F '\t' '$2 == ENVIRON["P"] { sub("@", "", $1); print $1 }' | sort -n | head -n 1)
+    P="$name" awk '{ id = $0; sub(/\t.*/, "", id); name = $0; sub(/^[^\t]*\t/, "", name) }
+      name == ENVIRON["P"] { sub("@", "", id); print id }' | sort -n | head -n 1)
   if [ "@$oldest" != "$mine" ]; then
     t kill-window -t "$mine"
     say exists "$(find_window "$session" "$name")"
