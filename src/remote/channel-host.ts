@@ -7,15 +7,14 @@
  * decision for every call trimtab makes.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Host } from '../core/hosts/config.js';
-import { muxExitInvocation, scriptInvocation } from '../core/hosts/ssh.js';
+import { scriptInvocation } from '../core/hosts/ssh.js';
 import { markerFor, parseSections } from '../core/protocol.js';
 import type { CallResult } from '../core/remote-errors.js';
 import { Channel } from '../adapters/channel.js';
-import { run } from '../adapters/run.js';
 import type { Ctx } from './context.js';
-import { muxPath } from './transport.js';
+import { dropMaster, muxPath } from './transport.js';
 
 /** A CallResult, or `backoff`: not tried, the host failed lately and its next try is not due. */
 export type ChannelCallResult = CallResult | { kind: 'backoff'; detail: string };
@@ -45,8 +44,7 @@ export class HostChannel {
       // drop it, so the next try connects afresh.
       onUnready: async () => {
         if (!cp || !existsSync(cp)) return;
-        await run(muxExitInvocation(ctx.config, host, cp), { timeoutMs: 1500 });
-        rmSync(cp, { force: true });
+        await dropMaster(ctx, host, cp);
       },
     });
   }

@@ -33,7 +33,7 @@ export function muxPath(ctx: Ctx, host: Host): string | undefined {
 }
 
 /** A master that failed its check: ask it to leave, and remove its socket so the next call builds a fresh one. */
-async function dropMaster(ctx: Ctx, host: Host, path: string): Promise<void> {
+export async function dropMaster(ctx: Ctx, host: Host, path: string): Promise<void> {
   await run(muxExitInvocation(ctx.config, host, path), { timeoutMs: 1500 });
   rmSync(path, { force: true });
 }
