@@ -172,38 +172,3 @@ describe('prompts a real Claude Code puts up in other modes', () => {
     await lab.tmux('thor', ['kill-pane', '-t', cp.pane]);
   }, 90_000);
 });
-
-describe('the host sh function (registry.sh)', () => {
-  const sh = path.resolve(import.meta.dirname, '../fixtures/registry/registry.sh');
-
-  it('passes shellcheck -s sh', async () => {
-    const r = await execa('shellcheck', ['-s', 'sh', sh], { reject: false });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.exitCode).toBe(0);
-  });
-
-  it('reads only <pid>.json files of at most 64 KiB, each folded to one line, under dash', async () => {
-    const dir = path.join(lab.dir, 'sh-registry');
-    mkdirSync(path.join(dir, 'sessions'), { recursive: true });
-    const me = process.pid;
-    const put = (name: string, text: string) => writeFileSync(path.join(dir, 'sessions', name), text);
-    put(`${me}.json`, `{"pid":${me},\n"status":"busy"}`); // a newline between tokens: still valid JSON once folded
-    put('1.json', `{"pid":1,"status":"idle","pad":"${'x'.repeat(70_000)}"}`); // over 64 KiB: skipped
-    put(`${me}.0123abcd.key`, 'secret'); // never read
-    put('notes.json', '{}');
-    const r = await execa('dash', ['-c', `. ${shQuote(sh)}; CLAUDE_CONFIG_DIR=${shQuote(dir)}; export CLAUDE_CONFIG_DIR; trimtab_registry`]);
-    expect(r.stdout).not.toContain('secret');
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('@@file ')).map((l) => path.basename(l))).toEqual([`${me}.json`]);
-    const got = readRegistry(r.stdout, [{ paneId: '%5', panePid: me }]);
-    expect(got.get('%5')).toMatchObject({ status: 'busy', pid: me });
-    expect(parseRegistry(r.stdout).processes?.get(me)).toBe(process.ppid);
-  });
-
-  it('prints the frame and the process list when there is no registry at all', async () => {
-    const r = await execa('dash', ['-c', `. ${shQuote(sh)}; HOME=/nonexistent; unset CLAUDE_CONFIG_DIR; trimtab_registry`]);
-    expect(r.exitCode).toBe(0);
-    const snap = parseRegistry(r.stdout);
-    expect(snap.entries).toEqual([]);
-    expect(snap.processes?.has(process.pid)).toBe(true);
-  });
-});

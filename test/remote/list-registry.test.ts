@@ -37,6 +37,17 @@ describe('list_registry on a real host', () => {
     }
   });
 
+  it('a file pretty-printed over several lines is folded to one and still read', async () => {
+    const pid = process.pid;
+    writeFileSync(path.join(sessions, `${pid}.json`), `{"pid":${pid},\n"status":"busy"}`);
+    try {
+      const got = readRegistry(await gather(), [{ paneId: '%5', panePid: pid }]).get('%5');
+      expect(got).toMatchObject({ status: 'busy', pid });
+    } finally {
+      rmSync(path.join(sessions, `${pid}.json`), { force: true });
+    }
+  });
+
   it('skips what must not be read: over 64 KiB, a FIFO, a symlink, other names; never hangs', async () => {
     const pid = process.pid;
     writeFileSync(path.join(sessions, `${pid}.json`), `${entry(pid)}${' '.repeat(70_000)}`);
