@@ -1,5 +1,6 @@
 import kleur from 'kleur';
 import { toJson } from '../core/agents/agents.js';
+import { printable, printableJson } from '../core/render/printable.js';
 import { renderAgentTable, type Paint } from '../core/render/render.js';
 import { listAllAgents, selectHosts, type HostReport } from '../remote/agents.js';
 import type { Ctx } from '../remote/context.js';
@@ -10,7 +11,7 @@ export function warnFailures(ctx: Ctx, reports: HostReport[]): void {
     if (!r.error) continue;
     // Still one line per host; a host key problem says how to fix it (trimtab never skips the check).
     const fix = /host key/.test(r.error) ? `; check it with "ssh ${r.host.ssh}"` : '';
-    ctx.err(`${kleur.yellow('⚠')} ${r.error}${fix}; skipped`);
+    ctx.err(`${kleur.yellow('⚠')} ${printable(r.error)}${fix}; skipped`);
   }
 }
 
@@ -27,7 +28,7 @@ export async function listCommand(ctx: Ctx, opts: { json?: boolean; host?: strin
   const agents = reports.flatMap((r) => r.agents);
   if (opts.json) {
     const hosts = reports.map((r) => ({ name: r.host.name, local: r.host.local, reachable: r.reachable, error: r.error }));
-    ctx.out(JSON.stringify({ hosts, agents: agents.map(toJson) }));
+    ctx.out(printableJson({ hosts, agents: agents.map(toJson) }));
     warnFailures(ctx, reports);
     return;
   }
