@@ -257,34 +257,45 @@ describe(`the menu draws hostile names as text (seed ${SEED})`, () => {
     await tmuxPhone('set-option', '-s', 'set-clipboard', 'on');
     await tmuxPhone('select-pane', '-T', 'phone-title');
     await tmuxPhone('pipe-pane', '-o', `cat >> '${rawLog}'`);
+    /** Wait until trimtab has written `text` (in the bytes, so a screen a raw sequence garbled still counts), then read the screen. */
+    const drawn = async (from: number, text: string) => {
+      await eventually(() => written().subarray(from).includes(text), `seed ${SEED}: the menu to draw ${JSON.stringify(text)}`, 15_000);
+      return pane.screen();
+    };
+    const press = async (key: string, text: string) => {
+      const from = written().length;
+      await pane.keys(key);
+      return drawn(from, text);
+    };
+    /** What reached the terminal so far: nothing foreign in the bytes, no clipboard write, the title as set. */
+    const expectUntouched = async (stage: string) => {
+      expect(foreign(written()), `seed ${SEED}: ${stage}: the menu wrote a raw sequence from a host`).toBeNull();
+      expect(await tmuxPhone('list-buffers'), `seed ${SEED}: ${stage}: an OSC 52 clipboard write reached the terminal`).toBe('');
+      expect(await tmuxPhone('display-message', '-p', '#{pane_title}'), `seed ${SEED}: ${stage}: an OSC 2 title reached the terminal`).toBe('phone-title');
+    };
     writeFileSync(go, '');
 
-    const main = await pane.waitFor(`${1 + WINDOWS + OUTSIDE} agents`, 'every agent in the menu');
-    expect(main.split('\n').length).toBeLessThanOrEqual(20);
+    const main = await drawn(0, `${1 + WINDOWS + OUTSIDE} agents`);
+    await eventually(async () => (await pane.screen()).includes('q  quit to shell'), `seed ${SEED}: the main screen's last row`);
+    expect(written().length, 'pipe-pane records the menu').toBeGreaterThan(100);
+    await expectUntouched('main screen');
     // The spawn screen lists thor's projects, hostile directory names among them.
-    await pane.keys('s');
-    await pane.waitFor('spawn on which host?');
-    await pane.keys('2');
-    const spawnScreen = await pane.waitFor('spawn on thor: project?');
-    await pane.keys('Escape');
-    await pane.waitFor(/agents/, 'back on the main screen');
+    await press('s', 'spawn on which host?');
+    const spawnScreen = await press('2', 'spawn on thor: project?');
+    await expectUntouched('spawn screen');
+    await press('Escape', 's  spawn a project');
     // Agent 9 is a `cat` pane (status unknown sorts after the idle fake agents) that shows its hostile
     // name as screen content: open it and peek (tmux keeps bidi controls in its cells).
-    await pane.keys('9');
-    const agentScreen = await pane.waitFor('type a message', 'the agent screen');
-    await pane.keys('2');
-    const peekScreen = await pane.waitFor('r  refresh', 'the peek screen');
-    await pane.keys('b');
-    await pane.waitFor('type a message', 'back on the agent screen');
-    await pane.keys('Escape');
-    await pane.waitFor('s  spawn a project', 'back on the main screen');
-
-    const bytes = written();
-    expect(bytes.length, 'pipe-pane recorded the menu').toBeGreaterThan(100);
-    expect(foreign(bytes), `seed ${SEED}: the menu wrote a raw sequence from a host`).toBeNull();
-    // Shown as text: some hostile escape is on the screens as ^[.
-    for (const [what, text] of Object.entries({ main, spawnScreen, agentScreen, peekScreen })) expect(text, `seed ${SEED}: ${what}`).toMatch(/\^\[|<U\+20/);
-    expect(await tmuxPhone('list-buffers'), `seed ${SEED}: an OSC 52 clipboard write reached the terminal`).toBe('');
-    expect(await tmuxPhone('display-message', '-p', '#{pane_title}'), `seed ${SEED}: an OSC 2 title reached the terminal`).toBe('phone-title');
+    const agentScreen = await press('9', 'type a message');
+    const peekScreen = await press('2', 'r  refresh');
+    await expectUntouched('agent and peek screens');
+    await press('b', 'type a message');
+    await press('Escape', 's  spawn a project');
+    await expectUntouched('back on the main screen');
+    // Shown as text instead: each screen has a hostile escape or bidi control in visible form.
+    for (const [what, text] of Object.entries({ main, spawnScreen, agentScreen, peekScreen })) {
+      expect(text, `seed ${SEED}: ${what}`).toMatch(/\^\[|<U\+20/);
+      expect(text.split('\n').length, `seed ${SEED}: ${what}`).toBeLessThanOrEqual(20);
+    }
   }, 60_000);
 });
