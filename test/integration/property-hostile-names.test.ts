@@ -226,6 +226,24 @@ describe(`hostile names from a remote host (seed ${SEED})`, () => {
       expect(firstRawControl(Buffer.from(r.stderr)), `${what}: stderr`).toBeNull();
     });
   });
+
+  it('a host whose ssh answers with escape sequences on stderr: warnings and error lines printable', async () => {
+    // What a remote login shell or ssh itself may print: every attack, then exit 255 (ssh failed) or 1.
+    const noise = path.join(lab.dir, 'hostile-stderr');
+    writeFileSync(noise, Buffer.concat([...windowNames, ...dirNames].flatMap((n) => [n, Buffer.from('\n')])));
+    for (const code of [255, 1]) {
+      const ssh = path.join(lab.dir, `hostile-ssh-${code}`);
+      writeFileSync(ssh, `#!/bin/sh\ncat '${noise}' >&2\nexit ${code}\n`, { mode: 0o755 });
+      for (const [i, argv] of Object.entries( [['list'], ['list', '--json'], ['list', '--host', 'thor'], ['peek', 'thor:plain'], ['send', 'thor:plain', 'hi'], ['spawn', '--on', 'thor', 'plain', '--no-attach']])) {
+        // A fresh cache each time: no offline memory, so every command really runs the hostile ssh.
+        const r = await run(argv, { TRIMTAB_SSH: ssh, TRIMTAB_CACHE_DIR: path.join(lab.dir, `cache-hostile-${code}-${i}`) });
+        // list goes on without the host (exit 0 for the local one); the rest fail. Either way a line says why.
+        if (argv[0] !== 'list') expect(r.code, `seed ${SEED}: ${argv.join(' ')} with ssh exiting ${code}: ${r.err.toString()}`).not.toBe(0);
+        expect(r.err.length, `seed ${SEED}: ${argv.join(' ')} with ssh exiting ${code}`).toBeGreaterThan(0);
+        expectClean(`${argv.join(' ')} with ssh exiting ${code}`, r);
+      }
+    }
+  });
 });
 
 describe(`the menu draws hostile names as text (seed ${SEED})`, () => {
