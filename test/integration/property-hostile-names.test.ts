@@ -4,7 +4,9 @@
  * tabs, newlines, CR, bidi overrides and invalid UTF-8, made for real on the lab's `thor` (reached over
  * the lab sshd) from a seeded PRNG. Whatever trimtab prints about them, in `list` (human at 40 and 120
  * columns, and --json), in error lines, in `trimtab log` after sends and on the menu's screen, holds no
- * raw control byte: they are shown (printable.ts), never obeyed.
+ * raw control byte: they are shown (printable.ts), never obeyed. So do warnings and error lines when the
+ * host's ssh answers with such bytes on stderr. (list, send and log name a window whose name is not a
+ * valid NAME by its pane id, so there the names never reach the terminal at all; the menu and --json show them.)
  *
  * The menu is checked by what reached its terminal: the bytes trimtab wrote to its pane (tmux
  * pipe-pane), and what tmux did with them (no OSC 52 paste buffer with set-clipboard on, no OSC 2 title
