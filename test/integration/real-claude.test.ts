@@ -14,7 +14,8 @@ import {
   writeClaudeConfig, type ClaudePane,
 } from '../lab/real-claude.js';
 
-const REGISTRY_SH = readFileSync(path.resolve(import.meta.dirname, '../fixtures/registry/registry.sh'), 'utf8');
+// The library list_agents sends; list_registry needs nothing from the prelude.
+const AGENTS_SH = readFileSync(path.resolve(import.meta.dirname, '../../src/remote/sh/agents.sh'), 'utf8');
 
 let lab: Lab;
 let api: FakeApi;
@@ -30,12 +31,12 @@ afterAll(async () => {
 });
 
 /**
- * Claude Code's state per pane on `thor`, the way trimtab gets it: the sh function over ssh (the
- * login has no CLAUDE_CONFIG_DIR, so the lab's dir is exported first), the panes from tmux.
+ * Claude Code's state per pane on `thor`, the way trimtab gets it: the sh function over ssh (given
+ * the lab host's config dir, as the host's `claudeConfigDir` key does), the panes from tmux.
  */
 async function registryOnThor(): Promise<Map<string, RegistryState>> {
-  const call = `export CLAUDE_CONFIG_DIR=${shQuote(claudeConfigDir(lab, 'thor'))}\ntrimtab_registry\n`;
-  const r = await execa('ssh', ['-F', lab.sshConfig, 'thor', 'sh -s'], { input: `${REGISTRY_SH}\n${call}`, reject: false, timeout: 30_000 });
+  const call = `list_registry ${shQuote(claudeConfigDir(lab, 'thor'))}\n`;
+  const r = await execa('ssh', ['-F', lab.sshConfig, 'thor', 'sh -s'], { input: `${AGENTS_SH}\n${call}`, reject: false, timeout: 30_000 });
   expect(r.exitCode, r.stderr).toBe(0);
   const panes = (await lab.tmux('thor', ['list-panes', '-a', '-F', '#{pane_id} #{pane_pid}'])).stdout
     .split('\n')
