@@ -312,9 +312,10 @@ describe(`the menu draws hostile names as text (seed ${SEED})`, () => {
     await press('b', 'type a message');
     await press('Escape', 's  spawn a project');
     await expectUntouched('back on the main screen');
-    // Shown as text instead: each screen has a hostile escape or bidi control in visible form.
+    // Shown as text instead: these screens have a hostile escape or bidi control in visible form. (The
+    // spawn screen may leave names that are no valid project name out altogether; it is checked above.)
+    for (const [what, text] of Object.entries({ main, agentScreen, peekScreen })) expect(text, `seed ${SEED}: ${what}`).toMatch(/\^\[|<U\+20/);
     for (const [what, text] of Object.entries({ main, spawnScreen, agentScreen, peekScreen })) {
-      expect(text, `seed ${SEED}: ${what}`).toMatch(/\^\[|<U\+20/);
       expect(text.split('\n').length, `seed ${SEED}: ${what}`).toBeLessThanOrEqual(20);
     }
   }, 60_000);
