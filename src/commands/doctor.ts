@@ -6,6 +6,7 @@ import { doctorExitCode, doctorJson, hostFindings, renderDoctor, unreachableChec
 import { EXIT, TrimtabError } from '../core/errors.js';
 import { CLAUDE_FILES } from '../core/hosts/host-survey.js';
 import { localHome, readClaudeFiles } from '../adapters/local-files.js';
+import { printableJson } from '../core/render/printable.js';
 import type { Ctx } from '../remote/context.js';
 import { surveyHost } from '../remote/hosts.js';
 
@@ -31,7 +32,7 @@ export async function doctorCommand(ctx: Ctx, names: string[], opts: { json?: bo
   const local = Object.fromEntries(CLAUDE_FILES.map((f) => [f, files[f]?.sha256 ?? null])) as LocalHashes;
   const checks = await Promise.all(hosts.map((h) => checkHost(ctx, h, local)));
 
-  if (opts.json) ctx.out(JSON.stringify(doctorJson(checks)));
+  if (opts.json) ctx.out(printableJson(doctorJson(checks)));
   else {
     const paint: Paint = ctx.term.color ? (level, text) => (PAINT[level] ?? ((x: string) => x))(text) : (_l, t) => t;
     for (const line of renderDoctor(checks, ctx.term.columns, paint)) ctx.out(line);

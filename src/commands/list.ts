@@ -1,6 +1,7 @@
 import kleur from 'kleur';
 import { toJson } from '../core/agents/agents.js';
 import { EXIT, TrimtabError } from '../core/errors.js';
+import { printable, printableJson } from '../core/render/printable.js';
 import { renderAgentTable, type Paint } from '../core/render/render.js';
 import { listAllAgents, selectHosts, type HostReport } from '../remote/agents.js';
 import type { Ctx } from '../remote/context.js';
@@ -11,7 +12,7 @@ export function warnFailures(ctx: Ctx, reports: HostReport[]): void {
     if (!r.error) continue;
     // Still one line per host; a host key problem says how to fix it (trimtab never skips the check).
     const fix = /host key/.test(r.error) ? `; check it with "ssh ${r.host.ssh}"` : '';
-    ctx.err(`${kleur.yellow('⚠')} ${r.error}${fix}; skipped`);
+    ctx.err(`${kleur.yellow('⚠')} ${printable(r.error)}${fix}; skipped`);
   }
 }
 
@@ -39,7 +40,7 @@ export async function listCommand(ctx: Ctx, opts: { json?: boolean; host?: strin
     });
   if (opts.json) {
     const hosts = reports.map((r) => ({ name: r.host.name, local: r.host.local, reachable: r.reachable, error: r.error }));
-    ctx.out(JSON.stringify({ hosts, agents: agents.map(toJson) }));
+    ctx.out(printableJson({ hosts, agents: agents.map(toJson) }));
     if (down) throw unreachable(down);
     warnFailures(ctx, reports);
     return;

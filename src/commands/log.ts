@@ -1,6 +1,7 @@
 /** `trimtab log [-n N] [--json]`: what was typed into which agent, from which device. */
 import kleur from 'kleur';
 import { parseLog, renderLog } from '../core/agents/sent-log.js';
+import { printableJson } from '../core/render/printable.js';
 import { readSentLog, sentLogPath } from '../adapters/sent-log.js';
 import type { Ctx } from '../remote/context.js';
 
@@ -13,7 +14,7 @@ export function logCommand(ctx: Ctx, opts: { lines: number; json?: boolean }): v
   const { entries, skipped } = parseLog(text);
   const last = entries.slice(-opts.lines);
   if (opts.json) {
-    for (const e of last) ctx.out(JSON.stringify(e));
+    for (const e of last) ctx.out(printableJson(e));
   } else {
     const paint = ctx.term.color ? { ok: kleur.green, bad: kleur.red, dim: kleur.dim } : undefined;
     const local = (ms: number) => -new Date(ms).getTimezoneOffset();

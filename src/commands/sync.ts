@@ -1,6 +1,7 @@
 /** `trimtab sync status`: each project folder on each host, as Syncthing sees it. */
 import kleur from 'kleur';
 import { renderSyncTable, syncJson, type SyncPaint, type SyncState } from '../core/sync/sync-status.js';
+import { printable, printableJson } from '../core/render/printable.js';
 import type { Ctx } from '../remote/context.js';
 import { querySync } from '../remote/sync.js';
 
@@ -18,10 +19,10 @@ export async function syncStatusCommand(ctx: Ctx, opts: { json?: boolean; host?:
   const reports = await querySync(ctx, opts.host);
   const warn = () => {
     // Short lines, no "; skipped": a phone shows 40 columns, and the table says the rest.
-    for (const r of reports) if (r.error) ctx.err(`${kleur.yellow('⚠')} ${r.error}`);
+    for (const r of reports) if (r.error) ctx.err(`${kleur.yellow('⚠')} ${printable(r.error)}`);
   };
   if (opts.json) {
-    ctx.out(JSON.stringify(syncJson(reports)));
+    ctx.out(printableJson(syncJson(reports)));
     warn();
     return;
   }

@@ -46,7 +46,9 @@ describe('config writes', () => {
     }
     // Every run either finished or left the file whole; at least one kill must have landed mid-run.
     expect(outcomes).toContain('killed before the write');
-    // A save killed half way may leave its work dir; the next save clears those older than a minute.
+    // A save killed half way may leave its temp file (config.json.<pid>-<hex>.tmp) or a lock draft;
+    // the next save removes them while it holds the lock, so only config.json remains. (The aging
+    // below was for the work dirs of the earlier conf-based store; it finds none now.)
     const { utimesSync, readdirSync: ls } = await import('node:fs');
     for (const d of ls(dir).filter((f) => f.startsWith('.trimtab-save-'))) utimesSync(path.join(dir, d), new Date(0), new Date(0));
     expect((await trimtab(['hosts', 'add', 'last', '--ssh', 'u@last'], { TRIMTAB_CONFIG_DIR: dir })).exitCode).toBe(0);
@@ -70,9 +72,11 @@ describe('config writes', () => {
     expect(await replaced({ SNAP: '' })).toBe(true);
   });
 
-  // conf writes in place when $SNAP is set (sindresorhus/conf#82, for Ubuntu Snap packages), so
-  // trimtab has conf write a copy and renames that (src/adapters/config-store.ts).
-  it('a config write is atomic even when $SNAP is set (conf writes in place there)', async () => {
+  // The conf library writes in place when $SNAP is set (sindresorhus/conf#82, for Ubuntu Snap
+  // packages). trimtab's writes no longer go through conf: src/adapters/config-store.ts takes a lock,
+  // re-reads the file, writes a temp file, fsyncs it and renames it over config.json in every
+  // environment. This keeps that true with $SNAP set.
+  it('a config write is atomic even when $SNAP is set (the store writes its own temp file and renames it)', async () => {
     expect(await replaced({ SNAP: '/snap/node/current' })).toBe(true);
   });
 });

@@ -171,3 +171,71 @@ export const FIXED_NAMES = [
   '', '-', '--', '-rf', '--help', '.', '..', '.hidden', '../etc', 'a/b', 'a b', 'a;b', 'x;touch canary', '$(id)', '`id`',
   'a:b', 'a.b:c', '=ls', '~', '~root', '%1', '#(id)', 'a\nb', 'a\tb', "it's", 'a"b', 'a\\b', '日本', 'a'.repeat(101),
 ];
+
+/**
+ * What a hostile remote host can put in a window, session or directory name or a pane title, to act on
+ * the terminal that draws it (ECMA-48 for C0/C1/CSI/DCS; xterm's ctlseqs for OSC 2 titles, OSC 8 links
+ * and OSC 52 clipboard writes; Unicode UAX #9 for bidi overrides). Each is bytes: invalid UTF-8 is a
+ * kind of its own, and a name is handed to tmux byte for byte.
+ */
+export const TERMINAL_ATTACKS: Record<string, Buffer> = {
+  'ESC': Buffer.from('\x1b'),
+  'CSI clear screen': Buffer.from('\x1b[2J\x1b[H'),
+  'CSI colour': Buffer.from('\x1b[31;1m'),
+  'OSC 52 clipboard write': Buffer.from('\x1b]52;c;cm0gLXJmIH4K\x07'), // sets the clipboard to `rm -rf ~`
+  'OSC 8 link': Buffer.from('\x1b]8;;http://evil.example\x1b\\here\x1b]8;;\x1b\\'),
+  'OSC 2 title': Buffer.from('\x1b]2;pwned\x07'),
+  'DCS': Buffer.from('\x1bP1$qm\x1b\\'),
+  'C1 CSI (U+009B)': Buffer.from('\u009b2J'),
+  'C1 OSC (U+009D)': Buffer.from('\u009d52;c;QUJD\u009c'),
+  'BEL': Buffer.from('\x07'),
+  'DEL': Buffer.from('\x7f'),
+  'tab': Buffer.from('\t'),
+  'newline': Buffer.from('\n'),
+  'CR': Buffer.from('\r'),
+  'bidi override': Buffer.from('\u202eevil\u202c'),
+  'bidi isolate': Buffer.from('\u2066x\u2069'),
+  'invalid UTF-8': Buffer.from([0xff, 0xfe, 0xc0, 0x80]),
+  'cut UTF-8 sequence': Buffer.from([0xe2, 0x82]),
+};
+const NAME_WORDS = ['api', 'web', 'fix', 'x', '日本', '🚀', 'a.b', 'é'];
+
+/**
+ * `n` remote-side hostile names from `seed`. Together they hold every attack in TERMINAL_ATTACKS (name j
+ * gets the attacks k with k % n == j, so each role a test gives a list of names sees every kind),
+ * mixed with 0-3 attacks and words picked at random, in a random order. A name never holds NUL or `/`
+ * (no file or tmux name can), never ends in a newline ($(...) would strip it), and stays under 200
+ * bytes (a file name's limit is 255).
+ */
+export function hostileRemoteNames(seed: number, n: number): Buffer[] {
+  const rand = prng(seed);
+  const attacks = Object.values(TERMINAL_ATTACKS);
+  return Array.from({ length: n }, (_, j) => {
+    const parts = attacks.filter((_a, k) => k % n === j);
+    for (let i = int(rand, 0, 3); i > 0; i--) {
+      const more = rand() < 0.6 ? pick(rand, attacks) : Buffer.from(pick(rand, NAME_WORDS));
+      if (Buffer.concat([...parts, more]).length < 180) parts.push(more);
+    }
+    for (let i = parts.length - 1; i > 0; i--) {
+      const k = int(rand, 0, i);
+      [parts[i], parts[k]] = [parts[k]!, parts[i]!];
+    }
+    const name = Buffer.concat([Buffer.from(pick(rand, NAME_WORDS)), ...parts, Buffer.from('z')]);
+    return Buffer.from([...name].map((b) => (b === 0x2f ? 0x5f : b)));
+  });
+}
+
+/**
+ * What must never reach a terminal raw: any C0 control but the newline that ends a line, DEL, C1
+ * (U+0080..U+009F), bidi controls, and the bytes of invalid UTF-8 (a decoder's U+FFFD is fine).
+ * `text` is what a process wrote, decoded as UTF-8.
+ */
+export const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** The first raw control in `bytes` (as RAW_CONTROL, plus invalid UTF-8), shown with its neighbours; null when clean. */
+export function firstRawControl(bytes: Buffer): string | null {
+  const text = bytes.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(bytes)) return 'invalid UTF-8';
+  const m = RAW_CONTROL.exec(text);
+  return m ? JSON.stringify(text.slice(Math.max(0, m.index - 20), m.index + 20)) : null;
+}

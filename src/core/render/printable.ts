@@ -59,3 +59,14 @@ export function printable(s: string, opts: PrintableOptions = {}): string {
 /** True when `s` holds nothing printable() would change. */
 const UNSAFE_ONE = new RegExp(UNSAFE.source);
 export const isPrintable = (s: string): boolean => !UNSAFE_ONE.test(s);
+
+/** What JSON.stringify leaves raw that a terminal may act on: DEL, C1 controls, bidi controls, line separators. */
+const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text of `value` that is safe to print: JSON.stringify escapes C0 controls (ESC included) and,
+ * since ES2019, lone surrogates, but writes DEL, C1 (U+009B is CSI to a terminal that reads C1 in
+ * UTF-8) and bidi overrides raw. Those become \uXXXX escapes: still the same JSON value to a parser.
+ */
+export const printableJson = (value: unknown): string =>
+  JSON.stringify(value).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
