@@ -113,11 +113,14 @@ describe('spawn PROJECT that is not here', () => {
 
 describe('listProjects (the menu spawn list)', () => {
   it('offers only the names spawn accepts', async () => {
-    for (const d of ['good', 'grid.play', 'a b', '-rf', 'x;y', '$(id)']) mkdirSync(path.join(lab.projects('fedora'), d), { recursive: true });
+    for (const d of ['good', 'grid.play', 'a b', '-rf', 'x;y', '$(id)', 'phantom\nghost']) mkdirSync(path.join(lab.projects('fedora'), d), { recursive: true });
     const ctx = await createContext(lab.env);
     const names = await listProjects(ctx, findHost(ctx.config, 'fedora'));
     expect(names).toContain('good');
     expect(names).toContain('grid.play');
     for (const bad of ['a b', '-rf', 'x;y', '$(id)']) expect(names).not.toContain(bad);
+    // One name a line: a directory with a newline must not make up projects "phantom" and "ghost".
+    expect(names).not.toContain('phantom');
+    expect(names).not.toContain('ghost');
   });
 });

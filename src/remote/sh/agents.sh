@@ -232,7 +232,15 @@ list_projects() {
   need_tmux
   [ -d "$1" ] || { say error nodir "$1"; exit 0; }
   say projects
-  for d in "$1"/*/; do [ -d "$d" ] && basename "$d"; done
+  # One name a line, so only names spawn accepts are printed: a directory "fix<newline>x" must not
+  # show up as a project "fix" (the rule of isValidName, core/hosts/config.ts; TS checks again).
+  for d in "$1"/*/; do
+    [ -d "$d" ] || continue
+    d=${d%/}
+    name=${d##*/}
+    case $name in -* | .* | *[!A-Za-z0-9._-]*) continue ;; esac
+    printf '%s\n' "$name"
+  done
   say end
 }
 

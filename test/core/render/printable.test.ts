@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { isPrintable, printable } from '../../../src/core/render/printable.js';
+import { isPrintable, printable, printableJson } from '../../../src/core/render/printable.js';
 import { fit, oneLine, width } from '../../../src/core/render/render.js';
 
 /** Any byte a terminal acts on: C0, DEL, C1, and the bidi controls that reorder a line. */
@@ -87,4 +87,16 @@ describe('fit and oneLine on hostile and huge input', () => {
     expect(width(huge)).toBeLessThanOrEqual(60);
     expect(huge.startsWith('line⏎line⏎')).toBe(true);
   }, 60_000);
+});
+
+describe('printableJson', () => {
+  const hostile = { name: 'a\u001b]52;c;aGk=\u0007b\u007f\u009b2J\u202eevil\u2066', n: 1, list: ['\u0085', 'ok'] };
+  it('the same value to a parser', () => expect(JSON.parse(printableJson(hostile))).toEqual(hostile));
+  it('no raw control, DEL, C1 or bidi character in the text', () => {
+    expect(printableJson(hostile)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+  it('plain values are what JSON.stringify gives', () => {
+    const plain = { host: 'thor', agents: [{ target: 'thor:agents:api', status: 'waiting' }], ok: true };
+    expect(printableJson(plain)).toBe(JSON.stringify(plain));
+  });
 });
