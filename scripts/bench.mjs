@@ -119,11 +119,33 @@ try {
   // Not one bare round trip: on the host the script also runs its tmux clients (find the pane, leave
   // copy mode, load, paste and delete the buffer), each a few ms.
   row('  its one ssh process / ssh true through the master', (sendRtt / viaMaster).toFixed(2), 'report: 1 round trip + tmux on the host', '');
-  // Claude Code's registry in list: not on main at this writing, so this is list as it is (the
-  // baseline the registry's cost will be read against: same ssh processes, time with / without).
+  // Claude Code's registry in list: read in the same round trip (src/remote/sh/agents.sh, list_registry).
+  // The host script with and without that read, each run through thor's open master, with a live
+  // registry entry for each agent pane (a fake agent: the cost is the read, not what the entry says).
   const listSsh = await sshCalls(() => trimtab(['list'], two, { TRIMTAB_SSH: countingAction }));
-  row('list, 2 hosts, masters up: ssh processes (registry not on main yet)', String(listSsh), '2 (1 per remote host)', listSsh === 2);
-  row('list, 2 hosts, masters up: time (registry not on main yet: list as it is)', ms(second), 'baseline', '');
+  row('list, 2 hosts, masters up: ssh processes (registry read included)', String(listSsh), '2 (1 per remote host)', listSsh === 2);
+  const regDir = path.join(user.home, 'bench-claude');
+  mkdirSync(path.join(regDir, 'sessions'), { recursive: true });
+  const panePids = (await execa('tmux', ['-L', 'bench-thor', 'list-panes', '-a', '-F', '#{pane_pid}'], { reject: false, uid })).stdout.split('\n').filter(Boolean);
+  for (const pid of panePids) {
+    writeFileSync(path.join(regDir, 'sessions', `${pid}.json`), JSON.stringify({ pid: Number(pid), sessionId: `bench-${pid}`, status: 'idle', kind: 'interactive' }));
+  }
+  for (const d of [regDir, path.join(regDir, 'sessions'), ...panePids.map((p) => path.join(regDir, 'sessions', `${p}.json`))]) chownSync(d, uid, uid);
+  const withReg = configFor(['thor'], {}, 'registry');
+  const regConfig = JSON.parse(readFileSync(path.join(withReg, 'config.json'), 'utf8'));
+  regConfig.hosts = regConfig.hosts.map((h) => (h.name === 'thor' ? { ...h, claudeConfigDir: regDir } : h));
+  writeFileSync(path.join(withReg, 'config.json'), JSON.stringify(regConfig));
+  await trimtab(['list'], withReg); // its master
+  const script = (await trimtab(['list', '--host', 'thor'], withReg, { TRIMTAB_PRINT_SCRIPT: '1' })).stdout;
+  const cut = script.replace('  say registry\n  list_registry "$2"\n', '');
+  const cm = readdirSync(cache).find((f) => f.startsWith('cm-thor-'));
+  const viaThor = (input) => execa('ssh', ['-F', sshConfig, '-o', `ControlPath=${path.join(cache, cm ?? 'none')}`, '-o', 'ControlMaster=no', 'thor', 'sh -s'], { input, reject: false });
+  const regOk = cut !== script && (await viaThor(script)).stdout.includes('"status":"idle"');
+  const scriptWith = await sample(() => viaThor(script), RUNS * 2);
+  const scriptWithout = await sample(() => viaThor(cut), RUNS * 2);
+  row(`list's host script through the master, with the registry (${panePids.length} entries)`, ms(scriptWith), '', '');
+  row("list's host script through the master, registry read cut out", ms(scriptWithout), '', '');
+  row('  registry read: extra per host', ms(scriptWith - scriptWithout), 'a few ms, no extra ssh', regOk && scriptWith - scriptWithout < 20);
   // 3. a sleeping host
   const withAsleep = configFor(['thor', 'fedora', 'asleep']);
   const cacheFile = path.join(cache, 'hosts.json');

@@ -175,10 +175,10 @@ describe('spawn --continue where there is nothing to continue', () => {
       return;
     }
     // Claude Code took longer than that to start and end: remain-on-exit keeps its window and last words.
-    await eventually(async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:fresh')?.status === 'exited', 'listed as exited', 30_000);
+    await eventually(async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:fresh')?.status === 'exited', 'listed as exited', 60_000);
     const peek = await lab.trimtab(['peek', 'thor:fresh']);
     expect(peek.stdout).toContain('No conversation found to continue');
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('the trust dialog of a folder Claude Code has not been told to trust', () => {
