@@ -73,30 +73,159 @@ list_screens() {
   done
 }
 
-# deliver ENTER PANE...: paste $X into each pane as one bracketed paste (-p; -r keeps newlines as LF),
-# wait, then press Enter in each as a separate step (Claude Code reads text+Enter in one burst as a
-# newline). From the first paste on, finish even if trimtab goes away: a text without its Enter would
-# sit in the agent's input box, to be submitted with the next one.
+# Header data for the delivery guard (remote/scripts.ts, agentGuard), never run:
+#   AN  program names that are the agent by name alone, one per line (claude, the configured program)
+#   AA  script names that make a `node` process the agent, one per line (the configured agent's script)
+#   WP  Claude Code's waiting markers, WU its panels a user opens, WO a menu's selected option: POSIX
+#       EREs (core/status/status.ts, waitingEres), checked in the order classifyScreen checks them
+#   F   1: deliver to a waiting agent too (--force)
+: "${AN=claude}" "${AA=}" "${WP=}" "${WU=}" "${WO=}" "${F=0}"
+
+# A name as it may be printed: at most 40 characters from a safe set (the host chooses process names).
+printable() {
+  printf '%s' "$1" | tr -c 'A-Za-z0-9._+@:/-' '?' | cut -c 1-40
+}
+
+# The arguments of process $1, one per line: /proc keeps spaces inside an argument, ps does not.
+proc_args() {
+  if [ -r "/proc/$1/cmdline" ]; then tr '\0' '\n' <"/proc/$1/cmdline"; else ps -o args= -p "$1" 2>/dev/null | tr ' ' '\n'; fi
+}
+
+# The foreground process group of the terminal whose session leader is $1 (what #{pane_current_command}
+# names, tmux(1) FORMATS): field 8 of /proc/PID/stat (after the command in parentheses), else ps.
+foreground() {
+  if [ -r "/proc/$1/stat" ]; then sed 's/.*) //' "/proc/$1/stat" | cut -d ' ' -f 6; else ps -o tpgid= -p "$1" 2>/dev/null | tr -d ' '; fi
+}
+
+# Whether the foreground process of a pane whose program is node runs Claude Code (a word of its
+# arguments named `claude`, or a file of the @anthropic-ai/claude-code package) or the configured
+# agent's script (AA). A bare `node` REPL has no such word.
+node_runs_agent() {
+  fg=$(foreground "$1")
+  [ -n "$fg" ] || return 1
+  proc_args "$fg" | sed 1d | while IFS= read -r a; do
+    case "$a" in
+      claude | */claude | */@anthropic-ai/claude-code/*) echo yes; break ;;
+    esac
+    if [ -n "$AA" ] && printf '%s\n' "$AA" | grep -Fqx -e "${a##*/}"; then echo yes; break; fi
+  done | grep -q yes
+}
+
+# agent_in PANE: whether the pane's foreground program is the agent. Sets $ran to what runs there
+# (`gone` for a dead or missing pane). Never "pane not dead" alone: a pane whose agent quit is back at
+# the user's shell, where typed text runs as commands.
+agent_in() {
+  facts=$(t display-message -p -t "$1" '#{pane_dead} #{pane_pid} #{pane_current_command}' 2>/dev/null)
+  case "$facts" in 0\ *) ;; *) ran=gone; return 1 ;; esac
+  rest=${facts#0 }
+  ppid=${rest%% *}
+  ran=${rest#* }
+  name=${ran##*/}
+  name=${name#-}
+  ran=$(printable "$name")
+  [ -n "$name" ] || return 1
+  if printf '%s\n' "$AN" | grep -Fqx -e "$name"; then return 0; fi
+  # A native install runs ~/.local/share/claude/versions/2.1.34: the command is a bare version.
+  if printf '%s\n' "$name" | grep -Eqx '[0-9]+\.[0-9]+\.[0-9]+(-[A-Za-z0-9_.]+)?'; then return 0; fi
+  case "$name" in node | nodejs) node_runs_agent "$ppid" ;; *) return 1 ;; esac
+}
+
+# The lines below a screen's lowest input box (a rule, a `❯`/`>` line, a rule; 1.x: ╭ │ > │ ╰), or
+# the last 25 lines when there is none: a prompt above the box was answered long ago.
+below_box() {
+  awk '
+    function rule(l) { return l ~ /^[ \t]*───/ || l ~ /^[ \t]*╰─/ }
+    function top(l) { return l ~ /^[ \t]*───/ || l ~ /^[ \t]*╭─/ }
+    function prompt(l) { return l ~ /^(❯|>|!)( |$)/ || index(l, "❯\302\240") == 1 || l ~ /^[ \t]*│ (❯|>|!)( |$)/ }
+    { line[NR] = $0 }
+    END {
+      n = NR
+      while (n > 0 && line[n] ~ /^[ \t]*$/) n--
+      first = n > 25 ? n - 24 : 1
+      from = first
+      for (i = n; i > first && from == first; i--) {
+        if (!prompt(line[i]) || !top(line[i - 1])) continue
+        for (j = i + 1; j <= n && j <= i + 13; j++) if (rule(line[j])) { from = j + 1; break }
+      }
+      for (i = from; i <= n; i++) print line[i]
+    }'
+}
+
+# waiting PANE: a fresh capture shows one of Claude Code's prompts below the input box (WP), or a menu
+# (WO) that is not a panel the user opened (WU).
+waiting() {
+  [ -n "$WP" ] || return 1
+  below=$(t capture-pane -p -t "$1" 2>/dev/null | below_box)
+  printf '%s\n' "$below" | grep -Eq -e "$WP" && return 0
+  [ -n "$WU" ] && printf '%s\n' "$below" | grep -Eq -e "$WU" && return 1
+  [ -n "$WO" ] && printf '%s\n' "$below" | grep -Eq -e "$WO"
+}
+
+# Delivery locks, one per pane: a symlink next to the tmux server's own socket (a private directory
+# tmux checks: tmux(1), -S), named for the pane, pointing at the holder's pid. ln -s is atomic. A
+# holder that dies without releasing (kill -9; every other exit releases, see trap below) is found by
+# its pid and its lock removed, so a lock never stays held forever. Waits at most LOCK_TRIES tenths of a
+# second for a live holder (a delivery takes about ENTER_DELAY; trimtab gives a script ~15 s).
+LOCK_TRIES=100
+held=""
+lock_pane() {
+  [ -n "$held" ] || lockbase="$(t display-message -p -t "$1" '#{socket_path}').trimtab-lock-"
+  l="$lockbase${1#%}"
+  n=0
+  until ln -s "$$" "$l" 2>/dev/null; do
+    holder=$(readlink "$l" 2>/dev/null)
+    if [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; then
+      [ "$(readlink "$l" 2>/dev/null)" = "$holder" ] && rm -f "$l"
+      continue
+    fi
+    n=$((n + 1))
+    [ "$n" -lt "$LOCK_TRIES" ] || return 1
+    sleep 0.1
+  done
+  held="$held ${1#%}"
+}
+# $held is pane numbers (digits, from %N): safe to split.
+unlock_all() {
+  for n in $held; do [ "$(readlink "$lockbase$n" 2>/dev/null)" = "$$" ] && rm -f "$lockbase$n"; done
+  held=""
+}
+
+# deliver ENTER PANE...: for each pane, under its lock and right before the paste, check that the agent
+# runs there (agent_in) and waits on no prompt (unless F=1); then paste $X as one bracketed paste (-p;
+# -r keeps newlines as LF), wait, and press Enter in each as a separate step (Claude Code reads
+# text+Enter in one burst as a newline). The locks are held until every Enter is in, so two deliveries
+# to one pane never interleave. From the first paste on, finish even if trimtab goes away: a text
+# without its Enter would sit in the agent's input box, to be submitted with the next one.
 deliver() {
   enter=$1
   shift
-  trap '' PIPE HUP
+  # Every exit releases the locks: sh runs the EXIT trap on `exit`, and these signals end in `exit`.
+  trap unlock_all EXIT
+  trap 'exit 1' INT TERM HUP PIPE
   if [ -n "$X" ]; then printf '%s' "$X" | t load-buffer -b "trimtab-$$" - || { say error loadbuffer; exit 0; }; fi
+  ok=""
   for p in "$@"; do
-    if [ "$(t display-message -p -t "$p" '#{pane_dead}' 2>/dev/null)" != 0 ]; then
-      say failed "$p" gone
+    if ! lock_pane "$p"; then say failed "$p" busy; continue; fi
+    # Until the first paste, this line also asks whether trimtab is still there: if it went away
+    # while this waited for the lock, the write fails (SIGPIPE), the script ends and nothing is typed.
+    say locked "$p"
+    if ! agent_in "$p"; then
+      if [ "$ran" = gone ]; then say failed "$p" gone; else say failed "$p" notagent "$ran"; fi
       continue
     fi
+    if [ "$F" != 1 ] && waiting "$p"; then say failed "$p" waiting; continue; fi
     leave_mode "$p"
-    if [ -z "$X" ] || t paste-buffer -p -r -b "trimtab-$$" -t "$p"; then say pasted "$p"; else say failed "$p" paste; fi
+    trap '' HUP PIPE
+    if [ -z "$X" ] || t paste-buffer -p -r -b "trimtab-$$" -t "$p"; then say pasted "$p"; ok="$ok $p"; else say failed "$p" paste; fi
   done
   [ -z "$X" ] || t delete-buffer -b "trimtab-$$" 2>/dev/null
-  if [ "$enter" = 1 ]; then
+  if [ "$enter" = 1 ] && [ -n "$ok" ]; then
     sleep "$ENTER_DELAY"
-    for p in "$@"; do
+    for p in $ok; do
       if t send-keys -t "$p" Enter 2>/dev/null; then say entered "$p"; else say failed "$p" enter; fi
     done
   fi
+  unlock_all
   say end
 }
 
@@ -131,13 +260,22 @@ capture() {
   done
 }
 
-# press_keys KIND A B KEY...: tmux key names (Escape, 1): approve, reject, interrupt.
+# press_keys KIND A B KEY...: tmux key names (Escape, 1): approve, reject, interrupt. Only into the
+# agent (a shell would run what the keys spell), under the pane's delivery lock.
 press_keys() {
   need_tmux
   resolve "$1" "$2" "$3"
   shift 3
+  trap unlock_all EXIT
+  trap 'exit 1' INT TERM HUP PIPE
+  lock_pane "$pane" || { say error busy; exit 0; }
+  if ! agent_in "$pane"; then
+    if [ "$ran" = gone ]; then say error gone; else say error notagent "$ran"; fi
+    exit 0
+  fi
   leave_mode "$pane"
   if t send-keys -t "$pane" "$@"; then say pressed "$pane"; else say error keys; fi
+  unlock_all
   say end
 }
 
