@@ -17,7 +17,7 @@ import { onPath } from '../adapters/cache.js';
 import { run } from '../adapters/run.js';
 import { logged, recordSent } from '../adapters/sent-log.js';
 import { hostCache, updateHostCache, type Ctx } from './context.js';
-import { call, onHost } from './transport.js';
+import { call, onHost, type CallOptions } from './transport.js';
 import { broadcastScript, keysScript, listScript, peekScript, projectsScript, resolveScript, sendScript, spawnScript } from './scripts.js';
 
 export interface HostReport {
@@ -140,8 +140,8 @@ export async function resolveTarget(ctx: Ctx, text: string): Promise<Resolved> {
 }
 
 /** Run a script that acts on one target: its `error` section becomes the error a user sees. */
-async function onTarget(ctx: Ctx, host: Host, label: string, build: (m: string) => string) {
-  const sections = await onHost(ctx, host, build);
+async function onTarget(ctx: Ctx, host: Host, label: string, build: (m: string) => string, opts: CallOptions = {}) {
+  const sections = await onHost(ctx, host, build, opts);
   const error = scriptError(sections, label, host);
   if (error) throw error;
   return sections;
@@ -179,7 +179,8 @@ function failureText(why = '', detail = ''): string {
 
 async function deliver(ctx: Ctx, host: Host, ref: Ref, label: string, text: string, enter: boolean, force: boolean): Promise<void> {
   checkPasteable(text);
-  const sections = await onTarget(ctx, host, label, (m) => sendScript(m, host, ref, text, enter, force)).catch((error: unknown) => {
+  // A send may wait for another delivery's lock and for the turn it started (sh/agents.sh: lock_pane, settle).
+  const sections = await onTarget(ctx, host, label, (m) => sendScript(m, host, ref, text, enter, force), { extraSeconds: 60 }).catch((error: unknown) => {
     if (error instanceof TrimtabError && error.partial?.some((s) => s.tag === 'pasted')) {
       // The script finishes on its own after a paste (sh/agents.sh, deliver): Enter still comes.
       throw new TrimtabError(`${error.message}, after the text was pasted into ${label}`, {

@@ -7,7 +7,7 @@
  * generated. `TRIMTAB_PRINT_SCRIPT=1 trimtab ...` prints a script instead of running it.
  */
 import { agentProgram, commandWords, homeExpr, type Host } from '../core/hosts/config.js';
-import { isShell, waitingEres } from '../core/status/status.js';
+import { isShell, screenEres } from '../core/status/status.js';
 import { shQuote } from '../core/quote.js';
 import type { Ref } from '../core/agents/target.js';
 import { AGENT_VERSION_TIMEOUT, type Plan } from '../core/hosts/prepare.js';
@@ -55,8 +55,8 @@ export function agentGuard(host: Host, force = false): Record<string, string> {
   const program = baseName(words[0] ?? '');
   const names = ['claude', ...(program && program !== 'claude' && !isShell(program) && !RUNNERS.has(program) ? [program] : [])];
   const script = RUNNERS.has(program) ? words.slice(1).find((w) => !w.startsWith('-')) : undefined;
-  const screen = waitingEres();
-  return { AN: names.join('\n'), AA: script ? baseName(script) : '', WP: screen.waiting, WU: screen.panels, WO: screen.option, F: force ? '1' : '0' };
+  const screen = screenEres();
+  return { AN: names.join('\n'), AA: script ? baseName(script) : '', WP: screen.waiting, WU: screen.panels, WO: screen.option, WW: screen.working, F: force ? '1' : '0' };
 }
 
 /** Resolve one target and paste `text` into it (then Enter), in one round trip, if the agent runs there. */

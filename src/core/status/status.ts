@@ -226,17 +226,19 @@ function liveLines(lines: string[], end: number): string[] {
 }
 
 /**
- * The screen markers that tell "waiting" (SCREEN.waiting; else, unless a panel the user opened shows,
- * SCREEN.menuOption), each group as one POSIX extended regular expression, for a host script that must
- * tell "waiting" without this module (grep -E over the lines below the input box, in the order
- * classifyScreen checks them). Derived from the table, so a marker added there reaches the hosts too.
- * The table uses only syntax with a POSIX spelling; anything else throws (when a delivery asks, so the
- * rest of trimtab keeps working) rather than matching differently on a host.
+ * The screen markers a host script needs without this module, each group as one POSIX extended regular
+ * expression for grep -E: "waiting" is SCREEN.waiting, else (unless a panel the user opened shows,
+ * SCREEN.userPanels) SCREEN.menuOption, over the lines below the input box, in the order
+ * classifyScreen checks them; "working" is the footer's interrupt hint. Derived from the table, so a
+ * marker changed there reaches the hosts too. The table uses only syntax with a POSIX spelling;
+ * anything else throws (when a delivery asks, so the rest of trimtab keeps working) rather than
+ * matching differently on a host.
  */
-export const waitingEres = (): { waiting: string; panels: string; option: string } => ({
+export const screenEres = (): { waiting: string; panels: string; option: string; working: string } => ({
   waiting: SCREEN.waiting.map(posixEre).join('|'),
   panels: SCREEN.userPanels.map(posixEre).join('|'),
   option: posixEre(SCREEN.menuOption),
+  working: posixEre(SCREEN.footerInterrupt),
 });
 
 function posixEre(re: RegExp): string {

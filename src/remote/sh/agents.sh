@@ -77,9 +77,10 @@ list_screens() {
 #   AN  program names that are the agent by name alone, one per line (claude, the configured program)
 #   AA  script names that make a `node` process the agent, one per line (the configured agent's script)
 #   WP  Claude Code's waiting markers, WU its panels a user opens, WO a menu's selected option: POSIX
-#       EREs (core/status/status.ts, waitingEres), checked in the order classifyScreen checks them
+#       EREs (core/status/status.ts, screenEres), checked in the order classifyScreen checks them;
+#       WW its "working" footer
 #   F   1: deliver to a waiting agent too (--force)
-: "${AN=claude}" "${AA=}" "${WP=}" "${WU=}" "${WO=}" "${F=0}"
+: "${AN=claude}" "${AA=}" "${WP=}" "${WU=}" "${WO=}" "${WW=}" "${F=0}"
 
 # A name as it may be printed: at most 40 characters from a safe set (the host chooses process names).
 printable() {
@@ -161,12 +162,39 @@ waiting() {
   [ -n "$WO" ] && printf '%s\n' "$below" | grep -Eq -e "$WO"
 }
 
+# working PANE: the recent lines of a fresh capture show Claude Code's interrupt hint (WW).
+working() {
+  [ -n "$WW" ] && t capture-pane -p -t "$1" 2>/dev/null | awk '{ l[NR] = $0 } END {
+      n = NR; while (n > 0 && l[n] ~ /^[ \t]*$/) n--
+      for (i = (n > 25 ? n - 24 : 1); i <= n; i++) print l[i] }' | grep -Eq -e "$WW"
+}
+
+# settle PANE: after a delivery into this pane in the last SETTLE_AFTER seconds (its time is the pane
+# option @trimtab_sent), wait for the turn it started to end, at most SETTLE_TRIES fifths of a second.
+# Claude Code hands the messages queued while it works to the model as one: on 2.1.328 four sends
+# queued during one turn arrived as "two\n\none\n\nfour\n\nthree". A turn that runs longer than the
+# wait still gets the text, queued.
+SETTLE_AFTER=30
+SETTLE_TRIES=75
+settle() {
+  last=$(t display-message -p -t "$1" '#{@trimtab_sent}' 2>/dev/null)
+  case "$last" in '' | *[!0-9]*) return 0 ;; esac
+  [ $(($(date +%s) - last)) -lt "$SETTLE_AFTER" ] || return 0
+  sleep 0.5 # the turn's first frame
+  n=0
+  while [ "$n" -lt "$SETTLE_TRIES" ] && working "$1"; do
+    n=$((n + 1))
+    sleep 0.2
+  done
+}
+
 # Delivery locks, one per pane: a symlink next to the tmux server's own socket (a private directory
 # tmux checks: tmux(1), -S), named for the pane, pointing at the holder's pid. ln -s is atomic. A
 # holder that dies without releasing (kill -9; every other exit releases, see trap below) is found by
 # its pid and its lock removed, so a lock never stays held forever. Waits at most LOCK_TRIES tenths of a
-# second for a live holder (a delivery takes about ENTER_DELAY; trimtab gives a script ~15 s).
-LOCK_TRIES=100
+# second for a live holder (a delivery takes ENTER_DELAY, and a send may settle first; trimtab gives a
+# send's script a minute).
+LOCK_TRIES=300
 held=""
 lock_pane() {
   [ -n "$held" ] || lockbase="$(t display-message -p -t "$1" '#{socket_path}').trimtab-lock-"
@@ -190,15 +218,17 @@ unlock_all() {
   held=""
 }
 
-# deliver ENTER PANE...: for each pane, under its lock and right before the paste, check that the agent
-# runs there (agent_in) and waits on no prompt (unless F=1); then paste $X as one bracketed paste (-p;
-# -r keeps newlines as LF), wait, and press Enter in each as a separate step (Claude Code reads
-# text+Enter in one burst as a newline). The locks are held until every Enter is in, so two deliveries
-# to one pane never interleave. From the first paste on, finish even if trimtab goes away: a text
-# without its Enter would sit in the agent's input box, to be submitted with the next one.
+# deliver ENTER SETTLE PANE...: for each pane, under its lock and right before the paste, check that the
+# agent runs there (agent_in), with SETTLE=1 let a turn a recent delivery started end (settle), and
+# check that it waits on no prompt (unless F=1); then paste $X as one bracketed paste (-p; -r keeps
+# newlines as LF), wait, and press Enter in each as a separate step (Claude Code reads text+Enter in one
+# burst as a newline). The locks are held until every Enter is in, so two deliveries to one pane never
+# interleave. From the first paste on, finish even if trimtab goes away: a text without its Enter would
+# sit in the agent's input box, to be submitted with the next one.
 deliver() {
   enter=$1
-  shift
+  calm=$2
+  shift 2
   # Every exit releases the locks: sh runs the EXIT trap on `exit`, and these signals end in `exit`.
   trap unlock_all EXIT
   trap 'exit 1' INT TERM HUP PIPE
@@ -206,14 +236,15 @@ deliver() {
   ok=""
   for p in "$@"; do
     if ! lock_pane "$p"; then say failed "$p" busy; continue; fi
-    # Until the first paste, this line also asks whether trimtab is still there: if it went away
-    # while this waited for the lock, the write fails (SIGPIPE), the script ends and nothing is typed.
-    say locked "$p"
     if ! agent_in "$p"; then
       if [ "$ran" = gone ]; then say failed "$p" gone; else say failed "$p" notagent "$ran"; fi
       continue
     fi
+    [ "$calm" != 1 ] || settle "$p"
     if [ "$F" != 1 ] && waiting "$p"; then say failed "$p" waiting; continue; fi
+    # Until the first paste, this line also asks whether trimtab is still there: if it went away
+    # while this waited, the write fails (SIGPIPE), the script ends and nothing is typed.
+    say locked "$p"
     leave_mode "$p"
     trap '' HUP PIPE
     if [ -z "$X" ] || t paste-buffer -p -r -b "trimtab-$$" -t "$p"; then say pasted "$p"; ok="$ok $p"; else say failed "$p" paste; fi
@@ -222,7 +253,12 @@ deliver() {
   if [ "$enter" = 1 ] && [ -n "$ok" ]; then
     sleep "$ENTER_DELAY"
     for p in $ok; do
-      if t send-keys -t "$p" Enter 2>/dev/null; then say entered "$p"; else say failed "$p" enter; fi
+      if t send-keys -t "$p" Enter 2>/dev/null; then
+        t set-option -p -t "$p" @trimtab_sent "$(date +%s)" 2>/dev/null
+        say entered "$p"
+      else
+        say failed "$p" enter
+      fi
     done
   fi
   unlock_all
@@ -234,13 +270,14 @@ send_text() {
   need_tmux
   resolve "$1" "$2" "$3"
   say pane "$pane"
-  deliver "$4" "$pane"
+  deliver "$4" 1 "$pane"
 }
 
-# broadcast PANE...: deliver $X to panes a list already resolved, and press Enter in each.
+# broadcast PANE...: deliver $X to panes a list already resolved, and press Enter in each. No settling:
+# many panes, one round trip.
 broadcast() {
   need_tmux
-  deliver 1 "$@"
+  deliver 1 0 "$@"
 }
 
 # capture KIND A B LINES [INTERVAL]: the last LINES lines of a pane; with INTERVAL, frames until it goes.
