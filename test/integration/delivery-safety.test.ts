@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/core/hosts/config.js';
-import { classifyScreen, waitingEres } from '../../src/core/status/status.js';
+import { classifyScreen, screenEres } from '../../src/core/status/status.js';
 import { keysScript, LIBRARIES } from '../../src/remote/scripts.js';
 import { CLI, FAKE_AGENT, eventually, startLab, type Lab, type LabHost } from '../lab/lab.js';
 
@@ -54,7 +54,7 @@ const pgrepOf = (pgid: number) => execaSync('pgrep', ['-g', String(pgid), 'ssh']
 const paneCommand = async (host: LabHost, pane: string) =>
   (await lab.tmux(host, ['display-message', '-p', '-t', pane, '#{pane_current_command}'])).stdout.trim();
 
-describe('the waiting markers the host greps (waitingEres) agree with classifyScreen on every captured screen', () => {
+describe('the waiting markers the host greps (screenEres) agree with classifyScreen on every captured screen', () => {
   const corpus = path.resolve(import.meta.dirname, '../fixtures/corpus');
   const cases = readdirSync(corpus, { withFileTypes: true })
     .filter((d) => d.isDirectory())
@@ -65,7 +65,7 @@ describe('the waiting markers the host greps (waitingEres) agree with classifySc
       // One sh for all screens: the host's own `waiting`, fed each screen by a stand-in for tmux.
       const call = cases.map((f) => `t() { cat '${f}'; }; if waiting %0; then echo yes; else echo no; fi`).join('\n');
       const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-      const e = waitingEres();
+      const e = screenEres();
       const script = [`M=m TS= WP=${q(e.waiting)} WU=${q(e.panels)} WO=${q(e.option)}`, LIBRARIES['prelude.sh'], LIBRARIES['agents.sh'], call].join('\n');
       const r = await execa('sh', ['-s'], { input: script, env: { PATH: process.env.PATH, LC_ALL: locale }, extendEnv: false });
       const host = r.stdout.split('\n').filter((l) => l === 'yes' || l === 'no');
