@@ -98,13 +98,31 @@ foreground() {
   if [ -r "/proc/$1/stat" ]; then sed 's/.*) //' "/proc/$1/stat" | cut -d ' ' -f 6; else ps -o tpgid= -p "$1" 2>/dev/null | tr -d ' '; fi
 }
 
-# Whether the foreground process of a pane whose program is node runs Claude Code (a word of its
-# arguments named `claude`, or a file of the @anthropic-ai/claude-code package) or the configured
-# agent's script (AA). A bare `node` REPL has no such word.
-node_runs_agent() {
+# The processes of the foreground process group of the terminal whose session leader is $1, one pid a
+# line (POSIX ps fields).
+foreground_pids() {
   fg=$(foreground "$1")
-  [ -n "$fg" ] || return 1
-  proc_args "$fg" | sed 1d | while IFS= read -r a; do
+  case "$fg" in '' | *[!0-9]*) return 0 ;; esac
+  ps -A -o pid= -o pgid= 2>/dev/null | awk -v g="$fg" '$2 == g { print $1 }'
+}
+
+# Whether program name $1 is the agent by name: AN (claude, the configured program), or a bare version
+# (a native install runs ~/.local/share/claude/versions/2.1.34).
+agent_name() {
+  printf '%s\n' "$AN" | grep -Fqx -e "$1" && return 0
+  printf '%s\n' "$1" | grep -Eqx '[0-9]+\.[0-9]+\.[0-9]+(-[A-Za-z0-9_.]+)?'
+}
+
+# Whether process $1 is the agent: by its program's name, or, for node, by a word of its arguments
+# named `claude` (npm's bin link), a file of the @anthropic-ai/claude-code package, or the configured
+# agent's script (AA). A bare `node` REPL has no such word.
+agent_pid() {
+  name=$(proc_args "$1" | head -n 1)
+  name=${name##*/}
+  name=${name#-}
+  agent_name "$name" && return 0
+  case "$name" in node | nodejs) ;; *) return 1 ;; esac
+  proc_args "$1" | sed 1d | while IFS= read -r a; do
     case "$a" in
       claude | */claude | */@anthropic-ai/claude-code/*) echo yes; break ;;
     esac
@@ -112,23 +130,27 @@ node_runs_agent() {
   done | grep -q yes
 }
 
-# agent_in PANE: whether the pane's foreground program is the agent. Sets $ran to what runs there
-# (`gone` for a dead or missing pane). Never "pane not dead" alone: a pane whose agent quit is back at
-# the user's shell, where typed text runs as commands.
+# agent_in PANE: whether the agent is the pane's foreground program. Sets $ran to what runs there (`gone`
+# for a dead or missing pane). Never "pane not dead" alone: a pane whose agent quit is back at the
+# user's shell, where typed text runs as commands. #{pane_current_command} names the leader of the
+# foreground process group; the agent may be another member of that group: `dash -c 'node agent.mjs'`
+# (how tmux starts a command when the login shell is dash) keeps dash as the leader, with the agent as
+# its child. An interactive shell puts each job in a group of its own, so at its prompt the group is
+# the shell alone.
 agent_in() {
   facts=$(t display-message -p -t "$1" '#{pane_dead} #{pane_pid} #{pane_current_command}' 2>/dev/null)
   case "$facts" in 0\ *) ;; *) ran=gone; return 1 ;; esac
   rest=${facts#0 }
   ppid=${rest%% *}
-  ran=${rest#* }
-  name=${ran##*/}
+  name=${rest#* }
+  name=${name##*/}
   name=${name#-}
   ran=$(printable "$name")
-  [ -n "$name" ] || return 1
-  if printf '%s\n' "$AN" | grep -Fqx -e "$name"; then return 0; fi
-  # A native install runs ~/.local/share/claude/versions/2.1.34: the command is a bare version.
-  if printf '%s\n' "$name" | grep -Eqx '[0-9]+\.[0-9]+\.[0-9]+(-[A-Za-z0-9_.]+)?'; then return 0; fi
-  case "$name" in node | nodejs) node_runs_agent "$ppid" ;; *) return 1 ;; esac
+  agent_name "$name" && return 0
+  for pid in $(foreground_pids "$ppid"); do
+    agent_pid "$pid" && return 0
+  done
+  return 1
 }
 
 # The lines below a screen's lowest input box (a rule, a `❯`/`>` line, a rule; 1.x: ╭ │ > │ ╰), or
