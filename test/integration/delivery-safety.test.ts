@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/core/hosts/config.js';
 import { classifyScreen, screenEres } from '../../src/core/status/status.js';
-import { keysScript, LIBRARIES } from '../../src/remote/scripts.js';
+import { agentGuard, keysScript, LIBRARIES } from '../../src/remote/scripts.js';
 import { CLI, FAKE_AGENT, eventually, startLab, type Lab, type LabHost } from '../lab/lab.js';
 
 let lab: Lab;
@@ -77,6 +77,23 @@ describe('the waiting markers the host greps (screenEres) agree with classifyScr
   }
 });
 
+describe('which programs count as the agent (agentGuard: data for the host script)', () => {
+  const guard = (agentCommand: string) => {
+    const g = agentGuard({ name: 'h', ssh: 'h', projectsDir: '~/p', agentCommand, tmuxSocket: '', aliases: [], local: false });
+    return { AN: g.AN, AA: g.AA };
+  };
+  it.each([
+    ['claude', 'claude', ''],
+    ['~/.npm-global/bin/claude --permission-mode default', 'claude', ''],
+    ['/opt/bin/my-agent --flag', 'claude\nmy-agent', ''],
+    ["'/usr/bin/node' '/x/fake agent.mjs'", 'claude', 'fake agent.mjs'],
+    ['node --max-old-space-size=4096 /x/cli.js', 'claude', 'cli.js'],
+    ['env FOO=1 /opt/claude-beta', 'claude\nclaude-beta', ''],
+    ['bash -lc claude', 'claude', ''],
+    ['zsh', 'claude', ''],
+  ])('%s -> by name %j, node script %j', (command, AN, AA) => expect(guard(command)).toEqual({ AN, AA }));
+});
+
 describe('text goes only to a pane whose foreground program is the agent', () => {
   for (const host of ['thor', 'here'] as const) {
     it(`${host}: a pane back at bash after the agent quit is refused; nothing is typed, nothing runs`, async () => {
@@ -90,11 +107,13 @@ describe('text goes only to a pane whose foreground program is the agent', () =>
       expect(ok.exitCode, ok.stderr).toBe(0);
       await eventually(async () => (await paneCommand(host, pane)) === 'bash', 'bash back in the foreground');
       const canary = path.join(dir, 'CANARY');
+      const ssh = lab.countingSsh();
       for (const target of [`${host}:agents:handmade`, `${host}:${pane}`]) {
-        const r = await lab.trimtab(['send', target, `touch ${canary}`]);
+        const r = await lab.trimtab(['send', target, `touch ${canary}`], { env: { TRIMTAB_SSH: ssh.program } });
         expect(r.exitCode).toBe(1);
         expect(r.stderr).toContain(`${target} runs bash, not an agent: nothing sent`);
       }
+      expect(ssh.count()).toBe(host === 'here' ? 0 : 2); // one ssh process per send
       await new Promise((res) => setTimeout(res, 800));
       expect(existsSync(canary)).toBe(false);
       expect(await screenOf(host, pane)).not.toContain('touch');

@@ -219,7 +219,12 @@ settle() {
 LOCK_TRIES=300
 held=""
 lock_pane() {
-  [ -n "$held" ] || lockbase="$(t display-message -p -t "$1" '#{socket_path}').trimtab-lock-"
+  if [ -z "$held" ]; then
+    lockbase=$(t display-message -p -t "$1" '#{socket_path}')
+    # A tmux without #{socket_path}: its default socket directory (tmux(1), -L).
+    case "$lockbase" in /*) ;; *) lockbase="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/${TS:-default}" ;; esac
+    lockbase="$lockbase.trimtab-lock-"
+  fi
   l="$lockbase${1#%}"
   n=0
   until ln -s "$$" "$l" 2>/dev/null; do
