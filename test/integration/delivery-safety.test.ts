@@ -231,6 +231,7 @@ describe('two deliveries to one pane never merge', () => {
     await new Promise((res) => setTimeout(res, 1000));
     expect(submits('thor', 'busy')).not.toContain('from a killed trimtab');
     expect(existsSync(lock)).toBe(false);
+    expect((await lab.tmux('thor', ['list-buffers', '-F', '#{buffer_name}'])).stdout).not.toMatch(/trimtab-/);
   });
 });
 

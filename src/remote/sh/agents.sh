@@ -256,8 +256,9 @@ deliver() {
   enter=$1
   calm=$2
   shift 2
-  # Every exit releases the locks: sh runs the EXIT trap on `exit`, and these signals end in `exit`.
-  trap unlock_all EXIT
+  # Every exit releases the locks and the paste buffer: sh runs the EXIT trap on `exit`, and these
+  # signals end in `exit`.
+  trap 'unlock_all; t delete-buffer -b "trimtab-$$" 2>/dev/null' EXIT
   trap 'exit 1' INT TERM HUP PIPE
   if [ -n "$X" ]; then printf '%s' "$X" | t load-buffer -b "trimtab-$$" - || { say error loadbuffer; exit 0; }; fi
   ok=""
