@@ -91,10 +91,14 @@ export const COMMANDS: readonly Command[] = [
     summary: 'type TEXT into an agent, then Enter',
     positionals: [{ name: 'TARGET' }, { name: 'TEXT', many: true }],
     notes: [TARGET_NOTE, DASH_NOTE],
-    options: { 'no-enter': { type: 'boolean', help: 'type the text without pressing Enter' } },
+    options: {
+      'no-enter': { type: 'boolean', help: 'type the text without pressing Enter' },
+      force: { type: 'boolean', help: 'send even to an agent waiting on a prompt (the text answers it)' },
+    },
     run: async (ctx, { values, positionals: [target = '', ...words] }) =>
       (await import('../commands/send.js')).sendCommand(ctx, target, words.join(' '), {
         enter: !values['no-enter'],
+        force: values.force === true,
       }),
   }),
   verb({
@@ -106,12 +110,14 @@ export const COMMANDS: readonly Command[] = [
       host: hostFilter,
       status: { type: 'string', arg: 'STATUS', help: 'only agents in this state (e.g. idle, waiting)' },
       yes: { type: 'boolean', short: 'y', help: 'do not ask' },
+      force: { type: 'boolean', help: 'include agents waiting on a prompt (the text answers it)' },
     },
     run: async (ctx, { values, positionals }) =>
       (await import('../commands/broadcast.js')).broadcastCommand(ctx, positionals.join(' '), {
         host: values.host,
         status: values.status,
         yes: values.yes === true,
+        force: values.force === true,
       }),
   }),
   verb({

@@ -7,7 +7,7 @@ import type { Ctx } from '../remote/context.js';
 import { warnFailures } from './list.js';
 
 /** Send one text to many agents: the targets are shown and confirmed, then one process per host delivers. */
-export async function broadcastCommand(ctx: Ctx, text: string, opts: { host?: string; status?: string; yes?: boolean }) {
+export async function broadcastCommand(ctx: Ctx, text: string, opts: { host?: string; status?: string; yes?: boolean; force?: boolean }) {
   checkBroadcast(text, opts);
   if (!opts.yes && !ctx.term.stdinTTY) throw usageError('broadcast needs a yes: no terminal to ask on', 'add --yes to send without asking');
   const plan = await planBroadcast(ctx, text, opts, (reports) => warnFailures(ctx, reports));
@@ -16,6 +16,8 @@ export async function broadcastCommand(ctx: Ctx, text: string, opts: { host?: st
     ctx.err(`  ${host}`);
     for (const a of agents) ctx.err(`    ${a.target}  (${a.status})`);
   }
+  const w = plan.waiting.length;
+  if (w) ctx.err(`leaving out ${w} agent${w > 1 ? 's' : ''} waiting on a prompt (answer first, or --force): ${plan.waiting.map((a) => a.target).join(', ')}`);
   if (!opts.yes && !(await confirm('Send?'))) throw new TrimtabError('nothing sent', { exitCode: EXIT.cancelled });
   const results = await broadcast(ctx, plan);
   for (const { agent, failure } of results) {

@@ -4,10 +4,13 @@ import { showText } from '../core/agents/sent-log.js';
 import { resolveTarget, sendText } from '../remote/agents.js';
 import type { Ctx } from '../remote/context.js';
 
-/** Deliver TEXT byte for byte to one agent, then press Enter as a separate step. */
-export async function sendCommand(ctx: Ctx, targetText: string, text: string, opts: { enter: boolean }): Promise<void> {
+/**
+ * Deliver TEXT byte for byte to one agent, then press Enter as a separate step. Refused (exit 1) where
+ * the agent does not run, and where it waits on a prompt unless `force`.
+ */
+export async function sendCommand(ctx: Ctx, targetText: string, text: string, opts: { enter: boolean; force?: boolean }): Promise<void> {
   checkPasteable(text);
   const { host, ref, label } = await resolveTarget(ctx, targetText);
-  await sendText(ctx, host, ref, label, text, opts.enter);
+  await sendText(ctx, host, ref, label, text, opts.enter, { force: opts.force === true });
   ctx.out(fit(`→ ${label}  ${showText(text)}`, Math.max(40, ctx.term.columns)));
 }

@@ -120,6 +120,30 @@ export function projectElsewhereError(e: NoProjectError, found: string[], unchec
 /** Was the host reached at all (it answered, or answered and was then lost)? */
 export const reached = (r: CallResult) => r.kind === 'answered' || r.kind === 'lost' || r.kind === 'silent';
 
+/** A host's word (a process name) as it may be printed: no control characters, bounded. */
+const printable = (s: string) => s.replace(/[^\x21-\x7e]/g, '?').slice(0, 40) || '?';
+
+/**
+ * Why a delivery guard refused a pane (sh/agents.sh: deliver, press_keys), as one line with what to do
+ * next; undefined for a reason that is not a refusal. Nothing was typed into the pane.
+ */
+export function refusalError(label: string, why: string, detail = ''): TrimtabError | undefined {
+  switch (why) {
+    case 'notagent':
+      return new TrimtabError(`${label} runs ${printable(detail)}, not an agent: nothing sent`, {
+        hint: 'text there would run as a command; see trimtab list, or start the agent with trimtab spawn',
+      });
+    case 'waiting':
+      return new TrimtabError(`${label} is waiting on a prompt: answer it first, or --force`, {
+        hint: `see the prompt with trimtab peek ${label}`,
+      });
+    case 'busy':
+      return new TrimtabError(`${label} is still taking another delivery: nothing sent`, { hint: 'try again in a moment' });
+    default:
+      return undefined;
+  }
+}
+
 /** Turn an `error` section from a script into the message a user should see. */
 export function scriptError(sections: Section[], label: string, host: Host): TrimtabError | undefined {
   const e = section(sections, 'error');
@@ -147,6 +171,9 @@ export function scriptError(sections: Section[], label: string, host: Host): Tri
       });
     case 'gone':
       return new TrimtabError(`${label} went away`);
+    case 'notagent':
+    case 'busy':
+      return refusalError(label, what, detail);
     default:
       return new TrimtabError(`tmux failed on ${host.name} (${what})`, { exitCode: EXIT.failed });
   }

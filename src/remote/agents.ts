@@ -8,17 +8,17 @@ import { findHost, isKnownHost, isValidName, type Host } from '../core/hosts/con
 import { EXIT, TrimtabError, usageError } from '../core/errors.js';
 import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailscaleOffline, type HostMemo } from '../core/hosts/host-cache.js';
 import { isNoServer, section, trimScreen } from '../core/protocol.js';
-import { callError, continueDiedError, NoProjectError, reached, scriptError } from '../core/remote-errors.js';
+import { callError, continueDiedError, NoProjectError, reached, refusalError, scriptError } from '../core/remote-errors.js';
 import { checkPasteable } from '../core/script.js';
 import { parseRegistry } from '../core/status/registry.js';
 import { formatTarget, parseTarget, validateProject, type Ref } from '../core/agents/target.js';
-import { failedResult, paneResult } from '../core/agents/sent-log.js';
+import { failedResult } from '../core/agents/sent-log.js';
 import type { AgentStatus } from '../core/status/status.js';
 import { onPath } from '../adapters/cache.js';
 import { run } from '../adapters/run.js';
 import { logged, recordSent } from '../adapters/sent-log.js';
 import { hostCache, updateHostCache, type Ctx } from './context.js';
-import { call, onHost } from './transport.js';
+import { call, onHost, type CallOptions } from './transport.js';
 import { broadcastScript, keysScript, listScript, peekScript, projectsScript, resolveScript, sendScript, spawnScript } from './scripts.js';
 import type { Section } from '../core/protocol.js';
 
@@ -154,8 +154,8 @@ export async function resolveTarget(ctx: Ctx, text: string): Promise<Resolved> {
 }
 
 /** Run a script that acts on one target: its `error` section becomes the error a user sees. */
-async function onTarget(ctx: Ctx, host: Host, label: string, build: (m: string) => string) {
-  const sections = await onHost(ctx, host, build);
+async function onTarget(ctx: Ctx, host: Host, label: string, build: (m: string) => string, opts: CallOptions = {}) {
+  const sections = await onHost(ctx, host, build, opts);
   const error = scriptError(sections, label, host);
   if (error) throw error;
   return sections;
@@ -175,13 +175,26 @@ export async function resolvePane(ctx: Ctx, host: Host, ref: Ref, label: string)
   return section(await onTarget(ctx, host, label, (m) => resolveScript(m, host, ref)), 'pane')?.args[0] ?? '';
 }
 
-/** Paste `text` into one agent and press Enter (one round trip), recorded in the sent log. Throws when it did not arrive. */
-export const sendText = (ctx: Ctx, host: Host, ref: Ref, label: string, text: string, enter = true): Promise<void> =>
-  logged(ctx, { host: host.name, target: label, text }, () => deliver(ctx, host, ref, label, text, enter));
+/**
+ * Paste `text` into one agent and press Enter (one round trip), recorded in the sent log. Throws when it
+ * did not arrive. The host refuses, with nothing typed, a pane where the agent does not run (a shell
+ * would run the text) and, unless `force`, an agent waiting on a prompt (the Enter would answer it).
+ */
+export const sendText = (ctx: Ctx, host: Host, ref: Ref, label: string, text: string, enter = true, opts: { force?: boolean } = {}): Promise<void> =>
+  logged(ctx, { host: host.name, target: label, text }, () => deliver(ctx, host, ref, label, text, enter, opts.force === true));
 
-async function deliver(ctx: Ctx, host: Host, ref: Ref, label: string, text: string, enter: boolean): Promise<void> {
+/** What a `failed PANE WHY [DETAIL]` section from sh/agents.sh deliver means, in a few words. */
+function failureText(why = '', detail = ''): string {
+  if (why === 'gone') return 'the agent has exited';
+  const refused = refusalError('', why, detail);
+  if (refused) return refused.message.trim();
+  return `tmux could not ${why}`;
+}
+
+async function deliver(ctx: Ctx, host: Host, ref: Ref, label: string, text: string, enter: boolean, force: boolean): Promise<void> {
   checkPasteable(text);
-  const sections = await onTarget(ctx, host, label, (m) => sendScript(m, host, ref, text, enter)).catch((error: unknown) => {
+  // A send may wait for another delivery's lock and for the turn it started (sh/agents.sh: lock_pane, settle).
+  const sections = await onTarget(ctx, host, label, (m) => sendScript(m, host, ref, text, enter, force), { extraSeconds: 60 }).catch((error: unknown) => {
     if (error instanceof TrimtabError && error.partial?.some((s) => s.tag === 'pasted')) {
       // The script finishes on its own after a paste (sh/agents.sh, deliver): Enter still comes.
       throw new TrimtabError(`${error.message}, after the text was pasted into ${label}`, {
@@ -193,8 +206,10 @@ async function deliver(ctx: Ctx, host: Host, ref: Ref, label: string, text: stri
   });
   const failed = section(sections, 'failed');
   if (failed) {
-    const why = failed.args[1] === 'gone' ? 'the agent has exited' : `tmux could not ${failed.args[1]}`;
-    throw new TrimtabError(`not delivered to ${label}: ${why}`, { hint: `peek at it with trimtab peek ${label}` });
+    const [, why = '', ...detail] = failed.args;
+    const refused = refusalError(label, why, detail.join(' '));
+    if (refused) throw refused;
+    throw new TrimtabError(`not delivered to ${label}: ${failureText(why)}`, { hint: `peek at it with trimtab peek ${label}` });
   }
 }
 
@@ -289,6 +304,10 @@ export interface BroadcastPlan {
   /** Live agents (exited panes cannot take input), grouped by host. */
   byHost: Map<string, Agent[]>;
   count: number;
+  /** Agents left out because they wait on a prompt (the Enter would answer it); empty with `force`. */
+  waiting: Agent[];
+  /** Deliver to waiting agents too (the host then skips its check). */
+  force: boolean;
 }
 
 /** What every broadcast refuses before asking anything: an unknown status, a text that cannot travel. */
@@ -299,25 +318,41 @@ export function checkBroadcast(text: string, opts: { status?: string | undefined
   checkPasteable(text);
 }
 
+const paneNumber = (a: Agent) => Number(a.paneId.slice(1));
+
 /**
  * The targets of a broadcast, from the command line and the menu alike: every live agent (exited panes
- * cannot take input) on every host (or the one named), of one status if asked. `seen` gets every
+ * cannot take input) on every host (or the one named), of one status if asked, leaving out agents that
+ * wait on a prompt unless `force` (the host checks again right before each paste). `seen` gets every
  * host's report first (to warn about the ones that did not answer); no target at all is an error.
  */
 export async function planBroadcast(
   ctx: Ctx,
   text: string,
-  opts: { host?: string | undefined; status?: string | undefined } = {},
+  opts: { host?: string | undefined; status?: string | undefined; force?: boolean | undefined } = {},
   seen: (reports: HostReport[]) => void = () => {},
 ): Promise<BroadcastPlan> {
   checkBroadcast(text, opts);
+  const force = opts.force === true;
   const reports = await listAllAgents(ctx, selectHosts(ctx, opts.host));
   seen(reports);
-  const targets = reports.flatMap((r) => r.agents).filter((a) => a.status !== 'exited' && (!opts.status || a.status === opts.status));
-  if (targets.length === 0) throw new TrimtabError('no agents to send to', { hint: 'see trimtab list' });
+  const live = reports.flatMap((r) => r.agents).filter((a) => a.status !== 'exited' && (!opts.status || a.status === opts.status));
+  const waiting = force ? [] : live.filter((a) => a.status === 'waiting');
+  const targets = live.filter((a) => !waiting.includes(a));
+  if (targets.length === 0) {
+    if (waiting.length) {
+      const n = waiting.length;
+      throw new TrimtabError(`${n === 1 ? 'the only agent is' : `all ${n} agents are`} waiting on a prompt: answer first, or --force`, {
+        hint: 'see trimtab list',
+      });
+    }
+    throw new TrimtabError('no agents to send to', { hint: 'see trimtab list' });
+  }
   const byHost = new Map<string, Agent[]>();
   for (const a of targets) byHost.set(a.host, [...(byHost.get(a.host) ?? []), a]);
-  return { text, reports, byHost, count: targets.length };
+  // One order on every host (lowest pane first), so two broadcasts never wait on each other's locks.
+  for (const agents of byHost.values()) agents.sort((a, b) => paneNumber(a) - paneNumber(b));
+  return { text, reports, byHost, count: targets.length, waiting, force };
 }
 
 export interface Delivery {
@@ -332,12 +367,13 @@ export async function broadcast(ctx: Ctx, plan: BroadcastPlan): Promise<Delivery
     [...plan.byHost].map(async ([name, agents]): Promise<Delivery[]> => {
       const host = plan.reports.find((r) => r.host.name === name)!.host;
       try {
-        const sections = await onHost(ctx, host, (m) => broadcastScript(m, host, agents.map((a) => a.paneId), plan.text));
-        recordSent(ctx, agents.map((a) => ({ host: name, target: a.target, text: plan.text, result: paneResult(sections, a.paneId) })));
-        return agents.map((agent) => {
+        const sections = await onHost(ctx, host, (m) => broadcastScript(m, host, agents.map((a) => a.paneId), plan.text, plan.force));
+        const deliveries = agents.map((agent): Delivery => {
           const failed = sections.find((s) => s.tag === 'failed' && s.args[0] === agent.paneId);
-          return { agent, failure: failed ? (failed.args[1] === 'gone' ? 'agent exited' : (failed.args[1] ?? 'failed')) : null };
+          return { agent, failure: failed ? failureText(failed.args[1], failed.args.slice(2).join(' ')) : null };
         });
+        recordSent(ctx, deliveries.map((d) => ({ host: name, target: d.agent.target, text: plan.text, result: d.failure ? `failed: ${d.failure}` : 'delivered' })));
+        return deliveries;
       } catch (error) {
         recordSent(ctx, agents.map((a) => ({ host: name, target: a.target, text: plan.text, result: failedResult(error) })));
         return agents.map((agent) => ({ agent, failure: (error as Error).message }));

@@ -6,7 +6,8 @@
  * says hello), and one line that calls a function with single-quoted arguments. Nothing else is
  * generated. `TRIMTAB_PRINT_SCRIPT=1 trimtab ...` prints a script instead of running it.
  */
-import { agentProgram, homeExpr, type Host } from '../core/hosts/config.js';
+import { agentProgram, commandWords, homeExpr, type Host } from '../core/hosts/config.js';
+import { isShell, screenEres } from '../core/status/status.js';
 import { shQuote } from '../core/quote.js';
 import type { Ref } from '../core/agents/target.js';
 import { AGENT_VERSION_TIMEOUT, type Plan } from '../core/hosts/prepare.js';
@@ -39,13 +40,33 @@ const refWords = (ref: Ref): string[] => (ref.kind === 'pane' ? ['pane', ref.pan
 export const listScript = (marker: string, host: Host, session: string) =>
   remoteScript(marker, host, [AGENTS], [['list_agents', session, host.claudeConfigDir ? { path: host.claudeConfigDir } : '']]);
 
-/** Resolve one target and paste `text` into it (then Enter), in one round trip. */
-export const sendScript = (marker: string, host: Host, ref: Ref, text: string, enter: boolean) =>
-  remoteScript(marker, host, [AGENTS], [['send_text', ...refWords(ref), enter ? '1' : '0']], { X: text });
+/** Programs that run the agent rather than being it: their name alone proves nothing (a `node` REPL). */
+const RUNNERS = new Set(['node', 'nodejs', 'env']);
+const baseName = (w: string) => w.split('/').at(-1) ?? '';
 
-/** Paste `text` into panes already resolved by a list, and press Enter in each. */
-export const broadcastScript = (marker: string, host: Host, paneIds: string[], text: string) =>
-  remoteScript(marker, host, [AGENTS], [['broadcast', ...paneIds]], { X: text });
+/**
+ * The delivery guard's data (sh/agents.sh, agent_in and waiting): which foreground programs are the
+ * agent, and Claude Code's waiting markers. By name: `claude` and the configured program, unless that
+ * is a shell or a runner. Under `node`: Claude Code's own files, or the configured command's script
+ * (`node /x/agent.mjs` gives `agent.mjs`); `env K=V prog` counts as `prog`.
+ */
+export function agentGuard(host: Host, force = false): Record<string, string> {
+  let words = commandWords(host.agentCommand);
+  if (baseName(words[0] ?? '') === 'env') words = words.slice(1).filter((w) => !w.includes('=') && !w.startsWith('-'));
+  const program = baseName(words[0] ?? '');
+  const names = ['claude', ...(program && program !== 'claude' && !isShell(program) && !RUNNERS.has(program) ? [program] : [])];
+  const script = RUNNERS.has(program) ? words.slice(1).find((w) => !w.startsWith('-')) : undefined;
+  const screen = screenEres();
+  return { AN: names.join('\n'), AA: script ? baseName(script) : '', WP: screen.waiting, WU: screen.panels, WO: screen.option, WW: screen.working, F: force ? '1' : '0' };
+}
+
+/** Resolve one target and paste `text` into it (then Enter), in one round trip, if the agent runs there. */
+export const sendScript = (marker: string, host: Host, ref: Ref, text: string, enter: boolean, force = false) =>
+  remoteScript(marker, host, [AGENTS], [['send_text', ...refWords(ref), enter ? '1' : '0']], { X: text, ...agentGuard(host, force) });
+
+/** Paste `text` into panes already resolved by a list, and press Enter in each (pane order: low ids first). */
+export const broadcastScript = (marker: string, host: Host, paneIds: string[], text: string, force = false) =>
+  remoteScript(marker, host, [AGENTS], [['broadcast', ...paneIds]], { X: text, ...agentGuard(host, force) });
 
 /** The last `lines` lines of a pane; with `intervalSeconds`, frames until the pane goes. */
 export const peekScript = (marker: string, host: Host, ref: Ref, lines: number, intervalSeconds?: number) =>
@@ -53,7 +74,7 @@ export const peekScript = (marker: string, host: Host, ref: Ref, lines: number, 
 
 /** Press tmux keys (`Escape`, `1`) in a pane, leaving copy mode first. */
 export const keysScript = (marker: string, host: Host, ref: Ref, keys: string[]) =>
-  remoteScript(marker, host, [AGENTS], [['press_keys', ...refWords(ref), ...keys]]);
+  remoteScript(marker, host, [AGENTS], [['press_keys', ...refWords(ref), ...keys]], agentGuard(host));
 
 /** The directories in a host's projects dir (the menu's spawn screen). */
 export const projectsScript = (marker: string, host: Host) =>

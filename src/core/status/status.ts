@@ -224,3 +224,64 @@ function liveLines(lines: string[], end: number): string[] {
   while (i > 0 && !SCREEN.entryStart.test(lines[i] ?? '')) i--;
   return lines.slice(Math.max(i, 0), end);
 }
+
+/**
+ * The screen markers a host script needs without this module, each group as one POSIX extended regular
+ * expression for grep -E: "waiting" is SCREEN.waiting, else (unless a panel the user opened shows,
+ * SCREEN.userPanels) SCREEN.menuOption, over the lines below the input box, in the order
+ * classifyScreen checks them; "working" is the footer's interrupt hint. Derived from the table, so a
+ * marker changed there reaches the hosts too. The table uses only syntax with a POSIX spelling;
+ * anything else throws (when a delivery asks, so the rest of trimtab keeps working) rather than
+ * matching differently on a host.
+ */
+export const screenEres = (): { waiting: string; panels: string; option: string; working: string } => ({
+  waiting: SCREEN.waiting.map(posixEre).join('|'),
+  panels: SCREEN.userPanels.map(posixEre).join('|'),
+  option: posixEre(SCREEN.menuOption),
+  working: posixEre(SCREEN.footerInterrupt),
+});
+
+function posixEre(re: RegExp): string {
+  if (/[^ui]/.test(re.flags)) throw new Error(`status.ts: flags /${re.flags} of /${re.source}/ have no POSIX spelling`);
+  return toPosixEre(re.source, re.flags.includes('i'));
+}
+
+/**
+ * One JavaScript regex source as POSIX ERE: `(?:` groups, `\s`/`\S`/`\d` classes, `\b`, escaped punctuation,
+ * the `i` flag as `[aA]` brackets.
+ * Each non-ASCII character becomes a group of its own: a host's grep may run in the C locale, where
+ * `│?` would make only the last byte of `│` optional.
+ */
+function toPosixEre(source: string, ignoreCase: boolean): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = String.fromCodePoint(source.codePointAt(i)!);
+    i += c.length - 1;
+    if (source.startsWith('(?:', i)) {
+      out += '(';
+      i += 2;
+    } else if (c === '\\') {
+      const n = source[++i] ?? '';
+      if (n === 's') out += '[[:space:]]';
+      else if (n === 'S') out += '[^[:space:]]';
+      else if (n === 'd') out += '[0-9]';
+      // A word boundary: after a word character, a non-word character or the end; before one, the reverse.
+      // It then spans one character, which does not change whether a line matches.
+      else if (n === 'b') out += /\w$/.test(source.slice(0, i - 1)) ? '([^[:alnum:]_]|$)' : '(^|[^[:alnum:]_])';
+      else if (n === '/') out += '/';
+      else if (n === 'u') {
+        // A bundler may write non-ASCII characters as \uXXXX or \u{X...}.
+        const m = /^\{([0-9a-fA-F]+)\}|^[0-9a-fA-F]{4}/.exec(source.slice(i + 1));
+        if (!m) throw new Error(`status.ts: a bad \\u escape in /${source}/`);
+        out += `(${String.fromCodePoint(parseInt(m[1] ?? m[0], 16))})`;
+        i += m[0].length;
+      }
+      else if ('.?*+()[]{}|^$\\'.includes(n)) out += `\\${n}`;
+      else throw new Error(`status.ts: no POSIX spelling for \\${n} in /${source}/`);
+    } else if (c === '[' || source.startsWith('(?', i)) {
+      throw new Error(`status.ts: a bracket or group in /${source}/ needs a POSIX spelling`);
+    } else if (ignoreCase && /[a-z]/i.test(c)) out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+    else out += c.charCodeAt(0) > 0x7f ? `(${c})` : c;
+  }
+  return out;
+}
