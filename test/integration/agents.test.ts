@@ -181,7 +181,10 @@ describe('list', () => {
   it('shows waiting and working from the screen', async () => {
     await lab.trimtab(['send', 'fedora:alpha', '/ask']);
     await eventually(async () => (await statusOf('fedora:agents:alpha')) === 'waiting', 'fedora agent waiting');
-    await lab.trimtab(['send', 'fedora:alpha', '--no-enter', '1']);
+    // Answer it: send refuses a waiting agent unless --force.
+    expect((await lab.trimtab(['send', 'fedora:alpha', '--no-enter', '1'])).exitCode).toBe(1);
+    const answered = await lab.trimtab(['send', 'fedora:alpha', '--no-enter', '--force', '1']);
+    expect(answered.exitCode, answered.stderr).toBe(0);
     await lab.trimtab(['send', 'here:alpha', '/work 20']);
     await eventually(async () => (await statusOf('here:agents:alpha')) === 'working', 'here agent working');
   });
