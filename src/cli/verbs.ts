@@ -91,6 +91,24 @@ export const COMMANDS: readonly Command[] = [
       }),
   }),
   verb({
+    name: 'approve',
+    summary: "answer an agent's prompt (default: its plain Yes)",
+    positionals: [{ name: 'TARGET' }, { name: 'OPTION', optional: true }],
+    notes: [TARGET_NOTE, 'OPTION: a number as drawn on the prompt, or its label; pressed only while that prompt is still pending'],
+    options: {},
+    run: async (ctx, { positionals: [target = '', option] }) =>
+      (await import('../commands/approve.js')).approveCommand(ctx, target, option),
+  }),
+  verb({
+    name: 'reject',
+    summary: "decline an agent's prompt (Esc)",
+    positionals: [{ name: 'TARGET' }],
+    notes: [TARGET_NOTE],
+    options: {},
+    run: async (ctx, { positionals: [target = ''] }) =>
+      (await import('../commands/approve.js')).rejectCommand(ctx, target),
+  }),
+  verb({
     name: 'broadcast',
     summary: 'send TEXT to many agents (asks first)',
     positionals: [{ name: 'TEXT', many: true }],

@@ -1,0 +1,55 @@
+import { TrimtabError } from '../core/errors.js';
+import { fit } from '../core/render/render.js';
+import { yesOption } from '../core/status/prompt.js';
+import { answerPrompt, keysFor, readPane, type PaneView, type ShownPrompt } from '../remote/answer.js';
+import { resolveTarget } from '../remote/agents.js';
+import type { Ctx } from '../remote/context.js';
+
+/** Options as drawn: `1. Yes, 2. No` (a menu without numbers is counted from 1). */
+const listOptions = (p: ShownPrompt) => p.options.map((o, i) => `${o.key ?? i + 1}. ${o.label}`).join(', ');
+
+/** The option OPTION names: its number as drawn, or its label (case aside); the plain "Yes" when not given. */
+function pickOption(p: ShownPrompt, label: string, option: string | undefined): number {
+  if (option === undefined) {
+    const yes = yesOption(p);
+    if (yes) return yes.index;
+    throw new TrimtabError(`${label} asks without a plain "Yes": say which option`, { hint: `options: ${listOptions(p)}` });
+  }
+  const want = option.trim().toLowerCase();
+  const at = p.options.findIndex((o, i) => (o.key ?? String(i + 1)) === want || o.label.trim().toLowerCase() === want);
+  if (at < 0) throw new TrimtabError(`${label} has no option "${option}"`, { hint: `options: ${listOptions(p)}` });
+  return at;
+}
+
+async function pending(ctx: Ctx, targetText: string) {
+  const { host, ref, label } = await resolveTarget(ctx, targetText);
+  const view = await readPane(ctx, host, ref, label);
+  if (!view.prompt) throw new TrimtabError(`nothing to answer: ${label} is ${view.status}, not waiting on a prompt`, { hint: `see trimtab peek ${label}` });
+  return { host, label, view, prompt: view.prompt };
+}
+
+function changed(label: string, now: PaneView): TrimtabError {
+  const what = now.prompt ? `it now asks: ${now.prompt.title}` : `it is ${now.status} now`;
+  return new TrimtabError(`nothing pressed: the prompt on ${label} changed before the answer (${what})`, { hint: `look again with trimtab peek ${label}` });
+}
+
+const say = (ctx: Ctx, line: string) => ctx.out(fit(line, Math.max(40, ctx.term.columns)));
+const subjectLine = (p: ShownPrompt) => `${p.title}${p.subject ? `: ${p.subject.split('\n')[0]}` : ''}`;
+
+/** `trimtab approve TARGET [OPTION]`: press the option's key, only while the prompt read is still on screen. */
+export async function approveCommand(ctx: Ctx, targetText: string, option: string | undefined): Promise<void> {
+  const { host, label, view, prompt } = await pending(ctx, targetText);
+  const index = pickOption(prompt, label, option);
+  const answer = await answerPrompt(ctx, host, view.paneId, prompt, keysFor(prompt, index), label);
+  if (answer.outcome === 'changed') throw changed(label, answer.now);
+  const o = prompt.options[index]!;
+  say(ctx, `✔ ${label}  ${o.key ?? index + 1}. ${o.label}  (${subjectLine(prompt)})`);
+}
+
+/** `trimtab reject TARGET`: Esc, only while the prompt read is still on screen. */
+export async function rejectCommand(ctx: Ctx, targetText: string): Promise<void> {
+  const { host, label, view, prompt } = await pending(ctx, targetText);
+  const answer = await answerPrompt(ctx, host, view.paneId, prompt, ['Escape'], label);
+  if (answer.outcome === 'changed') throw changed(label, answer.now);
+  say(ctx, `✖ ${label}  rejected (Esc)  (${subjectLine(prompt)})`);
+}
