@@ -1,5 +1,7 @@
 # shellcheck shell=sh
 # Reading and answering an agent's prompt. Needs prelude.sh and agents.sh (need_tmux, resolve, leave_mode).
+# $pane is set by resolve (agents.sh), which this library is always sent with.
+# shellcheck disable=SC2154
 
 # read_pane KIND A B: one pane's facts and its visible screen (no history), exactly as answer_prompt
 # will capture it again before pressing anything.
