@@ -17,9 +17,14 @@ export const COMMANDS: readonly Command[] = [
   verb({
     name: 'menu',
     summary: 'phone-sized menu (also: bare trimtab on a terminal)',
-    options: { ascii: { type: 'boolean', help: 'draw with ASCII only' } },
-    run: async (ctx, { values }) =>
-      (await import('../menu/menu.js')).menuCommand(ctx, { ascii: values.ascii === true }),
+    options: {
+      ascii: { type: 'boolean', help: 'draw with ASCII only' },
+      refresh: { type: 'string', arg: 'SECS', help: 'seconds between the screens\' own refreshes (default 5)' },
+    },
+    run: async (ctx, { values }) => {
+      const refreshSeconds = positiveNumber(values.refresh, 5, '--refresh');
+      return (await import('../menu/menu.js')).menuCommand(ctx, { ascii: values.ascii === true, refreshSeconds });
+    },
   }),
   verb({
     name: 'login',

@@ -1,8 +1,8 @@
 import { TrimtabError } from '../core/errors.js';
 import { fit } from '../core/render/render.js';
 import { yesOption } from '../core/status/prompt.js';
-import { answerPrompt, keysFor, readPane, type PaneView, type ShownPrompt } from '../remote/answer.js';
 import { resolveTarget } from '../remote/agents.js';
+import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt } from '../remote/answer.js';
 import type { Ctx } from '../remote/context.js';
 
 /** Options as drawn: `1. Yes, 2. No` (a menu without numbers is counted from 1). */
@@ -13,7 +13,9 @@ function pickOption(p: ShownPrompt, label: string, option: string | undefined): 
   if (option === undefined) {
     const yes = yesOption(p);
     if (yes) return yes.index;
-    throw new TrimtabError(`${label} asks without a plain "Yes": say which option`, { hint: `options: ${listOptions(p)}` });
+    throw new TrimtabError(`${label} asks without a plain "Yes": say which option`, {
+      hint: `options: ${listOptions(p)}`,
+    });
   }
   const want = option.trim().toLowerCase();
   const at = p.options.findIndex((o, i) => (o.key ?? String(i + 1)) === want || o.label.trim().toLowerCase() === want);
@@ -24,13 +26,18 @@ function pickOption(p: ShownPrompt, label: string, option: string | undefined): 
 async function pending(ctx: Ctx, targetText: string) {
   const { host, ref, label } = await resolveTarget(ctx, targetText);
   const view = await readPane(ctx, host, ref, label);
-  if (!view.prompt) throw new TrimtabError(`nothing to answer: ${label} is ${view.status}, not waiting on a prompt`, { hint: `see trimtab peek ${label}` });
+  if (!view.prompt)
+    throw new TrimtabError(`nothing to answer: ${label} is ${view.status}, not waiting on a prompt`, {
+      hint: `see trimtab peek ${label}`,
+    });
   return { host, label, view, prompt: view.prompt };
 }
 
 function changed(label: string, now: PaneView): TrimtabError {
   const what = now.prompt ? `it now asks: ${now.prompt.title}` : `it is ${now.status} now`;
-  return new TrimtabError(`nothing pressed: the prompt on ${label} changed before the answer (${what})`, { hint: `look again with trimtab peek ${label}` });
+  return new TrimtabError(`nothing pressed: the prompt on ${label} changed before the answer (${what})`, {
+    hint: `look again with trimtab peek ${label}`,
+  });
 }
 
 const say = (ctx: Ctx, line: string) => ctx.out(fit(line, Math.max(40, ctx.term.columns)));

@@ -4,18 +4,19 @@
  * (answerPrompt). A prompt answered from another device meanwhile, or replaced by the next one, gets
  * no key: a stray `1` would otherwise land in the agent's input box and ride along with the next message.
  */
+
+import { recordSent } from '../adapters/sent-log.js';
+import { failedResult } from '../core/agents/sent-log.js';
 import { formatTarget, type Ref } from '../core/agents/target.js';
 import { TrimtabError } from '../core/errors.js';
 import type { Host } from '../core/hosts/config.js';
 import { section, trimScreen } from '../core/protocol.js';
-import { readPrompt, type Prompt } from '../core/status/prompt.js';
-import { classifyPane, SCREEN, type AgentStatus } from '../core/status/status.js';
-import { recordSent } from '../adapters/sent-log.js';
-import { failedResult } from '../core/agents/sent-log.js';
 import { scriptError } from '../core/remote-errors.js';
+import { type Prompt, readPrompt } from '../core/status/prompt.js';
+import { type AgentStatus, classifyPane, SCREEN } from '../core/status/status.js';
 import type { Ctx } from './context.js';
-import { onHost } from './transport.js';
 import { answerScript, readPaneScript } from './scripts.js';
+import { onHost } from './transport.js';
 
 /** A prompt as the user was shown it: what it asks, plus its lines exactly as drawn on the pane. */
 export interface ShownPrompt extends Prompt {
@@ -60,7 +61,9 @@ export function shownPrompt(lines: string[]): ShownPrompt | null {
   const drawn = promptPanel(lines);
   // The `❯` row: the option whose label starts the text after it.
   const row = drawn.find((l) => /^\s*❯\s/u.test(l))?.replace(/^\s*❯\s*(?:\d{1,2}\.\s+)?/u, '') ?? '';
-  const at = prompt.options.findIndex((o) => row !== '' && o.label.startsWith(row.trim().slice(0, Math.min(row.trim().length, o.label.length))));
+  const at = prompt.options.findIndex(
+    (o) => row !== '' && o.label.startsWith(row.trim().slice(0, Math.min(row.trim().length, o.label.length))),
+  );
   return { ...prompt, drawn, cursor: at >= 0 ? at : null };
 }
 
@@ -69,7 +72,10 @@ export function keysFor(prompt: ShownPrompt, index: number): string[] {
   const option = prompt.options[index];
   if (!option) throw new TrimtabError(`no option ${index + 1} in this prompt`);
   if (option.key !== null) return [option.key];
-  if (prompt.cursor === null) throw new TrimtabError('cannot tell which option the prompt has selected', { hint: 'answer it with trimtab attach' });
+  if (prompt.cursor === null)
+    throw new TrimtabError('cannot tell which option the prompt has selected', {
+      hint: 'answer it with trimtab attach',
+    });
   const steps = index - prompt.cursor;
   return [...Array<string>(Math.abs(steps)).fill(steps > 0 ? 'Down' : 'Up'), 'Enter'];
 }
@@ -100,13 +106,23 @@ const KEY = /^(?:\d{1,2}|Up|Down|Enter|Escape)$/;
  * Press `keys` in the pane only if `expected` is still the prompt on screen, in one round trip
  * (sh/answer.sh). Recorded in the sent log either way: delivered, or not pressed because it changed.
  */
-export async function answerPrompt(ctx: Ctx, host: Host, paneId: string, expected: ShownPrompt, keys: string[], label = formatTarget(host.name, { kind: 'pane', paneId })): Promise<Answer> {
+export async function answerPrompt(
+  ctx: Ctx,
+  host: Host,
+  paneId: string,
+  expected: ShownPrompt,
+  keys: string[],
+  label = formatTarget(host.name, { kind: 'pane', paneId }),
+): Promise<Answer> {
   const bad = keys.find((k) => !KEY.test(k));
-  if (bad !== undefined || keys.length === 0) throw new TrimtabError(`not a key to answer a prompt with: ${JSON.stringify(bad ?? '')}`);
+  if (bad !== undefined || keys.length === 0)
+    throw new TrimtabError(`not a key to answer a prompt with: ${JSON.stringify(bad ?? '')}`);
   const record = { host: host.name, target: label, text: keys.join(' '), keys: true as const };
   const time = new Date().toISOString();
   try {
-    const sections = await onHost(ctx, host, (m) => answerScript(m, host, { kind: 'pane', paneId }, expected.drawn, keys));
+    const sections = await onHost(ctx, host, (m) =>
+      answerScript(m, host, { kind: 'pane', paneId }, expected.drawn, keys),
+    );
     const error = scriptError(sections, label, host);
     if (error) throw error;
     const changed = section(sections, 'changed');
@@ -125,5 +141,9 @@ export async function answerPrompt(ctx: Ctx, host: Host, paneId: string, expecte
 
 /** Two prompts ask the same thing: same kind, title, subject and options. */
 export const samePrompt = (a: Prompt | null, b: Prompt | null): boolean =>
-  a !== null && b !== null && a.kind === b.kind && a.title === b.title && a.subject === b.subject &&
+  a !== null &&
+  b !== null &&
+  a.kind === b.kind &&
+  a.title === b.title &&
+  a.subject === b.subject &&
   JSON.stringify(a.options) === JSON.stringify(b.options);

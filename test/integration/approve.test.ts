@@ -3,9 +3,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeApi, type FakeApi } from '../lab/fake-api.js';
-import { eventually, startLab, type Lab } from '../lab/lab.js';
-import { claudeConfigDir, requireLabClaude, screen, startClaude, typeLine, waitForScreen, writeClaudeConfig, type ClaudePane } from '../lab/real-claude.js';
+import { type FakeApi, startFakeApi } from '../lab/fake-api.js';
+import { eventually, type Lab, startLab } from '../lab/lab.js';
+import {
+  type ClaudePane,
+  claudeConfigDir,
+  requireLabClaude,
+  screen,
+  startClaude,
+  typeLine,
+  waitForScreen,
+  writeClaudeConfig,
+} from '../lab/real-claude.js';
 
 let lab: Lab;
 let api: FakeApi;
@@ -13,10 +22,20 @@ let cp: ClaudePane;
 const cwd = () => path.join(lab.projects('thor'), 'api');
 const PROMPT = /Esc to cancel/;
 /** The input box's line, trimmed: `❯` alone when nothing was typed into it. */
-const inputBox = (s: string) => s.split('\n').filter((l) => /^\s*❯/u.test(l)).at(-1)?.trim();
+const inputBox = (s: string) =>
+  s
+    .split('\n')
+    .filter((l) => /^\s*❯/u.test(l))
+    .at(-1)
+    ?.trim();
 const sentLog = () => {
   const f = path.join(lab.env.TRIMTAB_STATE_DIR!, 'sent.log');
-  return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>) : [];
+  return existsSync(f)
+    ? readFileSync(f, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, string>)
+    : [];
 };
 
 beforeAll(async () => {
