@@ -200,7 +200,11 @@ function cut(s: string, columns: number): string {
 }
 
 /** A pane's lines for a narrower screen: each wrapped at word boundaries, so no word is cut off. */
-export const reflow = (lines: string[], columns: number): string[] => lines.flatMap((l) => (width(l) <= columns ? [l] : wrap(l.trimEnd(), columns)));
+export const reflow = (lines: string[], columns: number): string[] =>
+  lines.flatMap((l) => (width(l) <= columns ? [l] : RULE.test(l) ? [l.trim().slice(0, columns)] : wrap(l.trimEnd(), columns)));
+
+/** A full-width rule (`────`): drawn once at the new width, not wrapped into several. */
+const RULE = /^\s*([─━╌═-])\1+\s*$/u;
 
 export interface PromptView {
   title: string;
