@@ -4,15 +4,25 @@
  * Claude Code release on lab host thor (reached over the lab's real sshd), talking to the stand-in API,
  * whose log says byte for byte what reached the agent.
  */
-import { execa } from 'execa';
+
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeApi, type FakeApi } from '../lab/fake-api.js';
-import { CLI, eventually, startLab, type Lab } from '../lab/lab.js';
+import { type FakeApi, startFakeApi } from '../lab/fake-api.js';
+import { CLI, eventually, type Lab, startLab } from '../lab/lab.js';
 import { Pane } from '../lab/pane.js';
-import { claudeConfigDir, requireLabClaude, screen, startClaude, typeLine, waitForScreen, writeClaudeConfig, type ClaudePane } from '../lab/real-claude.js';
+import {
+  type ClaudePane,
+  claudeConfigDir,
+  requireLabClaude,
+  screen,
+  startClaude,
+  typeLine,
+  waitForScreen,
+  writeClaudeConfig,
+} from '../lab/real-claude.js';
 
 let lab: Lab;
 let api: FakeApi;
@@ -23,10 +33,20 @@ const PROMPT = /Esc to cancel/;
 /** A person reads a prompt before answering it: option keys are ignored for a moment after it shows. */
 const settle = (ms = 500) => new Promise((r) => setTimeout(r, ms));
 /** The input box's line, trimmed: `❯` alone when nothing was typed into it. */
-const inputBox = (s: string) => s.split('\n').filter((l) => /^\s*❯/u.test(l)).at(-1)?.trim();
+const inputBox = (s: string) =>
+  s
+    .split('\n')
+    .filter((l) => /^\s*❯/u.test(l))
+    .at(-1)
+    ?.trim();
 const sentLog = () => {
   const f = path.join(lab.env.TRIMTAB_STATE_DIR!, 'sent.log');
-  return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>) : [];
+  return existsSync(f)
+    ? readFileSync(f, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, string>)
+    : [];
 };
 const fits = (s: string, columns: number, rows = 20) => {
   const lines = s.split('\n');
@@ -60,7 +80,11 @@ describe('the menu answering a real Claude Code, in a 40x20 pane', () => {
   it('Enter, Enter on a fresh list presses nothing; the prompt and its command show before any answer', async () => {
     await bashPrompt('echo entered > enter.txt');
     // A fresh menu. It refreshes every 600 s: what it shows stays put unless a test asks for a fresh look.
-    menu = await Pane.start(`${lab.socket('here')}-phone`, `${process.execPath} ${CLI} menu --refresh 600; echo "exit=$?"; sleep 600`, lab.env);
+    menu = await Pane.start(
+      `${lab.socket('here')}-phone`,
+      `${process.execPath} ${CLI} menu --refresh 600; echo "exit=$?"; sleep 600`,
+      lab.env,
+    );
     await menu.waitFor(/❯ 1 +api +thor +waiting/, 'the waiting agent on row 1, under the cursor');
     await menu.keys('Enter', 'Enter');
     const shown = await menu.waitFor('Bash command', 'the agent screen');
@@ -151,7 +175,9 @@ describe('the menu answering a real Claude Code, in a 40x20 pane', () => {
       // No key: the resize alone redraws (SIGWINCH), laid out for the new width.
       const s = await eventually(async () => {
         const x = await menu.screen();
-        return /^❯ 1 +api +thor +idle$/m.test(x) && x.split('\n').every((l) => stringWidth(l) <= columns) ? x : undefined;
+        return /^❯ 1 +api +thor +idle$/m.test(x) && x.split('\n').every((l) => stringWidth(l) <= columns)
+          ? x
+          : undefined;
       }, `the list at ${columns} columns`);
       fits(s, columns);
       const lines = s.split('\n');
@@ -166,7 +192,8 @@ describe('the menu answering a real Claude Code, in a 40x20 pane', () => {
 
   it('slow two-digit input never answers: from ten rows on, digits wait for Enter', async () => {
     await lab.tmux('here', ['new-session', '-d', '-s', 'agents', '-n', 'extra0', 'sleep 600']);
-    for (let i = 1; i < 10; i++) await lab.tmux('here', ['new-window', '-d', '-t', '=agents:', '-n', `extra${i}`, 'sleep 600']);
+    for (let i = 1; i < 10; i++)
+      await lab.tmux('here', ['new-window', '-d', '-t', '=agents:', '-n', `extra${i}`, 'sleep 600']);
     await bashPrompt('echo slow > slow.txt');
     await menu.keys('r');
     await menu.waitFor(/11 agents/, 'eleven rows');

@@ -183,6 +183,10 @@ describe('wrap and reflow', () => {
     for (const l of out) expect(width(l)).toBeLessThanOrEqual(40);
     expect(out.join(' ').split(/\s+/)).toEqual([...line.split(' '), 'short']);
   });
+
+  it('a full-width rule is drawn once at the new width', () => {
+    expect(reflow(['─'.repeat(80)], 40)).toEqual(['─'.repeat(40)]);
+  });
 });
 
 describe('promptRows', () => {
