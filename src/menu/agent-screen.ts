@@ -28,9 +28,7 @@ function layout(v: View, agent: Agent, pane: PaneView, readAt: number, note: str
   const p = pane.prompt;
   const rows: Row[] = [];
   if (note) rows.push({ key: '', text: note, tone: 'warn' });
-  if (p)
-    for (const r of promptRows(p, columns))
-      rows.push({ key: r.key, text: r.label, tone: r.tone ?? (r.key ? 'plain' : 'plain') });
+  if (p) for (const r of promptRows(p, columns)) rows.push({ key: r.key, text: r.label, tone: r.tone ?? 'plain' });
   else if (pane.status === 'waiting')
     rows.push({ key: '', text: 'waiting, but its prompt could not be read: peek or attach' });
   if (rows.length) rows.push({ key: '', text: '' });
@@ -45,6 +43,7 @@ function layout(v: View, agent: Agent, pane: PaneView, readAt: number, note: str
     // Never on an answering row: Enter alone must not answer a prompt.
     cursor: p ? null : KEYS.refresh,
     settleMs: p ? PROMPT_SETTLE_MS : undefined,
+    guard: p ? [...p.options.map((o, i) => o.key ?? String(i + 1)), KEYS.escape] : undefined,
   };
 }
 

@@ -5,71 +5,12 @@
  * Esc and `b` go back on every screen; Ctrl-C cancels; the cursor may start on no row at all (Enter
  * then does nothing); a resize redraws at once at the new size; lines are cut to the width, never wrapped.
  */
-import { emitKeypressEvents } from 'node:readline';
 import kleur from 'kleur';
 import { fit } from '../core/render/render.js';
+import { type Key, Keyboard } from './keyboard.js';
 import { printable } from './printable.js';
 
-interface Key {
-  name?: string;
-  ctrl?: boolean;
-  meta?: boolean;
-}
-type Handler = (ch: string | undefined, key: Key) => void;
-
-/**
- * One keypress listener for the whole menu. Keys go to the screen on show, or nowhere: a key typed
- * while a round trip runs is dropped, so a digit never falls through to the screen that comes next.
- */
-export class Keyboard {
-  private handler: Handler | undefined;
-  private on = false;
-
-  constructor(
-    private readonly stdin: NodeJS.ReadStream,
-    /** Ctrl-C while no screen is up (a round trip runs): the menu ends. */
-    private readonly onCtrlC: () => void,
-  ) {}
-
-  private route = (ch: string | undefined, key: Key | undefined) => {
-    if (!this.handler && key?.ctrl && key.name === 'c') {
-      this.onCtrlC();
-      return;
-    }
-    this.handler?.(ch, key ?? {});
-  };
-
-  start(): void {
-    if (this.on) return;
-    this.on = true;
-    emitKeypressEvents(this.stdin);
-    if (this.stdin.isTTY) this.stdin.setRawMode(true);
-    this.stdin.on('keypress', this.route);
-    this.stdin.resume();
-  }
-
-  stop(): void {
-    if (!this.on) return;
-    this.on = false;
-    this.stdin.off('keypress', this.route);
-    if (this.stdin.isTTY) this.stdin.setRawMode(false);
-    this.stdin.pause();
-  }
-
-  /** Hand the terminal to something else (a line of input, tmux attach) and take it back after. */
-  async suspend<T>(fn: () => Promise<T>): Promise<T> {
-    this.stop();
-    try {
-      return await fn();
-    } finally {
-      this.start();
-    }
-  }
-
-  listen(handler: Handler | undefined): void {
-    this.handler = handler;
-  }
-}
+export { Keyboard };
 
 export type Tone = 'plain' | 'bold' | 'dim' | 'warn' | 'gone';
 
@@ -88,8 +29,10 @@ export interface Spec {
   footer: string;
   /** Key of the row the cursor starts on; null or absent: none (Enter alone then does nothing). */
   cursor?: string | null;
-  /** Ignore row keys this long after the screen first shows (a double tap meant for the screen before). */
+  /** Ignore the `guard` keys this long after the screen first shows (a double tap meant for the screen before). */
   settleMs?: number;
+  /** Keys that answer something (a prompt's options, reject): the ones settleMs holds back. */
+  guard?: string[];
   /** Keys that act without a row of their own (`r` on a screen that lists it only in the footer). */
   keys?: string[];
   /** Start scrolled to the end (peek) instead of the top. */
@@ -185,7 +128,11 @@ export class Screen {
 
   private choose(key: string): void {
     const spec = this.spec;
-    if (spec.settleMs && Date.now() - this.shownAt < spec.settleMs) return;
+    if (spec.settleMs && spec.guard?.includes(key) && Date.now() - this.shownAt < spec.settleMs) {
+      this.note = 'just changed: read it, then press again';
+      this.render();
+      return;
+    }
     if (key !== '' && (spec.rows.some((r) => r.key === key) || spec.keys?.includes(key))) this.finish(key);
     else {
       this.note = /^\d+$/.test(key) ? `no ${key} here` : '';

@@ -125,6 +125,7 @@ describe('the menu answering a real Claude Code, in a 40x20 pane', () => {
     const received = api.received().length;
     // The phone still shows the old prompt (it refreshes every 600 s here); its 1 must not be typed.
     expect(await menu.screen()).toContain('echo once > once.txt');
+    await settle();
     await menu.keys('1');
     const s = await menu.waitFor('nothing pressed: the prompt changed', 'the refusal');
     fits(s, 40);
