@@ -221,16 +221,68 @@ describe('the menu answering a real Claude Code, in a 40x20 pane', () => {
     expect(existsSync(path.join(cwd(), 'slow.txt'))).toBe(false);
   });
 
-  it('Esc on the list does not quit; Ctrl-C there ends the menu with 130', async () => {
+  it('message all leaves the waiting agent out and says so; Ctrl-C at its questions goes back', async () => {
     await menu.keys('b');
     await menu.waitFor(/api · thor/);
     await menu.keys('Escape');
     await menu.waitFor(/11 agents/);
+    await bashPrompt('echo left > left.txt');
+    await menu.keys('r');
+    await menu.waitFor(/1 +api +thor +waiting/);
+    // Ctrl-C at the message question: back to the list, no "internal error".
+    await menu.keys('m');
+    await menu.waitFor('message:');
+    await menu.keys('C-c');
+    await menu.waitFor(/11 agents/);
+    const received = api.received().length;
+    await menu.keys('m');
+    await menu.waitFor('message:');
+    await menu.type('hello all');
+    await menu.keys('Enter');
+    const confirm = await menu.waitFor('1 waiting on a prompt: left out', 'the confirm screen');
+    fits(confirm, 40);
+    expect(confirm).not.toContain('thor:agents:api');
+    // Ctrl-C at the confirm: back, nothing sent.
+    await menu.keys('C-c');
+    await menu.waitFor(/11 agents/);
+    expect(await menu.screen()).not.toContain('internal error');
+    expect(api.received().length).toBe(received);
+    expect(PROMPT.test(await screen(lab, cp))).toBe(true);
+    expect(sentLog().some((e) => e.text === 'hello all')).toBe(false);
+  });
+
+  it('Esc on the list does not quit; Ctrl-C there ends the menu with 130', async () => {
     await menu.keys('Escape');
     await settle(1000);
     expect(await menu.screen()).toMatch(/11 agents/);
     await menu.keys('C-c');
     await menu.waitFor('exit=130');
     expect(await menu.screen()).not.toContain('internal error');
+  });
+});
+
+describe('the menu keeps itself fresh', () => {
+  it('the list and the agent screen read the agent again by themselves and say how fresh they are', async () => {
+    const live = await Pane.start(`${lab.socket('here')}-live`, `${process.execPath} ${CLI} menu --refresh 1`, lab.env);
+    try {
+      // The prompt the message-all test left up goes first.
+      if (PROMPT.test(await screen(lab, cp)))
+        await execa('tmux', ['-L', lab.socket('thor'), 'send-keys', '-t', cp.pane, 'Escape']);
+      await idleAgain();
+      const before = await live.waitFor(/\b\d+ +api +thor +idle/, 'the idle agent');
+      expect(before).toMatch(/updated \d+s ago/);
+      const row = /\b(\d+) +api +thor/.exec(before)![1]!;
+      await bashPrompt('echo live > live.txt');
+      // No key: the list asks again and shows it waiting, on the same row number as before.
+      await live.waitFor(new RegExp(`\\b${row} +api +thor +waiting`), 'the list refreshed by itself');
+      await live.type(row);
+      await live.keys('Enter');
+      await live.waitFor('echo live > live.txt', 'the prompt');
+      await execa('tmux', ['-L', lab.socket('thor'), 'send-keys', '-t', cp.pane, 'Escape']);
+      await live.waitFor(/api · thor · idle/, 'the agent screen refreshed by itself');
+      expect(existsSync(path.join(cwd(), 'live.txt'))).toBe(false);
+    } finally {
+      await live.stop();
+    }
   });
 });
