@@ -5,8 +5,14 @@ import { resolveTarget } from '../remote/agents.js';
 import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt } from '../remote/answer.js';
 import type { Ctx } from '../remote/context.js';
 
+/**
+ * Labels and subjects come from the agent's screen: control characters are shown, never sent to the
+ * terminal. (A stand-in until the shared printable() in core/render lands: switch to it then.)
+ */
+const visible = (s: string) =>
+  s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `^${String.fromCharCode((c.charCodeAt(0) + 64) % 128)}`);
 /** Options as drawn: `1. Yes, 2. No` (a menu without numbers is counted from 1). */
-const listOptions = (p: ShownPrompt) => p.options.map((o, i) => `${o.key ?? i + 1}. ${o.label}`).join(', ');
+const listOptions = (p: ShownPrompt) => visible(p.options.map((o, i) => `${o.key ?? i + 1}. ${o.label}`).join(', '));
 
 /** The option OPTION names: its number as drawn, or its label (case aside); the plain "Yes" when not given. */
 function pickOption(p: ShownPrompt, label: string, option: string | undefined): number {
@@ -34,13 +40,13 @@ async function pending(ctx: Ctx, targetText: string) {
 }
 
 function changed(label: string, now: PaneView): TrimtabError {
-  const what = now.prompt ? `it now asks: ${now.prompt.title}` : `it is ${now.status} now`;
+  const what = now.prompt ? `it now asks: ${visible(now.prompt.title)}` : `it is ${now.status} now`;
   return new TrimtabError(`nothing pressed: the prompt on ${label} changed before the answer (${what})`, {
     hint: `look again with trimtab peek ${label}`,
   });
 }
 
-const say = (ctx: Ctx, line: string) => ctx.out(fit(line, Math.max(40, ctx.term.columns)));
+const say = (ctx: Ctx, line: string) => ctx.out(fit(visible(line), Math.max(40, ctx.term.columns)));
 const subjectLine = (p: ShownPrompt) => `${p.title}${p.subject ? `: ${p.subject.split('\n')[0]}` : ''}`;
 
 /** `trimtab approve TARGET [OPTION]`: press the option's key, only while the prompt read is still on screen. */

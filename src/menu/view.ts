@@ -46,7 +46,7 @@ export const hostOf = (v: View, agent: Agent): Host => v.ctx.config.hosts.find((
 /** Shows a screen until a key; BACK when the user backs out; CANCEL on Ctrl-C. */
 export const show = (v: View, spec: Spec): Promise<string> => new Screen(v.kb, spec, style(v)).run();
 
-export const line = (v: View, s: string) => fit(v.ascii ? toAscii(printable(s)) : printable(s), size().columns);
+const line = (v: View, s: string) => fit(v.ascii ? toAscii(printable(s)) : printable(s), size().columns);
 
 /** `4s ago`, `1m ago`: how fresh what the screen shows is. */
 export function age(ms: number | undefined): string {

@@ -65,7 +65,7 @@ export function menuOrder(agents: Agent[], hostOrder: string[]): Agent[] {
 }
 
 /** An agent's identity across refreshes: its host and pane. */
-export const agentKey = (a: Agent) => `${a.host}\t${a.paneId}`;
+const agentKey = (a: Agent) => `${a.host}\t${a.paneId}`;
 
 export interface ListRow {
   agent: Agent;
