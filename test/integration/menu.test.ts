@@ -124,7 +124,7 @@ describe('trimtab menu in a 40x20 pane', () => {
     await pane.waitFor(/4 agents/);
   });
 
-  it('two-digit numbers select rows 10 and up; one digit waits only when a second could follow', async () => {
+  it('two-digit numbers select rows 10 and up: from ten rows on, typed digits wait for Enter', async () => {
     for (let i = 0; i < 8; i++) await lab.tmux('here', ['new-window', '-d', '-t', '=agents:', '-n', `extra${i}`, 'sleep 600']);
     await pane.keys('r');
     const screen = await pane.waitFor(/12 agents/);
