@@ -118,6 +118,7 @@ if [ "$mode" = uninstall ]; then
   # The compiled-code caches (src/boot.ts) belong to the removed script; the config and hosts.json stay.
   cache="${TRIMTAB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/trimtab}"
   rm -f "$cache"/code-*.bin "$cache"/code-*.bin.[0-9]*
+  rm -rf "$cache/node-compile-cache" # Node 22+: module.enableCompileCache
   say "trimtab removed"
   exit 0
 fi

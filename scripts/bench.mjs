@@ -1,5 +1,7 @@
-// npm run bench: measures issue #5's targets on the test lab, each case several times, and prints
-// medians and the ratios between cases measured in this same run. Not a test: nothing here fails CI.
+// npm run bench: measures the performance targets on the test lab (list, masters, a sleeping host,
+// start-up, scale, a menu action, the watcher), each case several times, and prints medians and the
+// ratios between cases measured in this same run. Not a test: nothing here fails CI.
+// BENCH_RUNS (default 9) runs per case; BENCH_WATCH_SECONDS (default 60) the watcher's CPU window.
 import { build } from 'esbuild';
 import { execa } from 'execa';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
@@ -7,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { benchWatch } from './bench-watch.mjs';
 import { loadLab } from './lab.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -84,6 +87,43 @@ try {
   row('list, first (makes masters)', ms(first), '', '');
   row('list, again (reuses masters)', ms(second), '', '');
   row('second list / first list', (second / first).toFixed(2), '<= 0.5', second / first <= 0.5);
+  // A menu action costs one round trip on the open connection: `trimtab send` (what the menu's send
+  // runs; `approve` is not on main at this writing) through the master the lists above left, against
+  // `ssh thor true` through that same master. --no-enter: with Enter, the host waits 0.3 s on purpose
+  // before pressing it (Claude Code reads text+Enter in one burst as a newline), which is no round trip.
+  const countFile = path.join(lab.dir, 'count-bench-actions.log');
+  const countingAction = path.join(lab.dir, 'count-bench-actions.sh');
+  writeFileSync(countingAction, `#!/bin/sh\necho x >> ${countFile}\nexec ssh "$@"\n`, { mode: 0o755 });
+  const sshCalls = async (fn) => {
+    writeFileSync(countFile, '');
+    await fn();
+    return readFileSync(countFile, 'utf8').split('\n').filter(Boolean).length;
+  };
+  const thorMaster = path.join(cache, readdirSync(cache).find((f) => f.startsWith('cm-thor-')));
+  const viaMaster = await sample(() => execa('ssh', ['-F', sshConfig, '-o', `ControlPath=${thorMaster}`, '-o', 'ControlMaster=no', 'thor', 'true']));
+  const send = () => trimtab(['send', '--no-enter', 'thor:agents:p1', 'x'], two);
+  const sendSsh = await sshCalls(() => trimtab(['send', '--no-enter', 'thor:agents:p1', 'x'], two, { TRIMTAB_SSH: countingAction }));
+  const sendTime = await sample(send);
+  row('ssh thor true through the master', ms(viaMaster), '', '');
+  row('send (--no-enter) through the master: ssh processes', String(sendSsh), '1 (one round trip)', sendSsh === 1);
+  row('send (--no-enter) through the master / ssh true through it', (sendTime / viaMaster).toFixed(2), 'report: start-up included', '');
+  row('  (send - start-up) / ssh true through the master', ((sendTime - startup) / viaMaster).toFixed(2), 'report', '');
+  // The send's own ssh process, as its debug line times it ("→ exit 0 in N ms"): the round trip itself.
+  const sendCall = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await trimtab(['send', '--no-enter', 'thor:agents:p1', 'x'], two, { TRIMTAB_DEBUG: '1' });
+    const m = /→ exit 0 in (\d+) ms/.exec(r.stderr);
+    if (m) sendCall.push(Number(m[1]));
+  }
+  const sendRtt = median(sendCall);
+  // Not one bare round trip: on the host the script also runs its tmux clients (find the pane, leave
+  // copy mode, load, paste and delete the buffer), each a few ms.
+  row('  its one ssh process / ssh true through the master', (sendRtt / viaMaster).toFixed(2), 'report: 1 round trip + tmux on the host', '');
+  // Claude Code's registry in list: not on main at this writing, so this is list as it is (the
+  // baseline the registry's cost will be read against: same ssh processes, time with / without).
+  const listSsh = await sshCalls(() => trimtab(['list'], two, { TRIMTAB_SSH: countingAction }));
+  row('list, 2 hosts, masters up: ssh processes (registry not on main yet)', String(listSsh), '2 (1 per remote host)', listSsh === 2);
+  row('list, 2 hosts, masters up: time (registry not on main yet: list as it is)', ms(second), 'baseline', '');
   // 3. a sleeping host
   const withAsleep = configFor(['thor', 'fedora', 'asleep']);
   const cacheFile = path.join(cache, 'hosts.json');
@@ -190,6 +230,8 @@ try {
   };
   const pr = await sample(async () => parseRender(), 21);
   row('parse + render, 3 hosts x 50 agents', `${pr.toFixed(1)} ms`, '< 50 ms', pr < 50);
+  // 7. the watcher
+  await benchWatch({ lab, CLI, user, sshConfig, row, seconds: Number(process.env.BENCH_WATCH_SECONDS || 60) });
   // 6. bundle
   const bytes = statSync(CLI).size;
   const gz = gzipSync(readFileSync(CLI)).length;

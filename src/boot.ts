@@ -1,18 +1,24 @@
 /**
- * dist/trimtab.mjs starts here. Node 20 has no compile cache (Node 22's module.enableCompileCache),
- * and compiling the whole ~480 KiB program on every start costs more than Node's own start-up on a
- * small server. So the program rides in a comment after this loader (core/program-text.ts), and is
- * compiled with V8's code cache, kept in the cache dir: the first run of each command writes it,
- * later runs skip the compile. A missing, stale or damaged cache only costs that compile.
- * TRIMTAB_NO_CODE_CACHE=1 turns it off.
+ * dist/trimtab.mjs starts here. Compiling the whole ~480 KiB program on every start costs more than
+ * Node's own start-up on a small server, and Node 20 has no compile cache of its own. So the program
+ * rides in a comment after this loader (core/program-text.ts), and is compiled with V8's code cache,
+ * kept in the cache dir: the first run of each command writes it, later runs skip the compile. A
+ * missing, stale, damaged or untrusted cache (another owner, writable by others, wrong checksum)
+ * only costs that compile, and is written anew.
+ * On Node 22.1+ (module.enableCompileCache) Node's own cache does this instead: the program is
+ * compiled by Node's CommonJS loader, which checks its cache's checksum itself. When Node 20 is no
+ * longer supported this loader can go: the bundle becomes a plain module and calls
+ * module.enableCompileCache() first thing.
+ * TRIMTAB_NO_CODE_CACHE=1 turns both off.
  */
-import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import NodeModule, { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { cacheDir } from './adapters/cache.js';
-import { codeCacheName, extractProgram, isCodeCacheFile } from './core/program-text.js';
+import { codeCacheName, extractProgram, isCodeCacheFile, openCodeCache, sealCodeCache } from './core/program-text.js';
 
 declare const __TRIMTAB_BUILD_ID__: string;
 
@@ -27,41 +33,88 @@ const dir = cacheDir(env);
 const name = codeCacheName(process.argv.slice(2), __TRIMTAB_BUILD_ID__, process.version, process.arch);
 const file = path.join(dir, name);
 
-let cachedData: Buffer | undefined;
-if (useCache) {
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * The cache's V8 data, or undefined (and why, for the debug line). Compiled code is run as this user:
+ * a file someone else owns or could have written is never loaded, and never followed through a link.
+ */
+function readCache(): { data?: Buffer; why: string } {
+  let fd: number;
   try {
-    cachedData = readFileSync(file);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch {
-    // first run of this command
+    return { why: 'miss' }; // first run of this command (or a symlink: ELOOP)
+  }
+  try {
+    const st = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!st.isFile()) return { why: 'rejected (not a file)' };
+    if (uid !== undefined && st.uid !== uid) return { why: `rejected (owned by uid ${st.uid})` };
+    if (st.mode & 0o022) return { why: `rejected (mode ${(st.mode & 0o777).toString(8)}: writable by others)` };
+    const opened = openCodeCache(readFileSync(fd), __TRIMTAB_BUILD_ID__, sha256);
+    if ('reason' in opened) return { why: `rejected (${opened.reason})` };
+    return { data: Buffer.from(opened.data.buffer, opened.data.byteOffset, opened.data.byteLength), why: 'hit' };
+  } catch (error) {
+    return { why: `rejected (${(error as Error).message})` };
+  } finally {
+    closeSync(fd);
   }
 }
-const script = new Script(`(function (require, module, exports) {${program}\n})`, { filename: self, cachedData });
-debug(useCache ? `${cachedData ? (script.cachedDataRejected ? 'rejected' : 'hit') : 'miss'} ${file}` : 'off');
 
-if (useCache && (!cachedData || script.cachedDataRejected)) {
-  // At exit the cache holds every function this command compiled, not just the top level.
-  process.once('exit', () => {
-    try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const tmp = `${file}.${process.pid}`;
-      writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
-      renameSync(tmp, file);
-      // Caches of other builds will never be used again.
-      for (const old of readdirSync(dir)) {
-        if (isCodeCacheFile(old) && !old.startsWith(`code-${__TRIMTAB_BUILD_ID__}-`)) rmSync(path.join(dir, old), { force: true });
-      }
-      debug(`wrote ${file}`);
-    } catch (error) {
-      debug(`not written: ${(error as Error).message}`); // a read-only home only costs speed
-    }
-  });
+type Program = typeof import('./main.js');
+
+/** Node 22.1+: `module.enableCompileCache(dir)`; its status 0 means it failed. */
+type EnableCompileCache = (dir?: string) => { status: number; message?: string; directory?: string };
+const enableCompileCache = (NodeModule as unknown as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
+
+/** The program, compiled by Node's CommonJS loader, which reads and writes Node's compile cache for it. */
+function loadWithNodeCache(enable: EnableCompileCache): Program {
+  const result = enable(path.join(dir, 'node-compile-cache'));
+  debug(`node ${result.status === 0 ? `failed: ${result.message ?? ''}` : result.directory ?? ''}`);
+  type CjsModule = { exports: Program; paths: string[]; _compile(content: string, filename: string): void };
+  const Ctor = NodeModule as unknown as { new (id: string): CjsModule; _nodeModulePaths(dir: string): string[] };
+  const m = new Ctor(self);
+  m.paths = Ctor._nodeModulePaths(path.dirname(self));
+  m._compile(program!, self);
+  return m.exports;
 }
 
-const module = { exports: {} as typeof import('./main.js') };
-(script.runInThisContext() as (r: NodeRequire, m: object, e: object) => void)(createRequire(self), module, module.exports);
+/** Node 20: the program compiled with this loader's own, verified V8 code cache. */
+function loadWithOwnCache(): Program {
+  const read = useCache ? readCache() : { why: 'off' };
+  const cachedData = read.data;
+  const script = new Script(`(function (require, module, exports) {${program}\n})`, { filename: self, cachedData });
+  debug(useCache ? `${cachedData && script.cachedDataRejected ? 'rejected (by V8)' : read.why} ${file}` : 'off');
+
+  if (useCache && (!cachedData || script.cachedDataRejected)) {
+    // At exit the cache holds every function this command compiled, not just the top level.
+    process.once('exit', () => {
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const tmp = `${file}.${process.pid}`;
+        writeFileSync(tmp, sealCodeCache(script.createCachedData(), __TRIMTAB_BUILD_ID__, sha256), { mode: 0o600, flag: 'wx' });
+        renameSync(tmp, file);
+        // Caches of other builds will never be used again.
+        for (const old of readdirSync(dir)) {
+          if (isCodeCacheFile(old) && !old.startsWith(`code-${__TRIMTAB_BUILD_ID__}-`)) rmSync(path.join(dir, old), { force: true });
+        }
+        debug(`wrote ${file}`);
+      } catch (error) {
+        debug(`not written: ${(error as Error).message}`); // a read-only home only costs speed
+      }
+    });
+  }
+
+  const module = { exports: {} as Program };
+  (script.runInThisContext() as (r: NodeRequire, m: object, e: object) => void)(createRequire(self), module, module.exports);
+  return module.exports;
+}
+
+const loaded = useCache && enableCompileCache ? loadWithNodeCache(enableCompileCache) : loadWithOwnCache();
 
 /** `main(argv)`, for a process that imports the bundle to run many commands (test/fixtures/run-many.mjs). */
-export const { main } = module.exports;
+export const { main } = loaded;
 
 const isEntry = (() => {
   try {
@@ -70,4 +123,4 @@ const isEntry = (() => {
     return false;
   }
 })();
-if (isEntry) module.exports.start();
+if (isEntry) loaded.start();

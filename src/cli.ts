@@ -4,6 +4,7 @@ import { type Command, columns, lookup, names } from './cli/command.js';
 import { didYouMean } from './cli/suggest.js';
 import { COMMANDS } from './cli/verbs.js';
 import { EXIT, TrimtabError, usageError } from './core/errors.js';
+import { printable } from './core/render/printable.js';
 
 declare const __TRIMTAB_VERSION__: string;
 const VERSION = typeof __TRIMTAB_VERSION__ === 'string' ? __TRIMTAB_VERSION__ : '0.0.0-dev';
@@ -83,13 +84,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
 export function report(error: unknown): number {
   if (error instanceof TrimtabError) {
-    process.stderr.write(`${kleur.red('✖')} ${error.message}\n`);
-    if (error.hint) process.stderr.write(`${kleur.dim(`  ${error.hint}`)}\n`);
+    // Messages quote names and stderr that came from hosts: nothing raw reaches the terminal.
+    process.stderr.write(`${kleur.red('✖')} ${printable(error.message)}\n`);
+    if (error.hint) process.stderr.write(`${kleur.dim(`  ${printable(error.hint)}`)}\n`);
     return error.exitCode;
   }
   // A bug: say so in one line, keep the stack behind TRIMTAB_DEBUG.
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${kleur.red('✖')} internal error: ${message}\n`);
+  process.stderr.write(`${kleur.red('✖')} internal error: ${printable(message)}\n`);
   if (process.env.TRIMTAB_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
   else process.stderr.write(`${kleur.dim('  set TRIMTAB_DEBUG=1 for details, and please report it')}\n`);
   return EXIT.failed;

@@ -2,7 +2,7 @@
  * trimtab's private runtime and cache files: ssh control sockets, and what it remembers about hosts
  * that did not answer. `$TRIMTAB_CACHE_DIR` overrides both (tests).
  */
-import { existsSync, mkdirSync, chmodSync, readFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { HostCache } from '../core/hosts/host-cache.js';
@@ -14,11 +14,46 @@ const ensure = (dir: string): string => {
   return dir;
 };
 
-/** `$XDG_RUNTIME_DIR/trimtab`, else `~/.cache/trimtab`: mode 700 (issue #5). */
-export function runtimeDir(env: NodeJS.ProcessEnv): string {
-  if (env.TRIMTAB_CACHE_DIR) return ensure(env.TRIMTAB_CACHE_DIR);
-  if (env.XDG_RUNTIME_DIR && existsSync(env.XDG_RUNTIME_DIR)) return ensure(path.join(env.XDG_RUNTIME_DIR, 'trimtab'));
-  return ensure(path.join(os.homedir(), '.cache', 'trimtab'));
+/**
+ * A Unix socket path must fit `sun_path`: 104 bytes with its NUL on macOS and the BSDs, 108 on Linux
+ * (unix(7)). The control path is DIR + `/cm-` + up to 20 + `-` + 10 characters (core/hosts/ssh.ts,
+ * controlPath), and ssh first binds it with a random `.%016llx` suffix (OpenSSH mux.c,
+ * muxserver_listen): 52 bytes after DIR, so DIR may be at most 104 - 1 - 52 = 51 bytes long.
+ */
+export const MAX_SOCKET_DIR = 104 - 1 - 52;
+
+/** `dir`, made (mode 700) and checked to be ours, a real directory and writable; undefined when it is not. */
+function privateDir(dir: string): string | undefined {
+  try {
+    ensure(dir);
+    const st = lstatSync(dir);
+    const uid = process.getuid?.();
+    if (!st.isDirectory() || st.isSymbolicLink() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) return undefined;
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return dir;
+  } catch {
+    return undefined; // unwritable, a file in the way, not ours: try the next place
+  }
+}
+
+/**
+ * Where ssh control sockets go: `$TRIMTAB_CACHE_DIR`, else `$XDG_RUNTIME_DIR/trimtab`, else
+ * `~/.cache/trimtab`, mode 700; the first that can be made, is ours, and is short enough for a
+ * socket path. Else a short private `/tmp/trimtab-UID` (a long $HOME, an unwritable runtime dir).
+ * null when none will do: ssh then runs without a master, slower but never "unreachable" for a
+ * local problem.
+ */
+export function runtimeDir(env: NodeJS.ProcessEnv): string | null {
+  const candidates = env.TRIMTAB_CACHE_DIR
+    ? [env.TRIMTAB_CACHE_DIR]
+    : [env.XDG_RUNTIME_DIR && existsSync(env.XDG_RUNTIME_DIR) ? path.join(env.XDG_RUNTIME_DIR, 'trimtab') : '', path.join(os.homedir(), '.cache', 'trimtab')];
+  const short = `trimtab-${process.getuid?.() ?? os.userInfo().username}`;
+  const tmp = path.join(os.tmpdir(), short);
+  candidates.push(Buffer.byteLength(tmp) <= MAX_SOCKET_DIR ? tmp : path.join('/tmp', short));
+  for (const dir of candidates) {
+    if (dir && Buffer.byteLength(dir) <= MAX_SOCKET_DIR && privateDir(dir)) return dir;
+  }
+  return null;
 }
 
 /** `$XDG_CACHE_HOME/trimtab` (or `~/.cache/trimtab`): what trimtab remembers between runs. */

@@ -3,7 +3,7 @@
  * `$XDG_STATE_HOME/trimtab/sent.log`, else `~/.local/state/trimtab/sent.log`.
  * Writing never throws: a full disk or a read-only home must not fail a send; it warns once.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deviceLabel, failedResult, formatEntry, type SentEntry } from '../core/agents/sent-log.js';
@@ -25,7 +25,11 @@ export function sentLogPath(env: NodeJS.ProcessEnv): string {
 
 let warned = false;
 
-/** Append records (one write, so lines from parallel trimtab processes never interleave). Never throws. */
+/**
+ * Append records (one write, so lines from parallel trimtab processes never interleave). Never throws.
+ * They start on a fresh line: after a full disk or a crash cut the last append short, the file ends
+ * mid-line, and an entry glued onto that torn line would be unreadable with it.
+ */
 export function recordSent(io: SentLogIO, records: SentRecord[]): void {
   if (records.length === 0) return;
   const file = sentLogPath(io.env);
@@ -35,11 +39,26 @@ export function recordSent(io: SentLogIO, records: SentRecord[]): void {
     const text = records.map((r) => formatEntry({ time: r.time ?? now, ...withoutTime(r), from })).join('');
     // The texts may be private: only the user reads the log.
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    appendFileSync(file, text, { mode: 0o600 });
+    appendOnFreshLine(file, text);
   } catch (error) {
     if (warned) return;
     warned = true;
-    io.err(`⚠ could not write the sent log ${file}: ${(error as Error).message.split('\n')[0]} (the text was still sent)`);
+    // Only a delivery that happened was "still sent"; a failed one was not sent at all.
+    const sent = records.every((r) => r.result === 'delivered') ? ' (the text was still sent)' : '';
+    io.err(`⚠ could not write the sent log ${file}: ${(error as Error).message.split('\n')[0]}${sent}`);
+  }
+}
+
+function appendOnFreshLine(file: string, text: string): void {
+  const fd = openSync(file, 'a+', 0o600); // O_APPEND: every write lands at the end, whoever else appends
+  try {
+    const { size } = fstatSync(fd);
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+    const data = Buffer.from(torn ? `\n${text}` : text);
+    for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -54,17 +54,24 @@ export const COMMANDS: readonly Command[] = [
   }),
   verb({
     name: 'spawn',
-    summary: 'start the agent in agents:PROJECT',
-    positionals: [{ name: 'PROJECT' }],
+    summary: 'start the agent in agents:PROJECT (TASK: its first message)',
+    positionals: [{ name: 'PROJECT' }, { name: 'TASK', optional: true, many: true }],
+    notes: [DASH_NOTE],
     options: {
       on: { type: 'string', arg: 'HOST', help: 'host to start it on (default: this one)' },
+      continue: { type: 'boolean', short: 'c', help: 'continue its last conversation (claude --continue)' },
       attach: { type: 'boolean', help: 'open its window afterwards' },
       'no-attach': { type: 'boolean', help: 'do not open its window' },
     },
-    run: async (ctx, { values, positionals: [project = ''] }) => {
+    run: async (ctx, { values, positionals: [project = '', ...task] }) => {
       if (values.attach && values['no-attach']) throw usageError('--attach and --no-attach together');
       const attach = values.attach ? true : values['no-attach'] ? false : undefined;
-      return (await import('../commands/spawn.js')).spawnCommand(ctx, project, { on: values.on, attach });
+      return (await import('../commands/spawn.js')).spawnCommand(ctx, project, {
+        on: values.on,
+        attach,
+        task: task.join(' '),
+        continue: values.continue === true,
+      });
     },
   }),
   verb({

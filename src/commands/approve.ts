@@ -1,16 +1,13 @@
 import { TrimtabError } from '../core/errors.js';
+import { printable } from '../core/render/printable.js';
 import { fit } from '../core/render/render.js';
 import { yesOption } from '../core/status/prompt.js';
 import { resolveTarget } from '../remote/agents.js';
 import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt } from '../remote/answer.js';
 import type { Ctx } from '../remote/context.js';
 
-/**
- * Labels and subjects come from the agent's screen: control characters are shown, never sent to the
- * terminal. (A stand-in until the shared printable() in core/render lands: switch to it then.)
- */
-const visible = (s: string) =>
-  s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `^${String.fromCharCode((c.charCodeAt(0) + 64) % 128)}`);
+/** Labels and subjects come from the agent's screen: control characters are shown, never sent to the terminal. */
+const visible = (s: string) => printable(s, { limit: 4096 });
 /** Options as drawn: `1. Yes, 2. No` (a menu without numbers is counted from 1). */
 const listOptions = (p: ShownPrompt) => visible(p.options.map((o, i) => `${o.key ?? i + 1}. ${o.label}`).join(', '));
 

@@ -2,7 +2,8 @@ import { isValidName, type HostEntry } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
 import { fit, pad } from '../core/render/render.js';
 import { configPath, loadConfigFile, saveConfigKey } from '../adapters/config-store.js';
-import type { Ctx } from '../remote/context.js';
+import { forgetOffline } from '../core/hosts/host-cache.js';
+import { updateHostCache, type Ctx } from '../remote/context.js';
 
 export function hostsList(ctx: Ctx, opts: { json?: boolean }): void {
   const hosts = ctx.config.hosts;
@@ -65,6 +66,8 @@ export async function hostsSet(ctx: Ctx, name: string, opts: HostOptions): Promi
     ? hosts.map((h) => (h.name === name ? { ...h, ...keys } : h))
     : [{ name, ...keys }, ...hosts];
   await saveConfigKey(ctx.env, 'hosts', updated);
+  // The host was remembered offline under its old settings: the next call tries the new ones at once.
+  updateHostCache(ctx, (c) => forgetOffline(c, name));
   ctx.err(`${name}: set ${Object.keys(keys).join(', ')}`);
 }
 

@@ -36,3 +36,36 @@ export function codeCacheName(argv: readonly string[], buildId: string, nodeVers
 
 /** A code cache file, or the temp file of one whose write was cut off. */
 export const isCodeCacheFile = (name: string) => /^code-[0-9a-f]+-.*\.bin(\.\d+)?$/.test(name);
+
+/**
+ * A code cache file is a header line, then V8's data: `trimtab-code-cache 1 <build id> <sha256 of the
+ * data>`. V8 checks little of what it is handed (a cache with flipped bits in place passes its sanity
+ * check and then crashes the process in the deserializer, every run, until the file is deleted), so
+ * the loader hands it only data whose digest and build match.
+ */
+const CACHE_MAGIC = 'trimtab-code-cache 1';
+
+export function sealCodeCache(data: Uint8Array, buildId: string, sha256: (data: Uint8Array) => string): Uint8Array {
+  const header = new TextEncoder().encode(`${CACHE_MAGIC} ${buildId} ${sha256(data)}\n`);
+  const out = new Uint8Array(header.length + data.length);
+  out.set(header);
+  out.set(data, header.length);
+  return out;
+}
+
+/** The V8 data inside a sealed cache file, or why it is not to be used. */
+export function openCodeCache(
+  file: Uint8Array,
+  buildId: string,
+  sha256: (data: Uint8Array) => string,
+): { data: Uint8Array } | { reason: string } {
+  const end = file.subarray(0, 200).indexOf(0x0a);
+  if (end < 0) return { reason: 'no header' };
+  const [magic1, magic2, build, digest, ...rest] = new TextDecoder().decode(file.subarray(0, end)).split(' ');
+  if (`${magic1} ${magic2}` !== CACHE_MAGIC || rest.length) return { reason: 'not a trimtab code cache' };
+  if (build !== buildId) return { reason: `built by ${build}` };
+  const data = file.subarray(end + 1);
+  if (data.length === 0) return { reason: 'empty' };
+  if (sha256(data) !== digest) return { reason: 'checksum mismatch' };
+  return { data };
+}

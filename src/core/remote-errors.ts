@@ -85,6 +85,38 @@ export function callError(host: Host, r: CallResult, timeoutSeconds: number): Tr
   }
 }
 
+/** spawn: no PROJECT directory on the host (its projects dir holds no such folder). */
+export class NoProjectError extends TrimtabError {
+  constructor(
+    readonly host: Host,
+    readonly project: string,
+    readonly dir: string,
+  ) {
+    super(`no project directory ${dir} on ${host.name}`, {
+      hint: `create it or clone the project there (projects dir: ${host.projectsDir})`,
+    });
+  }
+}
+
+/** spawn --continue: the agent ended at once, as Claude Code does with no conversation to continue. */
+export const continueDiedError = (label: string, status: string) =>
+  new TrimtabError(`the agent on ${label} exited at once (status ${status}) with --continue`, {
+    hint: 'Claude Code ends at once when that folder has no conversation to continue ("No conversation found to continue"); start it without --continue',
+  });
+
+/**
+ * spawn without --on, for a project that is not here: where it is instead, as the command to run there.
+ * `unchecked`: hosts that did not answer the search.
+ */
+export function projectElsewhereError(e: NoProjectError, found: string[], unchecked: string[], extra = ''): TrimtabError {
+  const notChecked = unchecked.length ? ` (not checked: ${unchecked.join(', ')}, unreachable)` : '';
+  const first = found[0];
+  if (!first) return new TrimtabError(`${e.message}${notChecked}`, { hint: e.hint });
+  return new TrimtabError(`no project "${e.project}" here; it is on ${found.join(', ')}${notChecked}`, {
+    hint: `trimtab spawn --on ${first} ${e.project}${extra}`,
+  });
+}
+
 /** Was the host reached at all (it answered, or answered and was then lost)? */
 export const reached = (r: CallResult) => r.kind === 'answered' || r.kind === 'lost' || r.kind === 'silent';
 

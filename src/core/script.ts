@@ -23,6 +23,7 @@ export const PANE_FIELDS = [
   'pane_in_mode',
   'pane_current_path',
   'pane_title',
+  'pane_pid',
   'window_name',
 ] as const;
 export const PANE_FORMAT = PANE_FIELDS.map((f) => `#{${f}}`).join('\t');

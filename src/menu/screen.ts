@@ -6,9 +6,9 @@
  * then does nothing); a resize redraws at once at the new size; lines are cut to the width, never wrapped.
  */
 import kleur from 'kleur';
+import { printable } from '../core/render/printable.js';
 import { fit } from '../core/render/render.js';
 import { type Key, Keyboard } from './keyboard.js';
-import { printable } from './printable.js';
 
 export { Keyboard };
 

@@ -5,29 +5,14 @@
 import type { Agent } from '../core/agents/agents.js';
 import type { Host } from '../core/hosts/config.js';
 import { numbered } from '../core/render/menu-layout.js';
-import { listProjects, type Started, spawnAgent } from '../remote/agents.js';
+import { listProjects, type SpawnOptions, type Started, spawnAgent } from '../remote/agents.js';
 import { attachPane } from '../remote/attach.js';
 import type { Ctx } from '../remote/context.js';
 import { ask, busy, errorScreen, show, size, type View, withTerminal } from './view.js';
 
-export interface SpawnOptions {
-  /** The first message, typed into the agent once it is up. */
-  task?: string;
-  mode?: 'new' | 'restart' | 'continue';
-}
-
-/**
- * The menu's one call of spawnAgent. The options object is the signature the spawn work is moving
- * spawnAgent to; until it lands there the options are not acted on (the cast keeps this file
- * compiling against either), and only this function needs adapting.
- */
+/** The menu's one call of spawnAgent: a new agent with an optional first message, or an exited one again. */
 const startAgent = (ctx: Ctx, host: Host, project: string, opts: SpawnOptions): Promise<Started> =>
-  (spawnAgent as unknown as (c: Ctx, h: Host, p: string, o: SpawnOptions) => Promise<Started>)(
-    ctx,
-    host,
-    project,
-    opts,
-  );
+  spawnAgent(ctx, host, project, opts);
 
 const rows = (labels: string[]) => numbered(labels, size().columns).map((i) => ({ key: i.key, text: i.label }));
 

@@ -3,10 +3,10 @@ import Enquirer from 'enquirer';
 import type { Agent } from '../core/agents/agents.js';
 import type { Host } from '../core/hosts/config.js';
 import { type Glyphs, toAscii } from '../core/render/menu-layout.js';
+import { printable } from '../core/render/printable.js';
 import { fit } from '../core/render/render.js';
 import type { HostReport } from '../remote/agents.js';
 import type { Ctx } from '../remote/context.js';
-import { printable } from './printable.js';
 import { BACK, CANCEL, type Keyboard, type Row, Screen, type Spec, type Style } from './screen.js';
 
 const { Input } = Enquirer as unknown as { Input: new (o: object) => { run(): Promise<string> } };

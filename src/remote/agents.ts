@@ -4,12 +4,13 @@
  * transport and reads its answer with core; commands and the menu only render what comes back.
  */
 import { agentsFromList, parsePanes, screensFrom, toJson, type Agent } from '../core/agents/agents.js';
-import { findHost, isKnownHost, type Host } from '../core/hosts/config.js';
-import { TrimtabError, usageError } from '../core/errors.js';
+import { findHost, isKnownHost, isValidName, type Host } from '../core/hosts/config.js';
+import { EXIT, TrimtabError, usageError } from '../core/errors.js';
 import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailscaleOffline, type HostMemo } from '../core/hosts/host-cache.js';
 import { isNoServer, section, trimScreen } from '../core/protocol.js';
-import { callError, reached, scriptError } from '../core/remote-errors.js';
+import { callError, continueDiedError, NoProjectError, reached, scriptError } from '../core/remote-errors.js';
 import { checkPasteable } from '../core/script.js';
+import { parseRegistry } from '../core/status/registry.js';
 import { formatTarget, parseTarget, validateProject, type Ref } from '../core/agents/target.js';
 import { failedResult, paneResult } from '../core/agents/sent-log.js';
 import type { AgentStatus } from '../core/status/status.js';
@@ -19,6 +20,7 @@ import { logged, recordSent } from '../adapters/sent-log.js';
 import { hostCache, updateHostCache, type Ctx } from './context.js';
 import { call, onHost } from './transport.js';
 import { broadcastScript, keysScript, listScript, peekScript, projectsScript, resolveScript, sendScript, spawnScript } from './scripts.js';
+import type { Section } from '../core/protocol.js';
 
 export interface HostReport {
   host: Host;
@@ -59,8 +61,10 @@ export async function listAgents(ctx: Ctx, host: Host, down: Promise<Set<string>
   }
   let r;
   try {
-    r = await call(ctx, host, (m) => listScript(m, host, ctx.config.session), { idempotent: true });
+    r = await call(ctx, host, listCall(ctx, host), { idempotent: true });
   } catch (error) {
+    // TRIMTAB_PRINT_SCRIPT: the script was printed instead of run; that is the answer, not a failure.
+    if (error instanceof TrimtabError && error.exitCode === EXIT.ok) throw error;
     return { host, reachable: false, error: (error as Error).message, agents: [], stale: [] };
   }
   const failed = callError(host, r, ctx.config.connectTimeoutSeconds);
@@ -68,20 +72,30 @@ export async function listAgents(ctx: Ctx, host: Host, down: Promise<Set<string>
     const down = !reached(r);
     return { host, reachable: !down, error: failed?.message ?? 'no answer', agents: [], stale: down ? staleAgents(memo) : [] };
   }
-  const sections = r.sections;
+  const { error, agents } = parseAgentList(ctx, host, r.sections);
+  if (error) return { host, reachable: true, error, agents: [], stale: [] };
+  if (!host.local) updateHostCache(ctx, (c) => markOnline(c, host.name, ctx.now(), agents.map(toJson)));
+  return { host, reachable: true, error: null, agents, stale: [] };
+}
+
+/** The list operation's script, however it is run: the transport, or the watcher's open channel. */
+export const listCall = (ctx: Ctx, host: Host) => (m: string) => listScript(m, host, ctx.config.session);
+
+/** A list answer read: the host's agents, or the one line saying why tmux gave none. */
+export function parseAgentList(ctx: Ctx, host: Host, sections: Section[]): { error: string | null; agents: Agent[] } {
   const panes = section(sections, 'panes');
   if (!panes) {
     const text = section(sections, 'noserver')?.lines.join('\n') ?? '';
-    if (isNoServer(text)) return { host, reachable: true, error: null, agents: [], stale: [] };
-    return { host, reachable: true, error: `tmux failed on ${host.name}: ${text.trim().split('\n')[0]}`, agents: [], stale: [] };
+    if (isNoServer(text)) return { error: null, agents: [] };
+    return { error: `tmux failed on ${host.name}: ${text.trim().split('\n')[0]}`, agents: [] };
   }
-  const agents = agentsFromList(host, ctx.config.session, parsePanes(panes.lines), screensFrom(sections));
+  const registry = parseRegistry(section(sections, 'registry')?.lines.join('\n') ?? '');
+  const agents = agentsFromList(host, ctx.config.session, parsePanes(panes.lines), screensFrom(sections), registry);
   // Ages are measured against the host's own clock, then moved onto ours.
   const remoteNow = Number(section(sections, 'now')?.args[0]);
   const skew = remoteNow ? ctx.now() - remoteNow : 0;
   for (const a of agents) if (a.lastActivity) a.lastActivity += skew;
-  if (!host.local) updateHostCache(ctx, (c) => markOnline(c, host.name, ctx.now(), agents.map(toJson)));
-  return { host, reachable: true, error: null, agents, stale: [] };
+  return { error: null, agents };
 }
 
 /** All hosts at once, in parallel: one process per host. */
@@ -193,27 +207,78 @@ export const pressKeys = (ctx: Ctx, host: Host, ref: Ref, label: string, keys: s
 export interface Started {
   paneId: string;
   label: string;
-  /** The window was already there: nothing was started. */
+  /** The agent was running: nothing was started (and a task was not given to it). */
   existed: boolean;
+  /** Its window was there with the agent exited: started again in that same window and pane. */
+  restarted: boolean;
 }
 
-/** Start the agent for PROJECT in window `agents:PROJECT` on a host; one round trip. */
-export async function spawnAgent(ctx: Ctx, host: Host, projectText: string): Promise<Started> {
+export interface SpawnOptions {
+  /** The agent's first message, passed as its own prompt argument, byte for byte. */
+  task?: string | undefined;
+  /**
+   * `new` and `restart` both start the agent, in the window an exited agent left if there is one;
+   * `continue` does so with Claude Code's `--continue` (its last conversation in that folder).
+   */
+  mode?: 'new' | 'restart' | 'continue' | undefined;
+}
+
+/**
+ * The words added to the agent command: `--continue`, then `--` and the task. After `--` Claude Code's
+ * parser takes the task as its prompt even when it starts with `-` or names a subcommand (`claude --
+ * logs` starts a session with the prompt "logs"; `claude logs` runs the subcommand), checked on 2.1.328.
+ */
+export function agentArgs(opts: SpawnOptions): string[] {
+  const args = opts.mode === 'continue' ? ['--continue'] : [];
+  if (opts.task) {
+    checkPasteable(opts.task);
+    args.push('--', opts.task);
+  }
+  return args;
+}
+
+/**
+ * Start the agent for PROJECT in window `agents:PROJECT` on a host, or again in the window an exited
+ * agent left (same window, same pane); a running agent is left alone. One round trip.
+ */
+export async function spawnAgent(ctx: Ctx, host: Host, projectText: string, opts: SpawnOptions = {}): Promise<Started> {
   const project = validateProject(projectText);
+  const args = agentArgs(opts);
   const label = formatTarget(host.name, { kind: 'window', session: ctx.config.session, window: project });
-  const sections = await onTarget(ctx, host, label, (m) => spawnScript(m, host, ctx.config.session, project));
+  const sections = await onHost(ctx, host, (m) => spawnScript(m, host, ctx.config.session, project, args));
+  const err = section(sections, 'error');
+  if (err?.args[0] === 'nodir') throw new NoProjectError(host, project, err.args.slice(1).join(' '));
+  if (err?.args[0] === 'died' && opts.mode === 'continue') throw continueDiedError(label, err.args.slice(1).join(' '));
+  const failed = scriptError(sections, label, host);
+  if (failed) throw failed;
   const exists = section(sections, 'exists');
-  const paneId = section(sections, 'spawned')?.args[0] ?? exists?.args[0] ?? '';
+  const restarted = section(sections, 'restarted');
+  const paneId = (section(sections, 'spawned') ?? restarted ?? exists)?.args[0] ?? '';
   if (!paneId) throw new TrimtabError(`could not start the agent on ${label}`, { hint: 'see trimtab doctor' });
-  return { paneId, label, existed: Boolean(exists) };
+  return { paneId, label, existed: Boolean(exists), restarted: Boolean(restarted) };
 }
 
-/** The project directories on a host (the menu's spawn screen). */
+/** The project directories on a host whose names spawn accepts (the menu's spawn screen). */
 export async function listProjects(ctx: Ctx, host: Host): Promise<string[]> {
   const sections = await onHost(ctx, host, (m) => projectsScript(m, host));
   const err = section(sections, 'error');
   if (err) throw new TrimtabError(`no projects dir ${err.args.slice(1).join(' ')} on ${host.name}`);
-  return (section(sections, 'projects')?.lines ?? []).filter(Boolean);
+  // A directory named so that it cannot be a tmux window (`a.b` reads as a pane, `-x` as an option).
+  return (section(sections, 'projects')?.lines ?? []).filter(isValidName);
+}
+
+/** Which of `hosts` have PROJECT, asked in parallel (one round trip each); the ones that did not answer apart. */
+export async function hostsWithProject(ctx: Ctx, hosts: Host[], project: string): Promise<{ found: Host[]; unchecked: Host[] }> {
+  const answers = await Promise.all(
+    hosts.map((h) =>
+      listProjects(ctx, h).then(
+        (names) => names.includes(project),
+        // No projects dir there: not there. Not reached: unknown.
+        (error: unknown) => (error instanceof TrimtabError && error.exitCode === EXIT.unreachable ? undefined : false),
+      ),
+    ),
+  );
+  return { found: hosts.filter((_, i) => answers[i] === true), unchecked: hosts.filter((_, i) => answers[i] === undefined) };
 }
 
 export const STATUSES: AgentStatus[] = ['working', 'waiting', 'idle', 'exited', 'unknown'];

@@ -36,8 +36,9 @@ export function remoteScript(marker: string, host: Host, libs: string[], calls: 
 
 const refWords = (ref: Ref): string[] => (ref.kind === 'pane' ? ['pane', ref.paneId, ''] : ['window', ref.session, ref.window]);
 
-/** Every pane, then the screens of those that may be agents: one round trip, two tmux clients. */
-export const listScript = (marker: string, host: Host, session: string) => remoteScript(marker, host, [AGENTS], [['list_agents', session]]);
+/** Every pane, Claude Code's registry, then the screens of those that may be agents: one round trip. */
+export const listScript = (marker: string, host: Host, session: string) =>
+  remoteScript(marker, host, [AGENTS], [['list_agents', session, host.claudeConfigDir ? { path: host.claudeConfigDir } : '']]);
 
 /** Resolve one target and paste `text` into it (then Enter), in one round trip. */
 export const sendScript = (marker: string, host: Host, ref: Ref, text: string, enter: boolean) =>
@@ -63,12 +64,14 @@ export const projectsScript = (marker: string, host: Host) =>
 export const resolveScript = (marker: string, host: Host, ref: Ref) => remoteScript(marker, host, [AGENTS], [['resolve_pane', ...refWords(ref)]]);
 
 /**
- * Start the agent in window PROJECT of the session, in `<projectsDir>/PROJECT`. The program checked is
- * the command's first word as the shell tmux starts it with reads it, `~/` expanded on the host.
+ * Start the agent in window PROJECT of the session, in `<projectsDir>/PROJECT`, or again in the window
+ * its last run left. The program checked is the command's first word as sh reads it, `~/` expanded on
+ * the host. `args` (a first task, `--continue`) are added to the agent's argv as quoted data: no shell
+ * parses them (sh/agents.sh, spawn_agent).
  */
-export const spawnScript = (marker: string, host: Host, session: string, project: string) =>
+export const spawnScript = (marker: string, host: Host, session: string, project: string, args: readonly string[] = []) =>
   remoteScript(marker, host, [AGENTS], [
-    ['spawn_agent', session, project, { path: host.projectsDir }, { path: agentProgram(host.agentCommand) }, host.agentCommand],
+    ['spawn_agent', session, project, { path: host.projectsDir }, { path: agentProgram(host.agentCommand) }, host.agentCommand, ...args],
   ]);
 
 /** One round trip that tells doctor and prepare everything about a host. `projects`: names to look at. */

@@ -26,13 +26,14 @@ export interface CallOptions {
 export function muxPath(ctx: Ctx, host: Host): string | undefined {
   if (host.local) return undefined;
   if (ctx.muxDir === undefined) {
+    // runtimeDir never throws: no usable socket dir means plain ssh, not an unreachable host.
     ctx.muxDir = ctx.env.TRIMTAB_NO_MUX || userMultiplexes(sshConfigTexts(ctx.config.sshOptions)) ? null : runtimeDir(ctx.env);
   }
   return ctx.muxDir ? controlPath(ctx.muxDir, ctx.config, host) : undefined;
 }
 
 /** A master that failed its check: ask it to leave, and remove its socket so the next call builds a fresh one. */
-async function dropMaster(ctx: Ctx, host: Host, path: string): Promise<void> {
+export async function dropMaster(ctx: Ctx, host: Host, path: string): Promise<void> {
   await run(muxExitInvocation(ctx.config, host, path), { timeoutMs: 1500 });
   rmSync(path, { force: true });
 }

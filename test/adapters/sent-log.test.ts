@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logged, readSentLog, recordSent, sentLogPath } from '../../src/adapters/sent-log.js';
 
 const dirs: string[] = [];
@@ -38,6 +38,32 @@ describe('recordSent', () => {
     expect(lines[0].from).toBe(`${os.hostname().split('.')[0]} (ssh 10.1.2.3)`);
     expect(lines[1]).toMatchObject({ keys: true, result: 'failed: x' });
     expect(Date.parse(lines[0].time)).toBeGreaterThan(0);
+  });
+
+  it('starts on a fresh line after a torn append (full disk, crash), so the new entry stays readable', () => {
+    const env = { TRIMTAB_STATE_DIR: tmp() };
+    const torn = '{"time":"2026-11-24T14:02:09.123Z","host":"thor","tar';
+    writeFileSync(sentLogPath(env), torn);
+    recordSent({ env, err: () => {} }, [{ host: 'thor', target: 'thor:agents:a', text: 'after', result: 'delivered' }]);
+    const lines = readSentLog(env)!.split('\n');
+    expect(lines[0]).toBe(torn);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ text: 'after' });
+    expect(lines[2]).toBe('');
+    // An intact file gets no blank line.
+    recordSent({ env, err: () => {} }, [{ host: 'thor', target: 'thor:agents:a', text: 'next', result: 'delivered' }]);
+    expect(readSentLog(env)!.split('\n')).toHaveLength(4);
+  });
+
+  it('does not claim a failed delivery "was still sent" when the log cannot be written', async () => {
+    vi.resetModules(); // a fresh module: it warns once per process
+    const { recordSent: fresh } = await import('../../src/adapters/sent-log.js');
+    const blocker = path.join(tmp(), 'file');
+    writeFileSync(blocker, '');
+    const errs: string[] = [];
+    fresh({ env: { TRIMTAB_STATE_DIR: path.join(blocker, 'sub') }, err: (l) => errs.push(l) }, [{ host: 'h', target: 'h:x', text: 't', result: 'failed: gone' }]);
+    expect(errs).toHaveLength(1);
+    expect(errs[0]).toMatch(/could not write the sent log/);
+    expect(errs[0]).not.toMatch(/still sent/);
   });
 
   it('never throws; warns once when the log cannot be written', () => {

@@ -109,7 +109,7 @@ describe('option checking', () => {
     ['hosts add thor', 'hosts add needs --ssh DEST'],
     ['hosts remove', 'missing NAME'],
     ['list extra', 'unexpected "extra"'],
-    ['spawn a b', 'unexpected "b"'],
+    ['attach a b', 'unexpected "b"'],
     ['peek x -n', "Option '-n, --lines <value>' argument missing"],
     ['list --json=yes', "Option '--json' does not take an argument"],
   ])('%s: %s', (line, message) => {

@@ -61,7 +61,10 @@ describe('spawn', () => {
     const alpha = agents.filter((a) => a.project === 'alpha');
     expect(alpha.map((a) => a.host)).toEqual(['here', 'thor', 'fedora']);
     for (const a of alpha) {
-      expect(Object.keys(a)).toEqual(['host', 'target', 'session', 'window', 'paneId', 'project', 'path', 'status', 'lastActivity', 'prompt']);
+      expect(Object.keys(a)).toEqual([
+        'host', 'target', 'session', 'window', 'paneId', 'project', 'path', 'status', 'lastActivity', 'prompt',
+        'statusSource', 'waitingFor', 'sessionId',
+      ]);
       expect(a).toMatchObject({ session: 'agents', window: 'alpha', target: `${a.host}:agents:alpha`, path: path.join(lab.projects(a.host as LabHost), 'alpha') });
       expect(a.paneId).toMatch(/^%\d+$/);
       expect(typeof a.lastActivity).toBe('number');

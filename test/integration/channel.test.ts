@@ -9,12 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Channel, type CallResult } from '../../src/adapters/channel.js';
 import { resolveConfig, type Config } from '../../src/core/hosts/config.js';
 import { controlPath, scriptInvocation } from '../../src/core/hosts/ssh.js';
-import { startLab, type Lab } from '../lab/lab.js';
+import { shQuote } from '../../src/core/quote.js';
+import { listAgents, listCall, parseAgentList } from '../../src/remote/agents.js';
+import { HostChannel } from '../../src/remote/channel-host.js';
+import { createContext } from '../../src/remote/context.js';
+import { eventually, FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
 
 let lab: Lab;
 let counter: ReturnType<Lab['countingSsh']>;
 let config: Config;
-const channels: Channel[] = [];
+const channels: Array<{ close(): void }> = [];
 
 function channelTo(name: string, opts: { callMs?: number } = {}): Channel {
   const host = config.hosts.find((h) => h.name === name)!;
@@ -125,5 +129,45 @@ describe('Channel on the local host', () => {
     const c = new Channel({ file: '/nonexistent/sh', args: ['-s'] }, { readyMs: 5000, callMs: 5000, retryDelay: () => 0 });
     channels.push(c);
     expect(await c.call('echo x')).toMatchObject({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ENOENT') });
+  });
+});
+
+describe('HostChannel: the list operation over the open channel (what the watcher polls with)', () => {
+  it('reads exactly what listAgents reads, prompt included; five polls, one ssh process', async () => {
+    const dir = lab.mkProject('thor', 'chan');
+    const agent = `FAKE_AGENT_START=ask ${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)}`;
+    const r0 = await lab.tmux('thor', ['new-session', '-d', '-s', 'agents', '-x', '80', '-y', '24', '-n', 'chan', '-c', dir, agent]);
+    expect(r0.exitCode, r0.stderr).toBe(0);
+    const shown = async () => (await lab.tmux('thor', ['capture-pane', '-p', '-t', '=agents:=chan'])).stdout.includes('Do you want to proceed?');
+    await eventually(shown, 'the prompt');
+    const ctx = await createContext({ ...lab.env, TRIMTAB_SSH: counter.program });
+    const thor = ctx.config.hosts.find((h) => h.name === 'thor')!;
+    const listed = await listAgents(ctx, thor);
+    expect(listed.error).toBeNull();
+    const c = new HostChannel(ctx, thor, { retryDelay: () => 0 });
+    channels.push(c);
+    counter.reset();
+    const without = <T extends { lastActivity?: unknown }>(a: T) => ({ ...a, lastActivity: undefined });
+    for (let i = 0; i < 5; i++) {
+      const r = await c.call(listCall(ctx, thor));
+      if (r.kind !== 'answered') throw new Error(`poll ${i}: ${JSON.stringify(r)}`);
+      const read = parseAgentList(ctx, thor, r.sections);
+      expect(read.agents.map(without)).toEqual(listed.agents.map(without));
+    }
+    const [a] = listed.agents;
+    expect(a).toMatchObject({ project: 'chan', status: 'waiting', prompt: { kind: 'permission', title: 'Bash command' } });
+    expect(counter.count()).toBe(1);
+    expect(c.spawns).toBe(1);
+  });
+
+  it('a host that never answers: unreachable (timed out), then backoff without a new ssh', async () => {
+    const ctx = await createContext({ ...lab.env, TRIMTAB_SSH: counter.program });
+    ctx.config = { ...ctx.config, connectTimeoutSeconds: 1 };
+    const asleep = ctx.config.hosts.find((h) => h.name === 'asleep')!;
+    const c = new HostChannel(ctx, asleep, { retryDelay: () => 60 });
+    channels.push(c);
+    expect(await c.call(listCall(ctx, asleep))).toMatchObject({ kind: 'unreachable' });
+    expect(await c.call(listCall(ctx, asleep))).toMatchObject({ kind: 'backoff' });
+    expect(c.spawns).toBe(1);
   });
 });

@@ -221,20 +221,24 @@ describe('host key unknown or changed', () => {
       expect(await windowsNamed('thor', 'keyed')).toBe(0);
     });
 
-    it(`${kind}: list skips the host with one warning line`, async () => {
+    it(`${kind}: list --host says the host cannot be reached (exit 3), in one error and its hint`, async () => {
       const kh = path.join(lab.dir, `known_hosts_${kind}`);
       const e = sshConfigWith(kh);
-      const list = await listJson('thor', e);
+      const list = await listJson('thor', e, 3);
       expect(list.hosts).toEqual([{ name: 'thor', local: false, reachable: false, error: 'cannot reach thor: its ssh host key is unknown or has changed' }]);
-      expect(list.stderr.trim().split('\n')).toHaveLength(1);
+      expect(list.stderr.trim().split('\n')[0]).toBe('✖ cannot reach thor: its ssh host key is unknown or has changed');
+      expect(list.stderr.trim().split('\n')).toHaveLength(2);
     });
   }
 
-  it('list says how to fix a host key problem, as send does, still on one line', async () => {
+  it('list says how to fix a host key problem, as send does: one warning line among all hosts, a hint for one', async () => {
     const e = sshConfigWith(path.join(lab.dir, 'known_hosts_unknown'));
-    const list = await listJson('thor', e);
+    const list = await listJson('thor', e, 3);
     expect(list.stderr).toMatch(/ssh thor/);
-    expect(list.stderr.trim().split('\n')).toHaveLength(1);
+    const all = await trimtab(['list'], e);
+    const warning = all.stderr.split('\n').filter((l) => l.includes('cannot reach thor'));
+    expect(warning).toHaveLength(1);
+    expect(warning[0]).toMatch(/ssh thor/);
   });
 
   it('trimtab never passes StrictHostKeyChecking or UserKnownHostsFile to ssh', async () => {

@@ -187,7 +187,7 @@ describe.skipIf(!isRoot)('trimtab login (root: throwaway user)', () => {
 
     it('puts a command= line for that key first in authorized_keys', () => {
       const keys = readFileSync(path.join(user.home, '.ssh/authorized_keys'), 'utf8');
-      expect(keys).toMatch(/^# >>> trimtab login menu >>>.*\ncommand="[^"]+\/login\.sh" ssh-ed25519 \S+ phone\n/);
+      expect(keys).toMatch(/^# >>> trimtab login menu >>>.*\nrestrict,pty,command="[^"]+\/login\.sh" ssh-ed25519 \S+ phone\n/);
     });
 
     it('the phone key lands in the menu; q gives a working shell', () => menuThenShell(phoneConfig, 'phone'));

@@ -2,10 +2,10 @@
 // Messages API on 127.0.0.1, and Claude Code's own registry read over the lab's real ssh with the
 // host sh function, parsed by the pure reader. A missing binary fails here, never skips.
 import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRegistry, type RegistryState } from '../../src/core/status/registry.js';
+import { parseRegistry, readRegistry, type RegistryState } from '../../src/core/status/registry.js';
 import { shQuote } from '../../src/core/quote.js';
 import { startFakeApi, type FakeApi } from '../lab/fake-api.js';
 import { eventually, startLab, type Lab } from '../lab/lab.js';
@@ -14,7 +14,8 @@ import {
   writeClaudeConfig, type ClaudePane,
 } from '../lab/real-claude.js';
 
-const REGISTRY_SH = readFileSync(path.resolve(import.meta.dirname, '../fixtures/registry/registry.sh'), 'utf8');
+// The library list_agents sends; list_registry needs nothing from the prelude.
+const AGENTS_SH = readFileSync(path.resolve(import.meta.dirname, '../../src/remote/sh/agents.sh'), 'utf8');
 
 let lab: Lab;
 let api: FakeApi;
@@ -30,12 +31,12 @@ afterAll(async () => {
 });
 
 /**
- * Claude Code's state per pane on `thor`, the way trimtab gets it: the sh function over ssh (the
- * login has no CLAUDE_CONFIG_DIR, so the lab's dir is exported first), the panes from tmux.
+ * Claude Code's state per pane on `thor`, the way trimtab gets it: the sh function over ssh (given
+ * the lab host's config dir, as the host's `claudeConfigDir` key does), the panes from tmux.
  */
 async function registryOnThor(): Promise<Map<string, RegistryState>> {
-  const call = `export CLAUDE_CONFIG_DIR=${shQuote(claudeConfigDir(lab, 'thor'))}\ntrimtab_registry\n`;
-  const r = await execa('ssh', ['-F', lab.sshConfig, 'thor', 'sh -s'], { input: `${REGISTRY_SH}\n${call}`, reject: false, timeout: 30_000 });
+  const call = `list_registry ${shQuote(claudeConfigDir(lab, 'thor'))}\n`;
+  const r = await execa('ssh', ['-F', lab.sshConfig, 'thor', 'sh -s'], { input: `${AGENTS_SH}\n${call}`, reject: false, timeout: 30_000 });
   expect(r.exitCode, r.stderr).toBe(0);
   const panes = (await lab.tmux('thor', ['list-panes', '-a', '-F', '#{pane_id} #{pane_pid}'])).stdout
     .split('\n')
@@ -139,9 +140,11 @@ describe('a real Claude Code killed with kill -9', () => {
     await eventually(() => paneDead(lab, cp), 'the pane to die', 30_000);
     expect(registryEntry(claudeConfigDir(lab, 'thor'), cp.pid)).toMatchObject({ pid: cp.pid });
     expect((await registryOnThor()).has(cp.pane)).toBe(false);
-    // tmux reports #{pane_dead} when the pty closes; the "Pane is dead (signal 9 ...)" line (and the
-    // reaping of the zombie) can come a moment later.
-    await waitForScreen(lab, cp, /Pane is dead \(signal 9/, 'the dead-pane line', 30_000);
+    // No check for tmux's "Pane is dead (signal 9 ...)" line: #{pane_dead} comes from the pty closing,
+    // the line from reaping the child, and a tmux built with libutempter can miss that SIGCHLD and keep
+    // the agent a zombie with no line until another child exits (tmux/tmux#311, #4559; seen here in
+    // about one run of three). The registry reader counts a zombie as dead: the ps line says Z.
+    expect(await screen(lab, cp)).toContain('/…/thor/projects/crash');
   }, 90_000);
 });
 
@@ -168,4 +171,39 @@ describe('prompts a real Claude Code puts up in other modes', () => {
     await eventually(async () => (await stateOf(cp))?.status !== 'waiting', 'registry no longer waiting', 20_000);
     await lab.tmux('thor', ['kill-pane', '-t', cp.pane]);
   }, 90_000);
+});
+
+describe('the host sh function (registry.sh)', () => {
+  const sh = path.resolve(import.meta.dirname, '../fixtures/registry/registry.sh');
+
+  it('passes shellcheck -s sh', async () => {
+    const r = await execa('shellcheck', ['-s', 'sh', sh], { reject: false });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('reads only <pid>.json files of at most 64 KiB, each folded to one line, under dash', async () => {
+    const dir = path.join(lab.dir, 'sh-registry');
+    mkdirSync(path.join(dir, 'sessions'), { recursive: true });
+    const me = process.pid;
+    const put = (name: string, text: string) => writeFileSync(path.join(dir, 'sessions', name), text);
+    put(`${me}.json`, `{"pid":${me},\n"status":"busy"}`); // a newline between tokens: still valid JSON once folded
+    put('1.json', `{"pid":1,"status":"idle","pad":"${'x'.repeat(70_000)}"}`); // over 64 KiB: skipped
+    put(`${me}.0123abcd.key`, 'secret'); // never read
+    put('notes.json', '{}');
+    const r = await execa('dash', ['-c', `. ${shQuote(sh)}; CLAUDE_CONFIG_DIR=${shQuote(dir)}; export CLAUDE_CONFIG_DIR; trimtab_registry`]);
+    expect(r.stdout).not.toContain('secret');
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('@@file ')).map((l) => path.basename(l))).toEqual([`${me}.json`]);
+    const got = readRegistry(r.stdout, [{ paneId: '%5', panePid: me }]);
+    expect(got.get('%5')).toMatchObject({ status: 'busy', pid: me });
+    expect(parseRegistry(r.stdout).processes?.get(me)).toBe(process.ppid);
+  });
+
+  it('prints the frame and the process list when there is no registry at all', async () => {
+    const r = await execa('dash', ['-c', `. ${shQuote(sh)}; HOME=/nonexistent; unset CLAUDE_CONFIG_DIR; trimtab_registry`]);
+    expect(r.exitCode).toBe(0);
+    const snap = parseRegistry(r.stdout);
+    expect(snap.entries).toEqual([]);
+    expect(snap.processes?.has(process.pid)).toBe(true);
+  });
 });

@@ -2,8 +2,7 @@
  * `trimtab watch` end to end: the lab's real sshd and tmux, the fake agent drawing a real prompt on
  * thor, a local HTTP receiver on 127.0.0.1 standing in for the ntfy server, and a user command.
  *
- * The watcher runs as its own process from a bundle of src/commands/watch.ts (cli.ts gets its
- * dispatch at merge; then these runs become `lab.trimtab(['watch', ...])`).
+ * The watcher runs as its own process: the built trimtab (dist/), `trimtab watch`.
  */
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

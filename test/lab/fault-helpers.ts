@@ -18,9 +18,10 @@ export function expectCleanError(r: RunResult, code: number, message: RegExp) {
 export function faultHelpers(world: () => { lab: Lab; env: NodeJS.ProcessEnv }) {
   const trimtab = (args: string[], extra: NodeJS.ProcessEnv = {}) => world().lab.trimtab(args, { env: { ...world().env, ...extra } });
 
-  const listJson = async (host: string, extra: NodeJS.ProcessEnv = {}) => {
+  /** `list --json --host HOST`: exit 0, or 3 when the host cannot be reached (`exit`). */
+  const listJson = async (host: string, extra: NodeJS.ProcessEnv = {}, exit = 0) => {
     const r = await trimtab(['list', '--json', '--host', host], extra);
-    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(exit);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     return { ...(JSON.parse(r.stdout) as { hosts: Array<Record<string, unknown>>; agents: Array<Record<string, unknown>> }), stderr: r.stderr };
   };

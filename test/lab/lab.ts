@@ -168,7 +168,10 @@ export async function startLab(): Promise<Lab> {
   for (const h of HOSTS) mkdirSync(projects(h), { recursive: true });
   const configDir = path.join(dir, 'config');
   mkdirSync(configDir);
-  const hostEntry = (name: string) => ({ name, ssh: name, projectsDir: projects(name), agentCommand, tmuxSocket: socket(name) });
+  // Each lab host keeps its own Claude Code config dir (real-claude.ts, claudeConfigDir), as each machine has its own ~/.claude.
+  const hostEntry = (name: string) => ({
+    name, ssh: name, projectsDir: projects(name), agentCommand, tmuxSocket: socket(name), claudeConfigDir: path.join(dir, name, 'claude-config'),
+  });
   writeFileSync(
     path.join(configDir, 'config.json'),
     JSON.stringify(

@@ -3,11 +3,17 @@ import { isValidName, type Host } from '../hosts/config.js';
 import { PANE_FIELDS } from '../script.js';
 import type { Section } from '../protocol.js';
 import { readPrompt, type Prompt } from '../status/prompt.js';
+import { registryByPane, type RegistrySnapshot, type RegistryState } from '../status/registry.js';
 import { classifyPane, isClaudeCommand, isShell, looksLikeClaude, type AgentStatus } from '../status/status.js';
 import { trimScreen } from '../protocol.js';
 import { formatTarget } from './target.js';
 
 export type Pane = Record<(typeof PANE_FIELDS)[number], string>;
+
+export type StatusSource = 'claude' | 'screen';
+
+/** Claude Code's registry words for its state, as trimtab's statuses. */
+const FROM_REGISTRY: Record<RegistryState['status'], AgentStatus> = { busy: 'working', waiting: 'waiting', idle: 'idle' };
 
 export interface Agent {
   host: string;
@@ -20,6 +26,12 @@ export interface Agent {
   status: AgentStatus;
   /** What a waiting agent asks, read from its screen; null when it does not wait. */
   prompt?: Prompt | null;
+  /** Where `status` came from: Claude Code's own registry (2.1.145+), or its screen. */
+  statusSource?: StatusSource;
+  /** Claude Code's words for what it waits for ("permission prompt", "input needed"); null otherwise. */
+  waitingFor?: string | null;
+  /** Claude Code's session id, from its registry; null when not known. */
+  sessionId?: string | null;
   lastActivity: number;
   /** Not in --json: used to resolve and show targets. */
   windowId: string;
@@ -46,23 +58,39 @@ export function parsePanes(lines: string[]): Pane[] {
 }
 
 /**
- * Agents from one host's list output: every pane of the agents session (but a shell in the window
- * named `shell`), plus panes elsewhere that run Claude Code (`claude`, a bare version like `2.1.34`, or `node` whose screen looks like Claude Code).
- */
 /** The window `trimtab prepare` makes the agents session with (a session needs one): a shell, not an agent. */
 export const SHELL_WINDOW = 'shell';
 
-export function agentsFromList(host: Host, session: string, panes: Pane[], screens: Map<string, string>): Agent[] {
+/**
+ * Agents from one host's list output: every pane of the agents session (but a shell in the window
+ * named `shell`), plus panes elsewhere that run Claude Code (`claude`, a bare version like `2.1.34`,
+ * `node` whose screen looks like Claude Code, or any pane a live registry entry places there).
+ * Status comes from Claude Code's registry when a live entry matches the pane, else from its screen.
+ */
+
+export function agentsFromList(
+  host: Host,
+  session: string,
+  panes: Pane[],
+  screens: Map<string, string>,
+  registry: RegistrySnapshot = { processes: null, entries: [] },
+): Agent[] {
   const agents: Agent[] = [];
+  // Claude Code's own word, for the panes whose live agent process has a registry entry; the screen otherwise.
+  const states = registryByPane(registry, panes.map((p) => ({ paneId: p.pane_id, panePid: Number(p.pane_pid) })));
   for (const p of panes) {
     const screen = screens.get(p.pane_id) ?? '';
     const inSession = p.session_name === session;
-    if (inSession && p.window_name === SHELL_WINDOW && isShell(p.pane_current_command)) continue;
-    if (!inSession) {
+    const state = p.pane_dead === '1' ? undefined : states.get(p.pane_id);
+    if (inSession && p.window_name === SHELL_WINDOW && isShell(p.pane_current_command) && !state) continue;
+    if (!inSession && !state) {
       if (!isClaudeCommand(p.pane_current_command)) continue;
       if (p.pane_current_command === 'node' && !looksLikeClaude(screen) && !/claude/i.test(p.pane_title)) continue;
     }
-    const status = classifyPane(screen, { dead: p.pane_dead === '1', command: p.pane_current_command });
+    // "dialog open" is Claude Code's word for any panel in front of the input box, the user's own
+    // (/model, /hooks) included: whether it asks the user anything only the screen can say.
+    const exact = state && !(state.status === 'waiting' && state.waitingFor === 'dialog open');
+    const status = exact ? FROM_REGISTRY[state.status] : classifyPane(screen, { dead: p.pane_dead === '1', command: p.pane_current_command });
     agents.push({
       host: host.name,
       target: '',
@@ -72,7 +100,11 @@ export function agentsFromList(host: Host, session: string, panes: Pane[], scree
       project: inSession ? p.window_name : path.basename(p.pane_current_path),
       path: p.pane_current_path,
       status,
+      // What it asks is on the screen only: the registry says that it waits, not for what.
       prompt: status === 'waiting' ? readPrompt(screen) : null,
+      statusSource: exact ? 'claude' : 'screen',
+      waitingFor: state?.waitingFor ?? null,
+      sessionId: state?.sessionId ?? null,
       lastActivity: Number(p.window_activity) || 0,
       windowId: p.window_id,
       active: p.pane_active === '1',
@@ -111,4 +143,7 @@ export const toJson = (a: Agent) => ({
   status: a.status,
   lastActivity: a.lastActivity,
   prompt: a.prompt ?? null,
+  statusSource: a.statusSource ?? 'screen',
+  waitingFor: a.waitingFor ?? null,
+  sessionId: a.sessionId ?? null,
 });

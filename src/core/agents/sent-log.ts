@@ -4,7 +4,8 @@
  * Pure: formatting, parsing and the 40-column rendering. adapters/sent-log.ts reads and writes it.
  */
 import type { Section } from '../protocol.js';
-import { fit, width } from '../render/render.js';
+import { printable } from '../render/printable.js';
+import { fit, oneLine, width } from '../render/render.js';
 
 export interface SentEntry {
   /** ISO 8601, UTC: when trimtab started to deliver it. */
@@ -56,31 +57,46 @@ const isEntry = (v: unknown): v is SentEntry => {
 };
 
 /**
- * Entries of a log file, oldest first. A line that is not an entry (a crash mid-append, a hand edit)
- * is counted in `skipped` and left out: one bad line must not hide the rest.
+ * Entries of a log file, oldest first. A line that is not an entry (a crash or a full disk mid-append,
+ * a hand edit) is counted in `skipped` and left out: one bad line must not hide the rest. An entry
+ * glued onto the end of a torn line (appends before this version did not start a fresh line) is
+ * still read: the torn part counts as skipped.
  */
 export function parseLog(text: string): { entries: SentEntry[]; skipped: number } {
   const entries: SentEntry[] = [];
   let skipped = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
-    try {
-      const v: unknown = JSON.parse(line);
-      if (isEntry(v)) entries.push(v);
-      else skipped++;
-    } catch {
-      skipped++;
+    const whole = parseEntry(line);
+    if (whole) {
+      entries.push(whole);
+      continue;
     }
+    skipped++;
+    const at = line.lastIndexOf(ENTRY_START);
+    const glued = at > 0 ? parseEntry(line.slice(at)) : undefined;
+    if (glued) entries.push(glued);
   }
   return { entries, skipped };
 }
 
-/** How a text shows on one line: newlines as ⏎, tabs as ⇥, other control characters as ^X. */
-export const showText = (text: string): string =>
-  text
-    .replace(/\r?\n/g, '⏎')
-    .replace(/\t/g, '⇥')
-    .replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\x7f' ? '^?' : `^${String.fromCharCode(c.charCodeAt(0) + 64)}`));
+/** Every line formatEntry writes starts with this. */
+const ENTRY_START = '{"time":';
+
+function parseEntry(line: string): SentEntry | undefined {
+  try {
+    const v: unknown = JSON.parse(line);
+    return isEntry(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How a text shows on one line: newlines as ⏎, tabs as ⇥, other control characters as ^X (the
+ * convention of render/printable.ts). Linear; for a bounded preview use oneLine from render.ts.
+ */
+export const showText = (text: string): string => printable(text);
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -116,9 +132,10 @@ export function renderLog(entries: SentEntry[], columns: number, offset: UtcOffs
   const lines: string[] = [];
   for (const e of entries) {
     const ok = e.result === 'delivered';
+    // fit() and oneLine() read only what fits the line: a 1 MB entry costs what a short one does.
     lines.push(paint.dim(fit(`${shortTime(e.time, offset)} · ${e.from}`, cols)));
     lines.push(`${ok ? paint.ok('✔') : paint.bad('✖')} ${fit(e.target, cols - 1 - width(ok ? '✔' : '✖'))}`);
-    lines.push(fit(`  ${e.keys ? '[keys] ' : ''}${e.text === '' ? '(just Enter)' : showText(e.text)}`, cols));
+    lines.push(fit(`  ${e.keys ? '[keys] ' : ''}${e.text === '' ? '(just Enter)' : oneLine(e.text, cols)}`, cols));
     if (!ok) lines.push(paint.bad(fit(`  ${e.result}`, cols)));
   }
   return lines;

@@ -11,6 +11,8 @@ export interface HostEntry {
   aliases?: string[];
   /** Syncthing's home (the directory holding its config.xml), when not in a default place. */
   syncthingHome?: string;
+  /** The agents' CLAUDE_CONFIG_DIR on that host, when not `~/.claude`: where Claude Code keeps its registry. */
+  claudeConfigDir?: string;
 }
 
 /** `sync` in config.json. */
@@ -45,6 +47,8 @@ export interface Host {
   local: boolean;
   /** May start with `~/`; unset: Syncthing's default locations. */
   syncthingHome?: string | undefined;
+  /** May start with `~/`; unset: `$CLAUDE_CONFIG_DIR` on the host, else `~/.claude`. */
+  claudeConfigDir?: string | undefined;
 }
 
 export interface Config {
@@ -103,6 +107,12 @@ export const CONFIG_SCHEMA = {
         },
         aliases: { type: 'array', items: name },
         syncthingHome: { type: 'string', minLength: 1 },
+        claudeConfigDir: {
+          type: 'string',
+          minLength: 1,
+          pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+          description: 'a directory path (Claude Code\'s CLAUDE_CONFIG_DIR; may start with ~/) without control characters',
+        },
       },
     },
   },
@@ -237,6 +247,7 @@ const fillHost = (entry: HostEntry, local: boolean): Host => ({
   aliases: entry.aliases ?? [],
   local,
   syncthingHome: entry.syncthingHome,
+  claudeConfigDir: entry.claudeConfigDir,
 });
 
 /**

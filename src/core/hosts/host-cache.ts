@@ -30,6 +30,14 @@ export function markOnline(cache: HostCache, name: string, now: number, agents: 
   return { ...cache, [name]: { agents, seenAt: now, lastTried: now } };
 }
 
+/** A host whose config changed (new address, new options): try it at once, not after the retry window. */
+export function forgetOffline(cache: HostCache, name: string): HostCache {
+  const memo = cache[name];
+  if (!memo?.offlineSince && memo?.lastTried === undefined) return cache;
+  const { offlineSince: _since, lastTried: _tried, ...rest } = memo;
+  return { ...cache, [name]: rest };
+}
+
 /** `offline since 10:42` (local time of day), or with the date when it is not today. */
 export function offlineSinceText(since: number, now: number): string {
   const d = new Date(since * 1000);

@@ -27,16 +27,25 @@ if [ -n "\${SSH_ORIGINAL_COMMAND:-}" ]; then
   exec "\${SHELL:-/bin/sh}" -c "$SSH_ORIGINAL_COMMAND"
 fi
 if [ -t 0 ] && [ -t 1 ] && [ -z "\${TRIMTAB_LOGIN:-}" ]; then
+  # Ctrl-C while the menu waits on a host sends SIGINT to the whole foreground process group, this
+  # script included; a non-interactive sh dies of it, and the SSH login ends with no shell. A trap that
+  # runs a command (not '') keeps this script alive, and children still get the default action, so
+  # Ctrl-C still ends the menu. QUIT is Ctrl-backslash; HUP/TERM: a dropped link or a kill also falls through.
+  trap 'interrupted=1' INT QUIT TERM HUP
   TRIMTAB_LOGIN=1
   export TRIMTAB_LOGIN
   saved=$(stty -g 2>/dev/null)
-  # A menu that dies mid-screen leaves the terminal raw and in the alternate screen: put both back.
+  # A menu that dies mid-screen leaves the terminal raw, without echo or cursor, and in the alternate
+  # screen: put all of it back (only then: on a clean exit the menu already did, and a second
+  # ?1049l would restore a cursor position nobody saved).
   ${menuCommand.map(shQuote).join(' ')} menu || {
     rc=$?
-    [ -n "$saved" ] && stty "$saved" 2>/dev/null
-    printf '\\033[?1049l\\033[?25h'
-    echo "trimtab menu failed (exit $rc)" >&2
+    { [ -n "$saved" ] && stty "$saved"; } 2>/dev/null || stty sane 2>/dev/null
+    printf '\\033[?1049l\\033[?25h\\033[0m\\n'
+    if [ -n "\${interrupted:-}" ]; then echo "trimtab menu interrupted (exit $rc)" >&2
+    else echo "trimtab menu failed (exit $rc)" >&2; fi
   }
+  trap - INT QUIT TERM HUP
 fi
 TRIMTAB_LOGIN=1
 export TRIMTAB_LOGIN
@@ -61,12 +70,20 @@ export function profileBlock(loginSh: string): string {
   ].join('\n');
 }
 
-/** `command="<loginSh>"` in front of a public key line. */
+/**
+ * The authorized_keys line for the phone key: `restrict` turns off port, agent and X11 forwarding and
+ * ~/.ssh/rc (OpenSSH 7.2+, sshd(8) AUTHORIZED_KEYS FILE FORMAT), `pty` gives the menu its terminal
+ * back; scp and sftp need neither (the login script runs them). sshd hands command= to the user's
+ * shell as `shell -c COMMAND`, so the path is POSIX-quoted for that shell (a space in it must not
+ * split it), and inside the option's double quotes sshd undoes only `\"` (auth-options.c,
+ * opt_dequote): every other byte, a backslash included, reaches the shell as written.
+ */
 export function keyLine(loginSh: string, publicKey: string): string {
   const key = publicKey.trim().split('\n')[0]!.trim();
   if (!/^(ssh-|ecdsa-|sk-)\S+ \S+/.test(key)) throw new Error('not an OpenSSH public key line');
-  if (loginSh.includes('"')) throw new Error('login script path must not contain a double quote');
-  return `command="${loginSh}" ${key}`;
+  if (/[\0\r\n]/.test(loginSh)) throw new Error('login script path must not contain a newline or NUL');
+  const command = shQuote(loginSh).replaceAll('"', '\\"');
+  return `restrict,pty,command="${command}" ${key}`;
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
  * What the phone menu shows, as plain lines and items: pure, so it is tested at 40 columns without a
- * terminal. src/menu/ draws it with enquirer.
+ * terminal. src/menu/ draws it with enquirer. Every label and header goes through fit() or
+ * printable(): a host, window or directory name with an escape sequence in it is shown, never obeyed.
  */
 import type { Agent } from '../agents/agents.js';
 import type { AgentStatus } from '../status/status.js';
+import { printable } from './printable.js';
 import { fit, pad, width } from './render.js';
 
 export interface Item {
@@ -20,7 +22,18 @@ export interface Glyphs {
 export const UNICODE: Glyphs = { dot: '·', pointer: '❯', ellipsis: '…' };
 export const ASCII: Glyphs = { dot: '-', pointer: '>', ellipsis: '~' };
 
-const ASCII_FOR: Record<string, string> = { '…': '~', '·': '-', '❯': '>', '⏎': '|', '⇥': '>', '✔': '+', '✖': 'x', '⚠': '!', '→': '>', '─': '-' };
+const ASCII_FOR: Record<string, string> = {
+  '…': '~',
+  '·': '-',
+  '❯': '>',
+  '⏎': '|',
+  '⇥': '>',
+  '✔': '+',
+  '✖': 'x',
+  '⚠': '!',
+  '→': '>',
+  '─': '-',
+};
 /** Keep only ASCII when the terminal can't show more (TERM=dumb, --ascii). */
 export const toAscii = (s: string) => s.replace(/[^\x20-\x7e]/g, (c) => ASCII_FOR[c] ?? '?');
 
@@ -38,9 +51,10 @@ export interface MainState {
  */
 export function mainHeader(s: MainState, g: Glyphs, columns: number): string {
   const waiting = s.agents.filter((a) => a.status === 'waiting').length;
-  const core = [s.here, `${s.agents.length} agent${s.agents.length === 1 ? '' : 's'}`];
+  const name = (h: string) => printable(h, { limit: 256 });
+  const core = [name(s.here), `${s.agents.length} agent${s.agents.length === 1 ? '' : 's'}`];
   if (waiting) core.push(`${waiting} need${waiting === 1 ? 's' : ''} you`);
-  const hosts = s.offline.map((h) => `${h} offline`);
+  const hosts = s.offline.map((h) => `${name(h)} offline`);
   const candidates = [['trimtab', ...core, ...hosts], [...core, ...hosts], ['trimtab', ...core], core];
   const join = (parts: string[]) => parts.join(` ${g.dot} `);
   return fit(join(candidates.find((c) => width(join(c)) <= columns) ?? core), columns);
@@ -59,9 +73,15 @@ export function hostRows(s: MainState, g: Glyphs, columns: number): Item[] {
  * by name (then target, for two panes of one project). Never by who answered first.
  */
 export function menuOrder(agents: Agent[], hostOrder: string[]): Agent[] {
-  const host = (a: Agent) => (hostOrder.indexOf(a.host) + 1 || hostOrder.length + 1);
+  const host = (a: Agent) => hostOrder.indexOf(a.host) + 1 || hostOrder.length + 1;
   const needs = (a: Agent) => (a.status === 'waiting' && !a.stale ? 0 : 1);
-  return [...agents].sort((a, b) => needs(a) - needs(b) || host(a) - host(b) || a.project.localeCompare(b.project) || a.target.localeCompare(b.target));
+  return [...agents].sort(
+    (a, b) =>
+      needs(a) - needs(b) ||
+      host(a) - host(b) ||
+      a.project.localeCompare(b.project) ||
+      a.target.localeCompare(b.target),
+  );
 }
 
 /** An agent's identity across refreshes: its host and pane. */
@@ -84,7 +104,10 @@ export function stableOrder(shown: ListRow[], agents: Agent[], hostOrder: string
     return now ? { agent: now, gone: false } : { agent: r.agent, gone: true };
   });
   const seen = new Set(shown.map((r) => agentKey(r.agent)));
-  const fresh = menuOrder(agents.filter((a) => !seen.has(agentKey(a))), hostOrder);
+  const fresh = menuOrder(
+    agents.filter((a) => !seen.has(agentKey(a))),
+    hostOrder,
+  );
   return [...kept, ...fresh.map((agent) => ({ agent, gone: false }))];
 }
 
@@ -92,7 +115,8 @@ export function stableOrder(shown: ListRow[], agents: Agent[], hostOrder: string
 export function agentItems(agents: Agent[], columns: number, gone: (a: Agent) => boolean = () => false): Item[] {
   const num = String(agents.length).length;
   // Below 30 columns the host goes: the status says more about what to do next.
-  const hostW = columns < 30 ? 0 : Math.min(8, Math.max(0, ...agents.map((a) => width(a.host))));
+  const hostW =
+    columns < 30 ? 0 : Math.min(8, Math.max(0, ...agents.map((a) => width(printable(a.host, { limit: 64 })))));
   const statusW = 7;
   // 2 = pointer + space drawn by the menu; 3 gaps of 2.
   const nameW = Math.max(4, columns - 2 - num - (hostW ? hostW + 2 : 0) - statusW - 4);
@@ -128,7 +152,16 @@ export const MAIN_ACTIONS: Item[] = [
   { key: KEYS.quit, label: 'q  quit to shell' },
 ];
 
-export type AgentAction = 'peek' | 'attach' | 'type' | 'commands' | 'reject' | 'interrupt' | 'restart' | 'resume' | 'refresh';
+export type AgentAction =
+  | 'peek'
+  | 'attach'
+  | 'type'
+  | 'commands'
+  | 'reject'
+  | 'interrupt'
+  | 'restart'
+  | 'resume'
+  | 'refresh';
 
 /**
  * The agent screen's actions under the prompt, by the agent's state. A waiting agent takes no text
@@ -136,7 +169,8 @@ export type AgentAction = 'peek' | 'attach' | 'type' | 'commands' | 'reject' | '
  */
 export function agentActions(status: AgentStatus, hasPrompt: boolean): Array<Item & { action: AgentAction }> {
   const rows: Array<Item & { action: AgentAction }> = [];
-  const add = (key: string, label: string, action: AgentAction) => rows.push({ key, label: `${key}  ${label}`, action });
+  const add = (key: string, label: string, action: AgentAction) =>
+    rows.push({ key, label: `${key}  ${label}`, action });
   if (status === 'waiting' && hasPrompt) add(KEYS.escape, 'reject (Esc)', 'reject');
   if (status === 'working') add(KEYS.escape, 'interrupt (Esc)', 'interrupt');
   if (status === 'exited') {
@@ -156,7 +190,10 @@ export function agentActions(status: AgentStatus, hasPrompt: boolean): Array<Ite
 /** Canned commands as numbered rows, /status first (the one most asked for), then config order. */
 export function cannedRows(canned: string[], columns: number): Item[] {
   const ordered = [...canned].sort((a, b) => Number(b === '/status') - Number(a === '/status'));
-  return numbered(ordered.map((t) => `send ${t}`), columns);
+  return numbered(
+    ordered.map((t) => `send ${t}`),
+    columns,
+  );
 }
 
 /** Words of `text` in lines of at most `columns`; a word longer than a line is cut across lines. Newlines kept. */
@@ -201,7 +238,11 @@ function cut(s: string, columns: number): string {
 
 /** A pane's lines for a narrower screen: each wrapped at word boundaries, so no word is cut off. */
 export const reflow = (lines: string[], columns: number): string[] =>
-  lines.flatMap((l) => (width(l) <= columns ? [l] : RULE.test(l) ? [l.trim().slice(0, columns)] : wrap(l.trimEnd(), columns)));
+  lines
+    .map((l) => printable(l, { limit: 4096 }))
+    .flatMap((l) =>
+      width(l) <= columns ? [l] : RULE.test(l) ? [l.trim().slice(0, columns)] : wrap(l.trimEnd(), columns),
+    );
 
 /** A full-width rule (`────`): drawn once at the new width, not wrapped into several. */
 const RULE = /^\s*([─━╌═-])\1+\s*$/u;
@@ -216,7 +257,14 @@ export interface PromptView {
  * A prompt as rows: its title, its subject wrapped to the width, then each option by its own number
  * (a menu without numbers is numbered from 1 here, and answered with arrows), its label wrapped.
  */
-export function promptRows(p: PromptView, columns: number): Array<Item & { option?: number; tone?: 'bold' }> {
+export function promptRows(shown: PromptView, columns: number): Array<Item & { option?: number; tone?: 'bold' }> {
+  // Drawn from the agent's screen: made printable line by line (a multi-line command keeps its lines).
+  const one = (s: string) => printable(s, { limit: 4096 });
+  const p = {
+    title: one(shown.title),
+    subject: shown.subject.split('\n').map(one).join('\n'),
+    options: shown.options.map((o) => ({ key: o.key, label: one(o.label) })),
+  };
   const body = Math.max(8, columns - 2);
   const rows: Array<Item & { option?: number; tone?: 'bold' }> = [{ key: '', label: p.title, tone: 'bold' }];
   if (p.subject) for (const l of wrap(p.subject, body - 2)) rows.push({ key: '', label: `  ${l}` });
@@ -231,7 +279,8 @@ export function promptRows(p: PromptView, columns: number): Array<Item & { optio
 }
 
 /** `gridplay-v1 · thor · waiting` */
-export const agentHeader = (a: Agent, g: Glyphs) => [a.project, a.host, a.status].join(` ${g.dot} `);
+export const agentHeader = (a: Agent, g: Glyphs) =>
+  [a.project, a.host, a.status].map((t) => printable(t, { limit: 256 })).join(` ${g.dot} `);
 
 /** Numbered rows for a plain list (hosts, projects). */
 export function numbered(labels: string[], columns: number): Item[] {

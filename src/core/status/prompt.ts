@@ -151,7 +151,12 @@ export function yesOption(prompt: Prompt | null): { key: string | null; index: n
  */
 function commandOf(under: string[], body: Line[][], width: number): string {
   const rules = under.flatMap((l, i) => (PROMPT.dashed.test(l) ? [i] : []));
-  if (rules.length >= 2) return unwrap(toLines(under.slice((rules[0] ?? 0) + 1, rules[1])), width);
+  if (rules.length >= 2) {
+    // 2.1.328 draws a "│ " gutter before a command whose quoted text it cannot check: not the command's.
+    let rows = under.slice((rules[0] ?? 0) + 1, rules[1]);
+    if (rows.every((l) => l.trim() === '' || /^\s*│ /u.test(l))) rows = rows.map((l) => l.replace(/^(\s*)│ /u, '$1'));
+    return unwrap(toLines(rows), width);
+  }
   const logical = unwrap(body[0] ?? [], width).split('\n');
   return (logical.length > 1 ? logical.slice(0, -1) : logical).join('\n');
 }

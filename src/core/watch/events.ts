@@ -6,6 +6,9 @@
  * - waiting: the agent was not waiting before, or it waits on a different prompt than the one
  *   already announced (answered between two polls, then asked again). A poll that cannot read the
  *   prompt (null) keeps the episode: a flicker in prompt reading never sends twice.
+ * - A new episode whose prompt cannot be read yet waits one poll for it: Claude Code's registry
+ *   says `waiting` a moment before the prompt is drawn (seen on 2.1.328), and a push without the
+ *   command is of little use. On the next poll it is announced, with the prompt or without.
  * - finished: working -> idle.
  * - exited: an agent now exited (dead pane, shell back), or gone from a host that did answer.
  * - A host that did not answer says nothing about its agents: they are kept as they were.
@@ -14,18 +17,13 @@
  * - An agent seen for the first time announces only `waiting` (it needs the user now); it cannot
  *   have finished or exited "since" anything.
  */
+import type { Prompt } from '../status/prompt.js';
 import type { AgentStatus } from '../status/status.js';
 
 export type EventKind = 'waiting' | 'finished' | 'exited';
 export const EVENT_KINDS: readonly EventKind[] = ['waiting', 'finished', 'exited'];
 
-/** What a waiting agent asks (the shape of `prompt` in `list --json`). */
-export interface Prompt {
-  kind: string;
-  title: string;
-  subject: string;
-  options: Array<{ key: string; label: string }>;
-}
+export type { Prompt };
 
 export interface AgentSnapshot {
   host: string;
@@ -51,6 +49,8 @@ export interface AgentMemo {
   status: AgentStatus;
   /** Identity of the prompt already announced in the current waiting episode ('' = not readable). */
   announced?: string;
+  /** Set while a waiting episode is not announced yet because its prompt could not be read. */
+  unread?: true;
 }
 
 /** Keyed by agentKey(host, target). */
@@ -64,10 +64,10 @@ export interface WatchEvent {
   prompt: Prompt | null;
 }
 
-export const agentKey = (host: string, target: string) => `${host}\t${target}`;
+const agentKey = (host: string, target: string) => `${host}\t${target}`;
 
 /** Two readings of the same prompt compare equal; a new question, command or file does not. */
-export const promptIdentity = (p: Prompt | null): string => (p ? [p.kind, p.title, p.subject].join('\u0000') : '');
+const promptIdentity = (p: Prompt | null): string => (p ? [p.kind, p.title, p.subject].join('\u0000') : '');
 
 /** One host's poll against what was remembered: the new memos (all hosts) and the events. */
 export function diffHost(memos: AgentMemos, snap: HostSnapshot): { memos: AgentMemos; events: WatchEvent[] } {
@@ -101,7 +101,8 @@ function step(before: AgentMemo | undefined, a: AgentSnapshot): { memo: AgentMem
   }
   if (a.status === 'waiting') {
     const id = promptIdentity(a.prompt);
-    if (was !== 'waiting') return { memo: { ...base, status: 'waiting', announced: id }, event: event('waiting') };
+    if (was !== 'waiting' && id === '') return { memo: { ...base, status: 'waiting', unread: true } };
+    if (was !== 'waiting' || before?.unread) return { memo: { ...base, status: 'waiting', announced: id }, event: event('waiting') };
     const announced = before?.announced ?? '';
     // Same episode: nothing new to read, or the very prompt already announced.
     if (id === '' || id === announced) return { memo: { ...base, status: 'waiting', announced: announced || id } };

@@ -30,12 +30,17 @@ export interface Notification {
 const URGENCY: Record<EventKind, number> = { waiting: 0, exited: 1, finished: 2 };
 const EMOJI: Record<EventKind, string> = { waiting: 'hourglass_flowing_sand', finished: 'white_check_mark', exited: 'x' };
 
-/** `Bash: rm -rf build/` from a prompt; the question itself when there is no subject. */
+/**
+ * One line from what readPrompt read: `Bash: rm -rf build/` (heading "Bash command"), `Create file:
+ * notes.txt`, `Colour: Which colour?` (a question's header), `Accessing workspace: /srv/x` (2.1.328's
+ * trust dialog, whose heading ends in a colon); a heading that is itself the question stands alone.
+ * A multi-line command keeps its lines apart with ↵, so the phone shows it on one line.
+ */
 export function describePrompt(p: Prompt | null): string {
   if (!p) return 'waiting for you (could not read the prompt)';
-  const title = p.title.replace(/\s+command$/i, '').trim();
-  const subject = p.subject.trim();
-  if (title && subject) return `${title}: ${subject}`;
+  const title = p.title.replace(/\s+command$/i, '').replace(/:\s*$/, '').trim();
+  const subject = p.subject.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' ↵ ');
+  if (title && subject && subject !== p.title.trim()) return `${title}: ${subject}`;
   return subject || title || `a ${p.kind} prompt`;
 }
 
@@ -47,7 +52,7 @@ function lineFor(e: WatchEvent): string {
   return 'exited';
 }
 
-export function single(e: WatchEvent): Notification {
+function single(e: WatchEvent): Notification {
   const verb = e.kind === 'waiting' ? 'waits for you' : e.kind;
   return {
     event: e.kind,

@@ -17,7 +17,7 @@ export interface NotifyConfig {
   intervalSeconds: number;
 }
 
-export const NOTIFY_DEFAULTS = { events: ['waiting'] as EventKind[], intervalSeconds: 3 };
+const NOTIFY_DEFAULTS = { events: ['waiting'] as EventKind[], intervalSeconds: 3 };
 const KEYS = ['ntfy', 'token', 'click', 'command', 'events', 'intervalSeconds'];
 
 const bad = (key: string, expected: string, got: unknown) =>

@@ -34,4 +34,4 @@ export function afterAttempt(
 }
 
 export const duePushes = (pending: PendingPush[], now: number) => pending.filter((p) => p.nextAt <= now);
-export const notDue = (pending: PendingPush[], now: number) => pending.filter((p) => p.nextAt > now);
+const notDue = (pending: PendingPush[], now: number) => pending.filter((p) => p.nextAt > now);

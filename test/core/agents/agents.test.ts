@@ -5,6 +5,7 @@ import { agentsFromList, byUrgency, parsePanes, screensFrom, toJson, type Agent,
 import { resolveConfig } from '../../../src/core/hosts/config.js';
 import { markerFor, parseSections } from '../../../src/core/protocol.js';
 import { PANE_FIELDS } from '../../../src/core/script.js';
+import { parseRegistry } from '../../../src/core/status/registry.js';
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../fixtures/panes/${name}`, import.meta.url)), 'utf8');
 const CLAUDE_SCREEN = fixture('idle-after-work.txt');
@@ -17,7 +18,7 @@ function pane(over: Partial<Pane> = {}): Pane {
   return {
     pane_id: `%${id}`, session_name: 'agents', pane_current_command: 'claude', window_id: `@${id}`, window_index: '1',
     pane_index: '0', pane_active: '1', pane_dead: '0', pane_dead_status: '', window_activity: '1700000000',
-    pane_in_mode: '0', pane_current_path: '/home/mac/1-Projects/x', pane_title: 'thor', window_name: 'x', ...over,
+    pane_in_mode: '0', pane_current_path: '/home/mac/1-Projects/x', pane_title: 'thor', pane_pid: String(10_000 + id), window_name: 'x', ...over,
   };
 }
 const line = (p: Pane) => PANE_FIELDS.map((f) => p[f]).join('\t');
@@ -115,6 +116,89 @@ describe('agentsFromList: targets', () => {
   });
 });
 
+/** A registry answer: `ps` rows [pid, ppid, stat?] and files [pid, content]. */
+function registry(ps: Array<[number, number, string?]>, files: Array<[number, string]>) {
+  const rows = ps.map(([p, pp, st]) => `${p} ${pp}${st ? ` ${st}` : ''}`);
+  const text = ['@@trimtab-registry v1', '@@ps', ...rows, ...files.flatMap(([p, c]) => [`@@file /h/.claude/sessions/${p}.json`, c]), '@@end'];
+  return parseRegistry(text.join('\n'));
+}
+const entry = (pid: number, status: string, more: Record<string, unknown> = {}) =>
+  JSON.stringify({ pid, sessionId: 'a1b2c3d4-0000-4000-8000-000000000001', status, updatedAt: 1.8e12, ...more });
+const WAITING_SCREEN = fixture('waiting-bash.txt');
+
+describe('agentsFromList with Claude Code registry', () => {
+  const withReg = (panes: Pane[], screens: Record<string, string>, reg: ReturnType<typeof registry>) =>
+    agentsFromList(HOST, 'agents', panes, new Map(Object.entries(screens)), reg);
+
+  it.each([
+    ['busy', 'working', null],
+    ['idle', 'idle', null],
+    ['waiting', 'waiting', 'permission prompt'],
+  ])('registry %s -> %s, statusSource claude, whatever the screen shows', (st, status, waitingFor) => {
+    const p = pane();
+    const pid = Number(p.pane_pid);
+    // The screen says idle; Claude Code's own word wins. It runs under the pane's shell (pid + 1).
+    const reg = registry([[pid, 1], [pid + 1, pid]], [[pid + 1, entry(pid + 1, st, { waitingFor: 'permission prompt' })]]);
+    const [a] = withReg([p], { [p.pane_id]: CLAUDE_SCREEN }, reg);
+    expect(a).toMatchObject({ status, statusSource: 'claude', waitingFor, sessionId: 'a1b2c3d4-0000-4000-8000-000000000001' });
+  });
+
+  it.each([
+    ['the /model picker the user opened', 'idle-model-picker-80.txt', 'idle'],
+    ['the auto-mode question Claude Code asks', 'waiting-automode-dialog-80.txt', 'waiting'],
+  ])('"dialog open" (%s): the screen decides', (_what, file, status) => {
+    const p = pane();
+    const pid = Number(p.pane_pid);
+    const screen = readFileSync(fileURLToPath(new URL(`../../fixtures/corpus/lab-2.1.328/${file}`, import.meta.url)), 'utf8');
+    const reg = registry([[pid, 1]], [[pid, entry(pid, 'waiting', { waitingFor: 'dialog open' })]]);
+    const [a] = withReg([p], { [p.pane_id]: screen }, reg);
+    expect(a).toMatchObject({ status, statusSource: 'screen', waitingFor: 'dialog open' });
+  });
+
+  it('the prompt of a waiting agent is still read off its screen', () => {
+    const p = pane();
+    const pid = Number(p.pane_pid);
+    const [a] = withReg([p], { [p.pane_id]: WAITING_SCREEN }, registry([[pid, 1]], [[pid, entry(pid, 'waiting', { waitingFor: 'permission prompt' })]]));
+    expect(a?.statusSource).toBe('claude');
+    expect(a?.prompt).not.toBeNull();
+    expect(a?.prompt?.kind).toBe('permission');
+  });
+
+  it.each([
+    ['a dead pid (kill -9 left the file)', (pid: number) => registry([[1, 0]], [[pid, entry(pid, 'busy')]])],
+    ['a zombie', (pid: number) => registry([[pid, 1, 'Z']], [[pid, entry(pid, 'busy')]])],
+    ['a truncated file', (pid: number) => registry([[pid, 1]], [[pid, entry(pid, 'busy').slice(0, 30)]])],
+    ['not JSON', (pid: number) => registry([[pid, 1]], [[pid, '\u001b]52;c;aGk=\u0007 busy']])],
+    ['an unknown status', (pid: number) => registry([[pid, 1]], [[pid, entry(pid, '\u001b[2J')]])],
+    ['a pid the file name does not match', (pid: number) => registry([[pid, 1]], [[pid, entry(pid + 7, 'busy')]])],
+    ['a huge line', (pid: number) => registry([[pid, 1]], [[pid, entry(pid, 'busy', { pad: 'x'.repeat(80_000) })]])],
+    ['another pane named in its tmux field', (pid: number) => registry([[pid, 1]], [[pid, entry(pid, 'busy', { tmux: 'agents:@9.%999' })]])],
+    ['no process list', (pid: number) => parseRegistry(`@@file /x/${pid}.json\n${entry(pid, 'busy')}`)],
+  ])('%s: falls back to the screen', (_name, reg) => {
+    const p = pane();
+    const [a] = withReg([p], { [p.pane_id]: CLAUDE_SCREEN }, reg(Number(p.pane_pid)));
+    expect(a).toMatchObject({ status: 'idle', statusSource: 'screen', waitingFor: null, sessionId: null });
+  });
+
+  it('waitingFor is cleaned of control characters (never printed raw)', () => {
+    const p = pane();
+    const pid = Number(p.pane_pid);
+    const [a] = withReg([p], {}, registry([[pid, 1]], [[pid, entry(pid, 'waiting', { waitingFor: 'x\u001b]52;c;aGk=\u0007y\u009b2J' })]]));
+    expect(a?.waitingFor).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(a?.waitingFor).toContain('x');
+  });
+
+  it('a pane outside the session, or the shell window, counts when a live entry says claude runs there', () => {
+    const shell = pane({ window_name: 'shell', pane_current_command: 'bash' });
+    const other = pane({ session_name: 'work', pane_current_command: 'bash' });
+    const pids = [Number(shell.pane_pid), Number(other.pane_pid)];
+    const child = (p: number) => p + 50_000;
+    const reg = registry(pids.flatMap((p): Array<[number, number]> => [[p, 1], [child(p), p]]), pids.map((p): [number, string] => [child(p), entry(child(p), 'idle')]));
+    expect(withReg([shell, other], {}, reg).map((a) => a.statusSource)).toEqual(['claude', 'claude']);
+    expect(withReg([shell, other], {}, registry([], []))).toEqual([]);
+  });
+});
+
 describe('screensFrom', () => {
   it('keys trimmed screens by pane id', () => {
     const M = markerFor('x');
@@ -126,7 +210,10 @@ describe('screensFrom', () => {
 describe('toJson', () => {
   it('has exactly the documented keys, in order, and nothing internal', () => {
     const json = toJson(agents([pane({ window_name: 'gridplay' })])[0]!);
-    expect(Object.keys(json)).toEqual(['host', 'target', 'session', 'window', 'paneId', 'project', 'path', 'status', 'lastActivity', 'prompt']);
+    expect(Object.keys(json)).toEqual([
+      'host', 'target', 'session', 'window', 'paneId', 'project', 'path', 'status', 'lastActivity', 'prompt',
+      'statusSource', 'waitingFor', 'sessionId',
+    ]);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 });

@@ -41,6 +41,13 @@ describe('formatEntry / parseLog', () => {
     expect('keys' in JSON.parse(formatEntry(entry()))).toBe(false);
   });
 
+  it('reads an entry glued onto a torn line (an append after a full disk, before appends started a fresh line)', () => {
+    const torn = formatEntry(entry({ text: 'cut short' })).slice(0, 40);
+    const { entries, skipped } = parseLog(`${formatEntry(entry({ text: 'a' }))}${torn}${formatEntry(entry({ text: 'b' }))}`);
+    expect(entries.map((e) => e.text)).toEqual(['a', 'b']);
+    expect(skipped).toBe(1);
+  });
+
   it('skips a half-written or foreign line and keeps the rest', () => {
     const text = `${formatEntry(entry({ text: 'a' }))}{"time":"2026-11-24T1\nnot json\n{"time":1}\n\n${formatEntry(entry({ text: 'b' }))}`;
     const { entries, skipped } = parseLog(text);
@@ -62,6 +69,7 @@ describe('failedResult / paneResult', () => {
 
 describe('showText / shortTime', () => {
   it('shows control characters visibly', () => expect(showText('a\nb\r\nc\td\x01\x7f')).toBe('a⏎b⏎c⇥d^A^?'));
+  it('never passes an escape sequence through', () => expect(showText('\x1b]52;c;eA==\x07\u009b2J')).toBe('^[]52;c;eA==^G^[[2J'));
   it('formats in the given offset', () => {
     expect(shortTime('2026-11-24T23:30:00Z', UTC)).toBe('11-24 23:30');
     expect(shortTime('2026-11-24T23:30:00Z', () => 60)).toBe('11-25 00:30');
@@ -101,6 +109,22 @@ describe('renderLog', () => {
     for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(40);
     expect(lines[2]).toMatch(/…$/);
   });
+
+  it('a 1 MB entry renders a bounded preview, and hostile fields stay printable', () => {
+    const huge = entry({
+      text: `${'日本語 \x1b[2J\n'.repeat(100_000)}`,
+      target: 'thor:agents:\x1b]52;c;eA==\x07',
+      from: 'x'.repeat(1_000_000),
+      result: `failed: ${'\x1b[31m'.repeat(100_000)}`,
+    });
+    const lines = renderLog([huge], 40, UTC);
+    expect(lines).toHaveLength(4);
+    for (const l of lines) {
+      expect(stringWidth(l), l).toBeLessThanOrEqual(40);
+      expect(l).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    }
+    expect(lines[2]).toMatch(/^ {2}日本語 \^\[\[2J⏎日本語 .*…$/);
+  }, 60_000);
 
   it('paints marks and the time line', () => {
     const paint = { ok: (s: string) => `<${s}>`, bad: (s: string) => `[${s}]`, dim: (s: string) => `(${s})` };

@@ -8,6 +8,8 @@ describe('configProblem', () => {
     ['empty', {}],
     ['one bare host', { hosts: [{ name: 'thor' }] }],
     ['default tmux socket', host({ tmuxSocket: '' })],
+    ['a Claude config dir under ~', host({ claudeConfigDir: '~/.claude-work' })],
+    ['an absolute Claude config dir', host({ claudeConfigDir: '/srv/claude config' })],
     ['keys trimtab does not know at the top level (left alone)', { $comment: 'mine' }],
     [
       'everything',
@@ -59,9 +61,15 @@ describe('configProblem', () => {
     [
       'unknown host key',
       host({ sshh: 'thor' }),
-      'hosts[0].sshh: unknown key (known: name, ssh, projectsDir, agentCommand, tmuxSocket, aliases, syncthingHome)',
+      'hosts[0].sshh: unknown key (known: name, ssh, projectsDir, agentCommand, tmuxSocket, aliases, syncthingHome, claudeConfigDir)',
     ],
     ['alias with $', host({ aliases: ['ok', '$(x)'] }), 'hosts[0].aliases[1]: expected a name'],
+    ['empty Claude config dir', host({ claudeConfigDir: '' }), 'hosts[0].claudeConfigDir: expected a directory path'],
+    [
+      'Claude config dir with a newline',
+      host({ claudeConfigDir: '/x\n/y' }),
+      'hosts[0].claudeConfigDir: expected a directory path (Claude Code\'s CLAUDE_CONFIG_DIR; may start with ~/) without control characters, got "/x\\n/y"',
+    ],
     ['tmux socket with /', host({ tmuxSocket: '../x' }), 'hosts[0].tmuxSocket: expected a tmux socket name'],
     ['empty agent command', host({ agentCommand: '' }), 'hosts[0].agentCommand: expected a non-empty string'],
     [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RETRY_SECONDS,
+  forgetOffline,
   destHost,
   type HostCache,
   markOffline,
@@ -96,6 +97,21 @@ describe('host memo', () => {
     const next = markOnline(cache, 'fedora', 1200, agents);
     expect(next).toEqual({ other: { seenAt: 1 }, fedora: { agents, seenAt: 1200, lastTried: 1200 } });
     expect(cache.fedora).toEqual({ offlineSince: 900, lastTried: 1000 });
+  });
+});
+
+describe('forgetOffline', () => {
+  it('drops the outage of one host (its config changed), keeps what it last showed', () => {
+    const cache = { fedora: { offlineSince: 900, lastTried: 1000, agents: [{ target: 'x' }], seenAt: 800 }, thor: { offlineSince: 5, lastTried: 6 } };
+    const next = forgetOffline(cache, 'fedora');
+    expect(next.fedora).toEqual({ agents: [{ target: 'x' }], seenAt: 800 });
+    expect(shouldSkip(next.fedora, 1001, 30)).toBe(false);
+    expect(next.thor).toBe(cache.thor);
+  });
+
+  it('leaves a cache without that host as it is', () => {
+    const cache = { thor: { seenAt: 1 } };
+    expect(forgetOffline(cache, 'fedora')).toBe(cache);
   });
 });
 

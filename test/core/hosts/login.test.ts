@@ -82,7 +82,7 @@ describe('keyLine', () => {
     ['a private key', '/x/login.sh', '-----BEGIN OPENSSH PRIVATE KEY-----\nabc', /not an OpenSSH public key/],
     ['an empty file', '/x/login.sh', '', /not an OpenSSH public key/],
     ['a key type alone', '/x/login.sh', 'ssh-ed25519', /not an OpenSSH public key/],
-    ['a path with a double quote', '/x/"login.sh', KEY, /double quote/],
+    ['a path with a newline', '/x/login\n.sh', KEY, /newline or NUL/],
   ])('refuses %s', (_name, path, key, message) => {
     expect(() => keyLine(path, key)).toThrow(message);
   });

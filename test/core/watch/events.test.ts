@@ -25,9 +25,11 @@ describe('diffHost: one notification per waiting episode', () => {
     ['answered then a new prompt', [snap([agent(A, 'waiting', bash('ls'))]), snap([agent(A, 'working')]), snap([agent(A, 'waiting', bash('ls'))])], [[`waiting ${A}`], [], [`waiting ${A}`]]],
     ['a different prompt between two polls', [snap([agent(A, 'waiting', bash('ls'))]), snap([agent(A, 'waiting', bash('rm -rf build/'))])], [[`waiting ${A}`], [`waiting ${A}`]]],
     ['an unreadable prompt keeps the episode', [snap([agent(A, 'waiting', bash('ls'))]), snap([agent(A, 'waiting', null)]), snap([agent(A, 'waiting', bash('ls'))])], [[`waiting ${A}`], [], []]],
-    ['a prompt read late is the same episode', [snap([agent(A, 'waiting', null)]), snap([agent(A, 'waiting', bash('ls'))]), snap([agent(A, 'waiting', bash('ls'))])], [[`waiting ${A}`], [], []]],
+    ['a prompt not drawn yet: announced on the next poll, with it', [snap([agent(A, 'waiting', null)]), snap([agent(A, 'waiting', bash('ls'))]), snap([agent(A, 'waiting', bash('ls'))])], [[], [`waiting ${A}`], []]],
+    ['a prompt never readable: announced on the next poll, without it', [snap([agent(A, 'waiting', null)]), snap([agent(A, 'waiting', null)]), snap([agent(A, 'waiting', null)])], [[], [`waiting ${A}`], []]],
+    ['answered before its prompt could be read: nothing', [snap([agent(A, 'waiting', null)]), snap([agent(A, 'working')]), snap([agent(A, 'idle')])], [[], [], [`finished ${A}`]]],
     ['unknown in between is no transition', [snap([agent(A, 'waiting', bash('ls'))]), snap([agent(A, 'unknown')]), snap([agent(A, 'waiting', bash('ls'))])], [[`waiting ${A}`], [], []]],
-    ['waiting again after idle', [snap([agent(A, 'waiting')]), snap([agent(A, 'idle')]), snap([agent(A, 'waiting')])], [[`waiting ${A}`], [], [`waiting ${A}`]]],
+    ['waiting again after idle', [snap([agent(A, 'waiting', bash('ls'))]), snap([agent(A, 'idle')]), snap([agent(A, 'waiting', bash('ls'))])], [[`waiting ${A}`], [], [`waiting ${A}`]]],
   ])('%s', (_name, polls, expected) => expect(run(polls)).toEqual(expected));
 });
 
@@ -37,7 +39,7 @@ describe('diffHost: finished and exited', () => {
     ['working -> unknown -> idle is finished', [snap([agent(A, 'working')]), snap([agent(A, 'unknown')]), snap([agent(A, 'idle')])], [[], [], [`finished ${A}`]]],
     ['idle -> idle is nothing', [snap([agent(A, 'idle')]), snap([agent(A, 'idle')])], [[], []]],
     ['first sight idle or working is nothing', [snap([agent(A, 'idle'), agent('thor:b', 'working')])], [[]]],
-    ['waiting -> idle (rejected) is nothing', [snap([agent(A, 'waiting')]), snap([agent(A, 'idle')])], [[`waiting ${A}`], []]],
+    ['waiting -> idle (rejected) is nothing', [snap([agent(A, 'waiting', bash('ls'))]), snap([agent(A, 'idle')])], [[`waiting ${A}`], []]],
     ['working -> exited', [snap([agent(A, 'working')]), snap([agent(A, 'exited')]), snap([agent(A, 'exited')])], [[], [`exited ${A}`], []]],
     ['first sight exited is nothing', [snap([agent(A, 'exited')])], [[]]],
     ['gone while the host answered', [snap([agent(A, 'idle')]), snap([])], [[], [`exited ${A}`]]],
@@ -58,7 +60,7 @@ describe('diffHost: finished and exited', () => {
   });
 
   it('ten agents waiting at once are ten events (grouping is the notifier\'s job)', () => {
-    const many = Array.from({ length: 10 }, (_, i) => agent(`thor:p${i}`, 'waiting'));
+    const many = Array.from({ length: 10 }, (_, i) => agent(`thor:p${i}`, 'waiting', bash(`make p${i}`)));
     expect(diffHost({}, snap(many)).events).toHaveLength(10);
   });
 });

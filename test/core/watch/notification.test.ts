@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readPrompt } from '../../../src/core/status/prompt.js';
 import type { WatchEvent } from '../../../src/core/watch/events.js';
 import { describePrompt, GROUP_ABOVE, notificationsFor } from '../../../src/core/watch/notification.js';
 
@@ -13,8 +16,30 @@ describe('describePrompt', () => {
     [{ kind: 'permission', title: 'Create file', subject: 'src/a.ts', options: [] }, 'Create file: src/a.ts'],
     [{ kind: 'question', title: '', subject: 'Which database?', options: [] }, 'Which database?'],
     [{ kind: 'plan', title: '', subject: '', options: [] }, 'a plan prompt'],
+    [{ kind: 'permission', title: 'Bash command', subject: 'cd app &&\n  make', options: [] }, 'Bash: cd app && ↵ make'],
     [null, 'waiting for you (could not read the prompt)'],
   ] as const)('%j -> %s', (p, text) => expect(describePrompt(p ? { ...p, options: [] } : null)).toBe(text));
+});
+
+describe('describePrompt on what readPrompt reads from real Claude Code 2.1.328 screens', () => {
+  const dir = path.resolve(import.meta.dirname, '../../fixtures/corpus/lab-2.1.328');
+  const screen = (file: string) => readFileSync(path.join(dir, file), 'utf8');
+  it.each([
+    ['waiting-bash-40.txt', 'Bash: echo "lab 40" > bash-out.txt && ls -la'],
+    ['waiting-bash-120.txt', 'Bash: echo "lab 120" > bash-out.txt && ls -la'],
+    ['waiting-write-80.txt', 'Create file: notes-from-the-lab-at-80-columns.txt'],
+    ['waiting-ask-80.txt', 'Colour: Which colour should the lab use?'],
+    ['waiting-automode-dialog-80.txt', 'Make auto mode your default permission mode?'],
+  ])('%s -> %s', (file, text) => expect(describePrompt(readPrompt(screen(file)))).toBe(text));
+  it('a command with quoted text (drawn with a "│ " gutter, captured from 2.1.328 in the lab): whole', () => {
+    const quoted = readFileSync(path.resolve(import.meta.dirname, 'screens/waiting-bash-quoted-100.txt'), 'utf8');
+    const line = describePrompt(readPrompt(quoted));
+    expect(line).toMatch(/^Bash: /);
+    expect(line).toBe('Bash: echo "$(touch /tmp/ttrwbvvja-a)" `touch /tmp/ttrwbvvja-b`; touch /tmp/ttrwbvvja-c');
+  });
+  it('the trust dialog: one colon, then the folder', () => {
+    expect(describePrompt(readPrompt(screen('waiting-trust-80.txt')))).toMatch(/^Accessing workspace: \/.*untrusted80$/);
+  });
 });
 
 describe('notificationsFor', () => {
