@@ -176,9 +176,10 @@ describe('the menu answering a real Claude Code, in a 40x20 pane', () => {
       // No key: the resize alone redraws (SIGWINCH), laid out for the new width.
       const s = await eventually(async () => {
         const x = await menu.screen();
-        return /^❯ 1 +api +thor +idle$/m.test(x) && x.split('\n').every((l) => stringWidth(l) <= columns)
-          ? x
-          : undefined;
+        const row = x.split('\n').find((l) => /^❯ 1 +api +thor +idle$/.test(l));
+        // Laid out for this width: nothing wider, and at 80 columns wider than a phone's 40.
+        const relaid = row !== undefined && (columns < 80 || stringWidth(row) > 40);
+        return relaid && x.split('\n').every((l) => stringWidth(l) <= columns) ? x : undefined;
       }, `the list at ${columns} columns`);
       fits(s, columns);
       const lines = s.split('\n');
