@@ -117,9 +117,12 @@ describe('trimtab menu in a 40x20 pane', () => {
     expect(projects).toMatch(/beta \(running\)/);
     await pane.keys(/(\d+) +delta/.exec(projects)![1]!);
     await pane.waitFor('first message');
+    await pane.type(`fix the tests, don't push`);
     await pane.keys('Enter');
     await pane.waitFor('started thor:agents:delta');
-    await eventually(() => lab.agentLog('thor', 'delta').some((l) => l.event === 'start'), 'delta to start');
+    const start = await eventually(() => lab.agentLog('thor', 'delta').find((l) => l.event === 'start'), 'delta to start');
+    // The first message reaches the agent as its own prompt argument, byte for byte.
+    expect((start as unknown as { argv: string[] }).argv.slice(-2)).toEqual(['--', `fix the tests, don't push`]);
     await pane.keys('b');
     await pane.waitFor(/4 agents/);
   });
