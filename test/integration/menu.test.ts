@@ -127,6 +127,26 @@ describe('trimtab menu in a 40x20 pane', () => {
     await pane.waitFor(/4 agents/);
   });
 
+  it('an exited agent offers restart and continue; continue starts it again with --continue', async () => {
+    await lab.trimtab(['send', 'thor:delta', '/exit']);
+    await pane.keys('r');
+    const list = await pane.waitFor(/\d+ +delta +thor +exited/, 'delta exited');
+    await pane.keys(/(\d+) +delta +thor +exited/.exec(list)![1]!);
+    const screen = await pane.waitFor('delta · thor · exited');
+    expect(screen).toContain('n  restart (new session)');
+    expect(screen).toContain('o  continue (last session)');
+    expect(screen).not.toContain('type a message');
+    await pane.keys('o');
+    await pane.waitFor('started thor:agents:delta');
+    const starts = await eventually(() => {
+      const s = lab.agentLog('thor', 'delta').filter((l) => l.event === 'start');
+      return s.length >= 2 ? s : undefined;
+    }, 'delta to start again');
+    expect((starts.at(-1) as unknown as { argv: string[] }).argv).toContain('--continue');
+    await pane.keys('b');
+    await pane.waitFor(/4 agents/);
+  });
+
   it('two-digit numbers select rows 10 and up: from ten rows on, typed digits wait for Enter', async () => {
     for (let i = 0; i < 8; i++) await lab.tmux('here', ['new-window', '-d', '-t', '=agents:', '-n', `extra${i}`, 'sleep 600']);
     await pane.keys('r');
