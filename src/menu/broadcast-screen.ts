@@ -8,16 +8,22 @@ import { showText } from '../core/agents/sent-log.js';
 import { type BroadcastPlan, broadcast, checkBroadcast, planBroadcast } from '../remote/agents.js';
 import { ask, busy, errorScreen, show, textScreen, type View } from './view.js';
 
-/** The plan without the agents that wait on a prompt; how many were left out. */
+/**
+ * The plan without the agents that wait on a prompt; how many were left out. planBroadcast is gaining
+ * that itself (a `waiting` list, its agents already out of `byHost`): both are counted, so this works
+ * before and after.
+ */
 function withoutWaiting(plan: BroadcastPlan): { plan: BroadcastPlan; waiting: number } {
-  let waiting = 0;
+  let waiting = (plan as { waiting?: Agent[] }).waiting?.length ?? 0;
   const byHost = new Map<string, Agent[]>();
+  let count = 0;
   for (const [host, agents] of plan.byHost) {
     const live = agents.filter((a) => a.status !== 'waiting');
     waiting += agents.length - live.length;
+    count += live.length;
     if (live.length) byHost.set(host, live);
   }
-  return { plan: { ...plan, byHost, count: plan.count - waiting }, waiting };
+  return { plan: { ...plan, byHost, count }, waiting };
 }
 
 export async function broadcastScreen(v: View, agents: Agent[]): Promise<void> {
