@@ -21,6 +21,8 @@ let api: FakeApi;
 let cp: ClaudePane;
 const cwd = () => path.join(lab.projects('thor'), 'api');
 const PROMPT = /Esc to cancel/;
+/** Claude Code can drop a key pressed the instant its prompt appears: answer once it has been up a moment. */
+const settle = () => new Promise((r) => setTimeout(r, 1000));
 /** The input box's line, trimmed: `❯` alone when nothing was typed into it. */
 const inputBox = (s: string) =>
   s
@@ -65,6 +67,7 @@ describe('approve and reject a real Claude Code', () => {
   it('approve on a Bash prompt presses its plain Yes: the command runs, and the sent log says so', async () => {
     await typeLine(lab, cp, 'lab:bash echo approved > bash-out.txt');
     await waitForScreen(lab, cp, PROMPT, 'the Bash prompt');
+    await settle();
     const r = await lab.trimtab(['approve', 'thor:api']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('1. Yes');
@@ -79,6 +82,7 @@ describe('approve and reject a real Claude Code', () => {
     const file = path.join(cwd(), 'rejected.txt');
     await typeLine(lab, cp, `lab:write ${file}`);
     await waitForScreen(lab, cp, PROMPT, 'the Write prompt');
+    await settle();
     const r = await lab.trimtab(['reject', 'thor:agents:api']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('rejected (Esc)');
@@ -90,6 +94,7 @@ describe('approve and reject a real Claude Code', () => {
   it('approve OPTION on an AskUserQuestion: a missing option lists them; a number as drawn answers', async () => {
     await typeLine(lab, cp, 'lab:ask');
     await waitForScreen(lab, cp, /Enter to select/, 'the question');
+    await settle();
     const none = await lab.trimtab(['approve', 'thor:api']);
     expect(none.exitCode).toBe(1);
     expect(none.stderr).toContain('without a plain "Yes"');

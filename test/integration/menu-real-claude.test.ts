@@ -57,6 +57,9 @@ const fits = (s: string, columns: number, rows = 20) => {
 async function bashPrompt(command: string) {
   await typeLine(lab, cp, `lab:bash ${command}`);
   await waitForScreen(lab, cp, PROMPT, 'the Bash prompt');
+  // Claude Code can drop a key pressed the instant its prompt appears (seen in this lab: a desk's
+  // `1` sent at once was lost, the prompt stayed); people see the prompt first, so does the test.
+  await settle(1000);
 }
 async function idleAgain() {
   await waitForScreen(lab, cp, (s) => !PROMPT.test(s) && inputBox(s) === '❯', 'the agent idle again', 45_000);
@@ -119,7 +122,8 @@ describe('the menu answering a real Claude Code, in a 40x20 pane', () => {
     await bashPrompt('echo once > once.txt');
     await menu.keys('r');
     await menu.waitFor('echo once > once.txt', 'the new prompt on the agent screen');
-    // Someone answers it at the desk.
+    // Someone answers it at the desk, once they have read it.
+    await settle(1000);
     await execa('tmux', ['-L', lab.socket('thor'), 'send-keys', '-t', cp.pane, '1']);
     await idleAgain();
     const received = api.received().length;
