@@ -36,6 +36,12 @@ async function pending(ctx: Ctx, targetText: string) {
   return { host, label, view, prompt: view.prompt };
 }
 
+/** The key went, but the prompt still showed ~1.5 s later (Claude Code may drop a key pressed the instant a prompt appears). */
+const stillShown = (label: string, keys: string) =>
+  new TrimtabError(`pressed ${keys} on ${label}, but its prompt still shows`, {
+    hint: `look with trimtab peek ${label}; answer again if it is still pending`,
+  });
+
 function changed(label: string, now: PaneView): TrimtabError {
   const what = now.prompt ? `it now asks: ${visible(now.prompt.title)}` : `it is ${now.status} now`;
   return new TrimtabError(`nothing pressed: the prompt on ${label} changed before the answer (${what})`, {
@@ -50,8 +56,10 @@ const subjectLine = (p: ShownPrompt) => `${p.title}${p.subject ? `: ${p.subject.
 export async function approveCommand(ctx: Ctx, targetText: string, option: string | undefined): Promise<void> {
   const { host, label, view, prompt } = await pending(ctx, targetText);
   const index = pickOption(prompt, label, option);
-  const answer = await answerPrompt(ctx, host, view.paneId, prompt, keysFor(prompt, index), label);
+  const keys = keysFor(prompt, index);
+  const answer = await answerPrompt(ctx, host, view.paneId, prompt, keys, label);
   if (answer.outcome === 'changed') throw changed(label, answer.now);
+  if (!answer.closed) throw stillShown(label, keys.join(' '));
   const o = prompt.options[index]!;
   say(ctx, `✔ ${label}  ${o.key ?? index + 1}. ${o.label}  (${subjectLine(prompt)})`);
 }
@@ -61,5 +69,6 @@ export async function rejectCommand(ctx: Ctx, targetText: string): Promise<void>
   const { host, label, view, prompt } = await pending(ctx, targetText);
   const answer = await answerPrompt(ctx, host, view.paneId, prompt, ['Escape'], label);
   if (answer.outcome === 'changed') throw changed(label, answer.now);
+  if (!answer.closed) throw stillShown(label, 'Escape');
   say(ctx, `✖ ${label}  rejected (Esc)  (${subjectLine(prompt)})`);
 }

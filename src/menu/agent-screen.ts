@@ -76,7 +76,8 @@ async function answer(
 ): Promise<string> {
   busy(v, `${what} on ${agent.host}`);
   const r = await answerPrompt(v.ctx, hostOf(v, agent), pane.paneId, prompt, keys, agent.target);
-  if (r.outcome === 'pressed') return afterAction(v, agent, `✔ ${what}`);
+  if (r.outcome === 'pressed')
+    return afterAction(v, agent, r.closed ? `✔ ${what}` : `⚠ ${what}, but the prompt still shows`);
   const now = r.now.prompt ? `it now asks: ${r.now.prompt.title}` : `it is ${r.now.status} now`;
   return textScreen(v, '✖ nothing pressed: the prompt changed', [now, '', ...reflow(r.now.lines, size().columns)]);
 }

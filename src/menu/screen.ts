@@ -246,7 +246,8 @@ export class Screen {
     const cursor = this.cursorKey === null ? -1 : rows.findIndex((r) => r.key === this.cursorKey);
     if (cursor >= 0 && cursor < this.top) this.top = cursor;
     // Scrolling down to the cursor shows one more row below it, where there is one (what comes next).
-    if (cursor >= 0 && cursor >= this.top + height) this.top = Math.min(cursor - height + (height > 1 ? 2 : 1), rows.length - height);
+    if (cursor >= 0 && cursor >= this.top + height)
+      this.top = Math.min(cursor - height + (height > 1 ? 2 : 1), rows.length - height);
     this.top = Math.min(this.top, Math.max(0, rows.length - height));
     const c = this.style.color;
     const line = (s: string) => fit(this.style.text(printable(s)), columns);

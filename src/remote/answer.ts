@@ -97,7 +97,8 @@ export async function readPane(ctx: Ctx, host: Host, ref: Ref, label: string): P
   return paneView(paneId, pane.lines, dead === '1', command.join(' '));
 }
 
-export type Answer = { outcome: 'pressed' } | { outcome: 'changed'; now: PaneView };
+/** `closed`: the prompt was gone from the screen within ~1.5 s of the press. */
+export type Answer = { outcome: 'pressed'; closed: boolean } | { outcome: 'changed'; now: PaneView };
 
 /** Key names answer_prompt may press: option numbers, arrows, Enter, Escape (never text). */
 const KEY = /^(?:\d{1,2}|Up|Down|Enter|Escape)$/;
@@ -132,7 +133,7 @@ export async function answerPrompt(
     }
     if (!section(sections, 'pressed')) throw new TrimtabError(`tmux could not press keys in ${label}`);
     recordSent(ctx, [{ ...record, time, result: 'delivered' }]);
-    return { outcome: 'pressed' };
+    return { outcome: 'pressed', closed: Boolean(section(sections, 'closed')) };
   } catch (error) {
     recordSent(ctx, [{ ...record, time, result: failedResult(error) }]);
     throw error;

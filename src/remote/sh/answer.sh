@@ -30,6 +30,16 @@ answer_prompt() {
     say end
     return
   fi
-  if t send-keys -t "$pane" "$@"; then say pressed "$pane"; else say error keys; fi
+  t send-keys -t "$pane" "$@" || { say error keys; exit 0; }
+  say pressed "$pane"
+  # Did the prompt go? Claude Code can drop a key pressed the instant its prompt appears; never press
+  # again (the next prompt may look the same), only say whether it closed within ~1.5 s.
+  i=0
+  while [ "$i" -lt 6 ]; do
+    sleep 0.25
+    now=$(t capture-pane -p -t "$pane" 2>/dev/null | sed 's/[[:blank:]]*$//' | grep -v '^$' | tail -n "$n")
+    if [ "$now" != "$E" ]; then say closed; break; fi
+    i=$((i + 1))
+  done
   say end
 }
