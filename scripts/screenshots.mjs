@@ -1,38 +1,66 @@
-// Regenerate the README's menu captures: start the lab, run the built menu in a real 40x20 tmux pane,
-// drive it with send-keys, save what capture-pane shows to docs/screens/*.txt.
-//   npm run build && node scripts/screenshots.mjs
+// Regenerate the README's menu captures from the real Claude Code: start the lab (real sshd, private tmux
+// servers) and the pinned Claude Code release against the lab's stand-in API, run the built menu in a
+// real 40x20 tmux pane, drive it with send-keys, save what capture-pane shows to docs/screens/*.txt.
+//   bash scripts/test-setup.sh && npm run build && node scripts/screenshots.mjs
+import { build } from 'esbuild';
 import { execa } from 'execa';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadLab } from './lab.mjs';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'docs/screens');
 mkdirSync(out, { recursive: true });
-const { startLab, eventually, CLI } = await loadLab();
-const lab = await startLab();
+
+// The lab, the real Claude Code helpers and the stand-in API, bundled as one module (bare imports such
+// as execa stay external and resolve from node_modules).
+const bundle = path.join(root, 'node_modules/.cache/trimtab/screenshots-lab.mjs');
+await build({
+  stdin: {
+    contents: ["export * from './test/lab/lab.ts';", "export * from './test/lab/real-claude.ts';", "export * from './test/lab/fake-api.ts';"].join('\n'),
+    resolveDir: root,
+    loader: 'ts',
+  },
+  outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error', absWorkingDir: root,
+});
+const L = await import(pathToFileURL(bundle).href);
+
+L.requireLabClaude();
+const lab = await L.startLab();
+const api = await L.startFakeApi();
 const socket = `${lab.socket('here')}-shots`;
 const tmux = (...a) => execa('tmux', ['-L', socket, ...a], { reject: false });
 const screen = async () => (await tmux('capture-pane', '-p')).stdout.replace(/\s+$/, '');
-const until = (text) => eventually(async () => (await screen()).includes(text), text, 20_000);
+const until = (text) => L.eventually(async () => (await screen()).includes(text), text, 30_000);
+const save = async (name) => writeFileSync(path.join(out, name), `${await screen()}\n`);
 try {
-  for (const [host, project] of [['thor', 'gridplay-v1'], ['thor', 'notes'], ['here', 'dotfiles'], ['fedora', 'blog']]) {
-    lab.mkProject(host, project);
-    await lab.trimtab(['spawn', '--on', host, project, '--no-attach']);
+  const agents = [['thor', 'gridplay-v1'], ['thor', 'notes'], ['here', 'dotfiles']];
+  for (const host of new Set(agents.map(([h]) => h))) {
+    L.writeClaudeConfig(L.claudeConfigDir(lab, host), agents.filter(([h]) => h === host).map(([, p]) => lab.mkProject(host, p)));
   }
-  await eventually(() => lab.agentLog('fedora', 'blog').length > 0, 'agents');
-  await lab.trimtab(['send', 'thor:gridplay-v1', '/ask']);
-  await lab.trimtab(['send', 'thor:notes', '/work 60']);
-  const env = Object.entries(lab.env).filter(([k]) => /^TRIMTAB_|^PATH$/.test(k)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  await tmux('-f', '/dev/null', 'new-session', '-d', '-x', '40', '-y', '20', ...env, `${process.execPath} ${CLI} menu`);
+  const started = {};
+  for (const [host, project] of agents) {
+    started[project] = await L.startClaude(lab, host, { api, cwd: path.join(lab.projects(host), project), name: project, cols: 80 });
+  }
+  await L.typeLine(lab, started['gridplay-v1'], 'lab:bash npm test -- --run src/board');
+  await L.waitForScreen(lab, started['gridplay-v1'], /Esc to cancel/, 'the Bash prompt');
+  await L.typeLine(lab, started.notes, 'lab:slow 300');
+  await L.waitForScreen(lab, started.notes, /esc to interrupt/, 'notes working');
+  const env = Object.entries(lab.env).filter(([k]) => /^TRIMTAB_|^PATH$|^HOME$|^LANG$/.test(k)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  await tmux('-f', '/dev/null', 'new-session', '-d', '-x', '40', '-y', '20', ...env, `${process.execPath} ${path.join(root, 'dist/trimtab.mjs')} menu`);
   await until('asleep offline');
-  await until('4 agents');
-  writeFileSync(path.join(out, 'main.txt'), `${await screen()}\n`);
+  await until('3 agents');
+  await until('updated');
+  await save('main.txt');
   await tmux('send-keys', '1');
-  await until('approve (1)');
-  writeFileSync(path.join(out, 'agent.txt'), `${await screen()}\n`);
-  console.log(`wrote ${out}/main.txt and agent.txt`);
+  await until('Bash command');
+  await save('agent.txt');
+  await tmux('send-keys', 'p');
+  await until(' · peek · ');
+  await save('peek.txt');
+  console.log(`wrote ${out}/main.txt, agent.txt and peek.txt`);
 } finally {
   await tmux('kill-server');
+  await api.close();
   await lab.stop();
 }

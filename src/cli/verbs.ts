@@ -17,9 +17,14 @@ export const COMMANDS: readonly Command[] = [
   verb({
     name: 'menu',
     summary: 'phone-sized menu (also: bare trimtab on a terminal)',
-    options: { ascii: { type: 'boolean', help: 'draw with ASCII only' } },
-    run: async (ctx, { values }) =>
-      (await import('../menu/menu.js')).menuCommand(ctx, { ascii: values.ascii === true }),
+    options: {
+      ascii: { type: 'boolean', help: 'draw with ASCII only' },
+      refresh: { type: 'string', arg: 'SECS', help: 'seconds between the screens\' own refreshes (default 5)' },
+    },
+    run: async (ctx, { values }) => {
+      const refreshSeconds = positiveNumber(values.refresh, 5, '--refresh');
+      return (await import('../menu/menu.js')).menuCommand(ctx, { ascii: values.ascii === true, refreshSeconds });
+    },
   }),
   verb({
     name: 'login',
@@ -100,6 +105,24 @@ export const COMMANDS: readonly Command[] = [
         enter: !values['no-enter'],
         force: values.force === true,
       }),
+  }),
+  verb({
+    name: 'approve',
+    summary: "answer an agent's prompt (default: its plain Yes)",
+    positionals: [{ name: 'TARGET' }, { name: 'OPTION', optional: true }],
+    notes: [TARGET_NOTE, 'OPTION: a number as drawn on the prompt, or its label; pressed only while that prompt is still pending'],
+    options: {},
+    run: async (ctx, { positionals: [target = '', option] }) =>
+      (await import('../commands/approve.js')).approveCommand(ctx, target, option),
+  }),
+  verb({
+    name: 'reject',
+    summary: "decline an agent's prompt (Esc)",
+    positionals: [{ name: 'TARGET' }],
+    notes: [TARGET_NOTE],
+    options: {},
+    run: async (ctx, { positionals: [target = ''] }) =>
+      (await import('../commands/approve.js')).rejectCommand(ctx, target),
   }),
   verb({
     name: 'broadcast',

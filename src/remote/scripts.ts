@@ -17,9 +17,10 @@ import PRELUDE from './sh/prelude.sh?raw';
 import AGENTS from './sh/agents.sh?raw';
 import HOSTS from './sh/hosts.sh?raw';
 import SYNC from './sh/sync.sh?raw';
+import ANSWER from './sh/answer.sh?raw';
 
 /** Every library, by name: tests shellcheck and run them. */
-export const LIBRARIES = { 'prelude.sh': PRELUDE, 'agents.sh': AGENTS, 'hosts.sh': HOSTS, 'sync.sh': SYNC } as const;
+export const LIBRARIES = { 'prelude.sh': PRELUDE, 'agents.sh': AGENTS, 'hosts.sh': HOSTS, 'sync.sh': SYNC, 'answer.sh': ANSWER } as const;
 
 /** One word of a call line: a quoted datum, or a `~/x` path the host expands (`"$HOME"/'x'`). */
 export type Word = string | { path: string };
@@ -139,3 +140,10 @@ export const readIgnoresScript = (marker: string, host: Host, projects: string[]
 /** Replace each project's `.stignore`. */
 export const writeIgnoresScript = (marker: string, host: Host, files: Array<{ project: string; text: string }>) =>
   remoteScript(marker, host, [SYNC], [...files.map((f): Word[] => ['write_ignore', { path: host.projectsDir }, f.project, f.text]), ['say', 'end']]);
+
+/** One pane's facts and visible screen (the menu's agent screen, approve and reject read a prompt with it). */
+export const readPaneScript = (marker: string, host: Host, ref: Ref) => remoteScript(marker, host, [AGENTS, ANSWER], [['read_pane', ...refWords(ref)]]);
+
+/** Press `keys` only if the pane's last non-blank lines are still `drawn` (the prompt the user saw). */
+export const answerScript = (marker: string, host: Host, ref: Ref, drawn: string[], keys: string[]) =>
+  remoteScript(marker, host, [AGENTS, ANSWER], [['answer_prompt', ...refWords(ref), String(drawn.length), ...keys]], { E: drawn.join('\n') });

@@ -3,7 +3,8 @@
  * terminal. src/menu/ draws it with enquirer. Every label and header goes through fit() or
  * printable(): a host, window or directory name with an escape sequence in it is shown, never obeyed.
  */
-import { byUrgency, type Agent } from '../agents/agents.js';
+import type { Agent } from '../agents/agents.js';
+import type { AgentStatus } from '../status/status.js';
 import { printable } from './printable.js';
 import { fit, pad, width } from './render.js';
 
@@ -21,7 +22,18 @@ export interface Glyphs {
 export const UNICODE: Glyphs = { dot: '·', pointer: '❯', ellipsis: '…' };
 export const ASCII: Glyphs = { dot: '-', pointer: '>', ellipsis: '~' };
 
-const ASCII_FOR: Record<string, string> = { '…': '~', '·': '-', '❯': '>', '⏎': '|', '⇥': '>', '✔': '+', '✖': 'x', '⚠': '!', '→': '>', '─': '-' };
+const ASCII_FOR: Record<string, string> = {
+  '…': '~',
+  '·': '-',
+  '❯': '>',
+  '⏎': '|',
+  '⇥': '>',
+  '✔': '+',
+  '✖': 'x',
+  '⚠': '!',
+  '→': '>',
+  '─': '-',
+};
 /** Keep only ASCII when the terminal can't show more (TERM=dumb, --ascii). */
 export const toAscii = (s: string) => s.replace(/[^\x20-\x7e]/g, (c) => ASCII_FOR[c] ?? '?');
 
@@ -56,77 +68,222 @@ export function hostRows(s: MainState, g: Glyphs, columns: number): Item[] {
   ];
 }
 
-/** Agents in menu order: waiting first (they need the user), then working, idle, the rest. Stable within a rank. */
-export const menuOrder = (agents: Agent[]) => [...agents].sort(byUrgency);
+/**
+ * Agents in menu order: the ones waiting on the user first, then by the configured host order, then
+ * by name (then target, for two panes of one project). Never by who answered first.
+ */
+export function menuOrder(agents: Agent[], hostOrder: string[]): Agent[] {
+  const host = (a: Agent) => hostOrder.indexOf(a.host) + 1 || hostOrder.length + 1;
+  const needs = (a: Agent) => (a.status === 'waiting' && !a.stale ? 0 : 1);
+  return [...agents].sort(
+    (a, b) =>
+      needs(a) - needs(b) ||
+      host(a) - host(b) ||
+      a.project.localeCompare(b.project) ||
+      a.target.localeCompare(b.target),
+  );
+}
+
+/** An agent's identity across refreshes: its host and pane. */
+const agentKey = (a: Agent) => `${a.host}\t${a.paneId}`;
+
+export interface ListRow {
+  agent: Agent;
+  /** Shown before, not in the latest answer: the row keeps its number until the list is re-sorted. */
+  gone: boolean;
+}
+
+/**
+ * Rows keep their numbers while the list refreshes: the agents already shown stay where they were
+ * (one that went away stays, marked gone), new ones come after them in menu order.
+ */
+export function stableOrder(shown: ListRow[], agents: Agent[], hostOrder: string[]): ListRow[] {
+  const byKey = new Map(agents.map((a) => [agentKey(a), a]));
+  const kept = shown.map((r) => {
+    const now = byKey.get(agentKey(r.agent));
+    return now ? { agent: now, gone: false } : { agent: r.agent, gone: true };
+  });
+  const seen = new Set(shown.map((r) => agentKey(r.agent)));
+  const fresh = menuOrder(
+    agents.filter((a) => !seen.has(agentKey(a))),
+    hostOrder,
+  );
+  return [...kept, ...fresh.map((agent) => ({ agent, gone: false }))];
+}
 
 /** `1  gridplay-v1  thor  waiting`, columns sized to what is there, cut to `columns`. */
-export function agentItems(agents: Agent[], columns: number): Item[] {
+export function agentItems(agents: Agent[], columns: number, gone: (a: Agent) => boolean = () => false): Item[] {
   const num = String(agents.length).length;
   // Below 30 columns the host goes: the status says more about what to do next.
-  const hostW = columns < 30 ? 0 : Math.min(8, Math.max(0, ...agents.map((a) => width(printable(a.host, { limit: 64 })))));
+  const hostW =
+    columns < 30 ? 0 : Math.min(8, Math.max(0, ...agents.map((a) => width(printable(a.host, { limit: 64 })))));
   const statusW = 7;
   // 2 = pointer + space drawn by the menu; 3 gaps of 2.
   const nameW = Math.max(4, columns - 2 - num - (hostW ? hostW + 2 : 0) - statusW - 4);
   return agents.map((a, i) => {
     const host = hostW ? `${pad(fit(a.host, hostW), hostW)}  ` : '';
-    const line = `${pad(String(i + 1), num)}  ${pad(fit(a.project, nameW), nameW)}  ${host}${a.stale ? 'stale' : a.status}`;
+    const line = `${pad(String(i + 1), num)}  ${pad(fit(a.project, nameW), nameW)}  ${host}${gone(a) ? 'gone' : a.stale ? 'stale' : a.status}`;
     return { key: String(i + 1), label: fit(line.trimEnd(), columns - 2) };
   });
 }
 
+/**
+ * The keys of the menu: one action, one key, on every screen where the action is offered. Rows and
+ * prompt options are numbers; Esc and `b` are back everywhere; `q` (main screen only) quits.
+ */
+export const KEYS = {
+  spawn: 's',
+  broadcast: 'm',
+  refresh: 'r',
+  quit: 'q',
+  peek: 'p',
+  attach: 'a',
+  type: 't',
+  commands: 'c',
+  escape: 'x',
+  restart: 'n',
+  resume: 'o',
+} as const;
+
 export const MAIN_ACTIONS: Item[] = [
-  { key: 's', label: 's  spawn a project' },
-  { key: 'b', label: 'b  broadcast' },
-  { key: 'r', label: 'r  refresh' },
-  { key: 'q', label: 'q  quit to shell' },
+  { key: KEYS.spawn, label: 's  spawn a project' },
+  { key: KEYS.broadcast, label: 'm  message all' },
+  { key: KEYS.refresh, label: 'r  refresh' },
+  { key: KEYS.quit, label: 'q  quit to shell' },
 ];
 
 export type AgentAction =
-  | { kind: 'attach' }
-  | { kind: 'peek' }
-  | { kind: 'canned'; text: string }
-  | { kind: 'type' }
-  | { kind: 'approve' }
-  | { kind: 'reject' }
-  | { kind: 'interrupt' }
-  | { kind: 'back' };
+  | 'peek'
+  | 'attach'
+  | 'type'
+  | 'commands'
+  | 'reject'
+  | 'interrupt'
+  | 'restart'
+  | 'resume'
+  | 'refresh';
 
-/** The agent screen's rows, numbered: attach, peek, canned commands, type, approve/reject or interrupt, back. */
-export function agentActions(agent: Agent, canned: string[], columns: number): Array<Item & { action: AgentAction }> {
-  const rows: Array<{ label: string; action: AgentAction }> = [];
-  if (agent.status === 'waiting') {
-    rows.push({ label: 'approve (1)', action: { kind: 'approve' } }, { label: 'reject (Esc)', action: { kind: 'reject' } });
+/**
+ * The agent screen's actions under the prompt, by the agent's state. A waiting agent takes no text
+ * (the Enter after it would answer the prompt); an exited one can be restarted or continued.
+ */
+export function agentActions(status: AgentStatus, hasPrompt: boolean): Array<Item & { action: AgentAction }> {
+  const rows: Array<Item & { action: AgentAction }> = [];
+  const add = (key: string, label: string, action: AgentAction) =>
+    rows.push({ key, label: `${key}  ${label}`, action });
+  if (status === 'waiting' && hasPrompt) add(KEYS.escape, 'reject (Esc)', 'reject');
+  if (status === 'working') add(KEYS.escape, 'interrupt (Esc)', 'interrupt');
+  if (status === 'exited') {
+    add(KEYS.restart, 'restart (new session)', 'restart');
+    add(KEYS.resume, 'continue (last session)', 'resume');
   }
-  rows.push({ label: 'attach', action: { kind: 'attach' } }, { label: 'peek', action: { kind: 'peek' } });
-  if (agent.status !== 'exited') {
-    // /status first (issue #3), then the rest in config order.
-    const ordered = [...canned].sort((a, b) => Number(b === '/status') - Number(a === '/status'));
-    for (const text of ordered) rows.push({ label: `send ${text}`, action: { kind: 'canned', text } });
-    rows.push({ label: 'type a message', action: { kind: 'type' } });
-    if (agent.status === 'working') rows.push({ label: 'interrupt (Esc)', action: { kind: 'interrupt' } });
+  add(KEYS.peek, 'peek', 'peek');
+  if (status !== 'waiting' && status !== 'exited') {
+    add(KEYS.type, 'type a message', 'type');
+    add(KEYS.commands, 'send a command…', 'commands');
   }
-  rows.push({ label: 'back', action: { kind: 'back' } });
-  const num = String(rows.length).length;
-  return rows.map((r, i) => ({ key: String(i + 1), label: fit(`${pad(String(i + 1), num)}  ${r.label}`, columns - 2), action: r.action }));
+  add(KEYS.attach, 'attach', 'attach');
+  add(KEYS.refresh, 'refresh', 'refresh');
+  return rows;
+}
+
+/** Canned commands as numbered rows, /status first (the one most asked for), then config order. */
+export function cannedRows(canned: string[], columns: number): Item[] {
+  const ordered = [...canned].sort((a, b) => Number(b === '/status') - Number(a === '/status'));
+  return numbered(
+    ordered.map((t) => `send ${t}`),
+    columns,
+  );
+}
+
+/** Words of `text` in lines of at most `columns`; a word longer than a line is cut across lines. Newlines kept. */
+export function wrap(text: string, columns: number): string[] {
+  const cols = Math.max(1, columns);
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    // A paragraph's indent is kept on its wrapped rows, unless it would take half the width.
+    const indent = /^\s*/.exec(para)?.[0] ?? '';
+    const lead = width(indent) < cols / 2 ? indent : '';
+    let line = lead;
+    let has = false;
+    for (const word of para.trim().split(/\s+/).filter(Boolean)) {
+      let w = word;
+      if (has && width(line) + 1 + width(w) > cols) {
+        out.push(line);
+        line = lead;
+        has = false;
+      }
+      while (width(line) + width(w) > cols) {
+        const take = cut(w, cols - width(line));
+        out.push(`${line}${take}`);
+        w = w.slice(take.length);
+      }
+      line = has ? `${line} ${w}` : `${line}${w}`;
+      has = true;
+    }
+    out.push(has ? line : '');
+  }
+  return out;
+}
+
+/** The longest start of `s` that fits `columns` (at least one character). */
+function cut(s: string, columns: number): string {
+  let out = '';
+  for (const ch of s) {
+    if (out && width(out + ch) > columns) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** A pane's lines for a narrower screen: each wrapped at word boundaries, so no word is cut off. */
+export const reflow = (lines: string[], columns: number): string[] =>
+  lines
+    .map((l) => printable(l, { limit: 4096 }))
+    .flatMap((l) =>
+      width(l) <= columns ? [l] : RULE.test(l) ? [l.trim().slice(0, columns)] : wrap(l.trimEnd(), columns),
+    );
+
+/** A full-width rule (`────`): drawn once at the new width, not wrapped into several. */
+const RULE = /^\s*([─━╌═-])\1+\s*$/u;
+
+export interface PromptView {
+  title: string;
+  subject: string;
+  options: Array<{ key: string | null; label: string }>;
+}
+
+/**
+ * A prompt as rows: its title, its subject wrapped to the width, then each option by its own number
+ * (a menu without numbers is numbered from 1 here, and answered with arrows), its label wrapped.
+ */
+export function promptRows(shown: PromptView, columns: number): Array<Item & { option?: number; tone?: 'bold' }> {
+  // Drawn from the agent's screen: made printable line by line (a multi-line command keeps its lines).
+  const one = (s: string) => printable(s, { limit: 4096 });
+  const p = {
+    title: one(shown.title),
+    subject: shown.subject.split('\n').map(one).join('\n'),
+    options: shown.options.map((o) => ({ key: o.key, label: one(o.label) })),
+  };
+  const body = Math.max(8, columns - 2);
+  const rows: Array<Item & { option?: number; tone?: 'bold' }> = [{ key: '', label: p.title, tone: 'bold' }];
+  if (p.subject) for (const l of wrap(p.subject, body - 2)) rows.push({ key: '', label: `  ${l}` });
+  const num = Math.max(...p.options.map((o, i) => (o.key ?? String(i + 1)).length));
+  p.options.forEach((o, i) => {
+    const key = o.key ?? String(i + 1);
+    const [first = '', ...more] = wrap(o.label, body - num - 2);
+    rows.push({ key, label: `${pad(key, num)}  ${first}`, option: i });
+    for (const l of more) rows.push({ key: '', label: `${' '.repeat(num + 2)}${l}` });
+  });
+  return rows;
 }
 
 /** `gridplay-v1 · thor · waiting` */
-export const agentHeader = (a: Agent, g: Glyphs) => [a.project, a.host, a.status].map((t) => printable(t, { limit: 256 })).join(` ${g.dot} `);
+export const agentHeader = (a: Agent, g: Glyphs) =>
+  [a.project, a.host, a.status].map((t) => printable(t, { limit: 256 })).join(` ${g.dot} `);
 
 /** Numbered rows for a plain list (hosts, projects). */
 export function numbered(labels: string[], columns: number): Item[] {
   const num = String(labels.length).length;
   return labels.map((l, i) => ({ key: String(i + 1), label: fit(`${pad(String(i + 1), num)}  ${l}`, columns - 2) }));
-}
-
-/**
- * Which rows to show so the cursor stays visible: `height` rows starting at the returned offset,
- * moving only as far as needed from `previous`.
- */
-export function scrollWindow(count: number, cursor: number, height: number, previous: number): number {
-  if (count <= height) return 0;
-  let top = Math.min(Math.max(previous, 0), count - height);
-  if (cursor < top) top = cursor;
-  if (cursor >= top + height) top = cursor - height + 1;
-  return top;
 }

@@ -5,7 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../../src/core/agents/agents.js';
 import {
-  agentActions, agentHeader, agentItems, hostRows, mainHeader, numbered, UNICODE,
+  agentHeader,
+  agentItems,
+  cannedRows,
+  hostRows,
+  mainHeader,
+  numbered,
+  promptRows,
+  reflow,
+  UNICODE,
 } from '../../../src/core/render/menu-layout.js';
 import { renderAgentTable, width } from '../../../src/core/render/render.js';
 
@@ -22,8 +30,17 @@ const HOSTILE = [
 ];
 
 const agent = (name: string): Agent => ({
-  host: name, target: `${name}:agents:${name}`, session: 'agents', window: name, paneId: '%1',
-  project: name, path: `/p/${name}`, status: 'waiting', lastActivity: 0, windowId: '@1', active: true,
+  host: name,
+  target: `${name}:agents:${name}`,
+  session: 'agents',
+  window: name,
+  paneId: '%1',
+  project: name,
+  path: `/p/${name}`,
+  status: 'waiting',
+  lastActivity: 0,
+  windowId: '@1',
+  active: true,
 });
 
 describe.each(HOSTILE)('a host that names things %j', (name) => {
@@ -43,7 +60,11 @@ describe.each(HOSTILE)('a host that names things %j', (name) => {
       ...hostRows(state, UNICODE, 40).map((i) => i.label),
       ...agentItems(agents, 40).map((i) => i.label),
       ...numbered([name, `${name}/project`], 40).map((i) => i.label),
-      ...agentActions(agents[0]!, [name], 40).map((i) => i.label),
+      ...cannedRows([name], 40).map((i) => i.label),
+      ...promptRows({ title: name, subject: `${name}\n${name}`, options: [{ key: '1', label: name }] }, 40).map(
+        (i) => i.label,
+      ),
+      ...reflow([name, `${name} `.repeat(20)], 40),
       agentHeader(agents[0]!, UNICODE),
     ];
     for (const line of lines) expect(line).not.toMatch(RAW);

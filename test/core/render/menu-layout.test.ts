@@ -10,8 +10,11 @@ import {
   mainHeader,
   menuOrder,
   numbered,
-  scrollWindow,
+  promptRows,
+  reflow,
+  stableOrder,
   toAscii,
+  wrap,
   UNICODE,
 } from '../../../src/core/render/menu-layout.js';
 import { width } from '../../../src/core/render/render.js';
@@ -76,17 +79,32 @@ describe('hostRows', () => {
 });
 
 describe('menuOrder', () => {
-  it('waiting, then working, then idle, then the rest; stable within a rank; input untouched', () => {
+  it('the ones waiting first, then configured host order, then name; never status otherwise; input untouched', () => {
     const input = [
-      agent('i1', 'idle'),
-      agent('x', 'exited'),
-      agent('w1', 'working'),
-      agent('q1', 'waiting'),
-      agent('i2', 'idle'),
-      agent('q2', 'waiting'),
+      agent('zeta', 'idle', 'fedora'),
+      agent('x', 'exited', 'thor'),
+      agent('w1', 'working', 'thor'),
+      agent('q2', 'waiting', 'fedora'),
+      agent('alpha', 'idle', 'thor'),
+      agent('q1', 'waiting', 'thor'),
     ];
-    expect(menuOrder(input).map((a) => a.project)).toEqual(['q1', 'q2', 'w1', 'i1', 'i2', 'x']);
-    expect(input[0]?.project).toBe('i1');
+    expect(menuOrder(input, ['thor', 'fedora']).map((a) => a.project)).toEqual(['q1', 'q2', 'alpha', 'w1', 'x', 'zeta']);
+    expect(input[0]?.project).toBe('zeta');
+  });
+});
+
+describe('stableOrder', () => {
+  const hosts = ['thor'];
+  const withPane = (name: string, status: AgentStatus, pane: string) => agent(name, status, 'thor', { paneId: pane });
+  it('rows keep their numbers as statuses change; new agents come after; a vanished one stays as gone', () => {
+    const first = stableOrder([], [withPane('a', 'idle', '%1'), withPane('b', 'idle', '%2')], hosts);
+    expect(first.map((r) => r.agent.project)).toEqual(['a', 'b']);
+    const next = stableOrder(first, [withPane('b', 'waiting', '%2'), withPane('c', 'waiting', '%3')], hosts);
+    expect(next.map((r) => [r.agent.project, r.agent.status, r.gone])).toEqual([
+      ['a', 'idle', true],
+      ['b', 'waiting', false],
+      ['c', 'waiting', false],
+    ]);
   });
 });
 
@@ -129,40 +147,74 @@ describe('agentItems', () => {
 });
 
 describe('agentActions', () => {
-  const labels = (a: Agent, canned = ['/compact', '/status']) => agentActions(a, canned, 40).map((r) => r.label);
+  const keys = (status: AgentStatus, prompt = false) => agentActions(status, prompt).map((r) => r.label);
 
-  it('a waiting agent: approve and reject first, /status first among the canned commands', () => {
-    expect(labels(agent('a', 'waiting'))).toEqual([
-      '1  approve (1)',
-      '2  reject (Esc)',
-      '3  attach',
-      '4  peek',
-      '5  send /status',
-      '6  send /compact',
-      '7  type a message',
-      '8  back',
+  it('each action has one key whatever the state; a waiting agent takes no text', () => {
+    expect(keys('waiting', true)).toEqual(['x  reject (Esc)', 'p  peek', 'a  attach', 'r  refresh']);
+    expect(keys('working')).toEqual(['x  interrupt (Esc)', 'p  peek', 't  type a message', 'c  send a command…', 'a  attach', 'r  refresh']);
+    expect(keys('idle')).toEqual(['p  peek', 't  type a message', 'c  send a command…', 'a  attach', 'r  refresh']);
+    expect(keys('exited')).toEqual(['n  restart (new session)', 'o  continue (last session)', 'p  peek', 'a  attach', 'r  refresh']);
+  });
+
+  it('no key is two actions, and no action key is a digit or a back key', () => {
+    for (const status of ['waiting', 'working', 'idle', 'exited', 'unknown'] as const) {
+      const rows = agentActions(status, true);
+      expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
+      for (const r of rows) expect(r.key).toMatch(/^[ac-z]$/);
+    }
+  });
+});
+
+describe('wrap and reflow', () => {
+  it.each<[string, number, string[]]>([
+    ['one two three four', 9, ['one two', 'three', 'four']],
+    ['short', 40, ['short']],
+    ['/a/very/long/path/that/does/not/fit', 10, ['/a/very/lo', 'ng/path/th', 'at/does/no', 't/fit']],
+    ['line one\nline two', 40, ['line one', 'line two']],
+    ['  indented text goes on', 12, ['  indented', '  text goes', '  on']],
+  ])('wrap(%j, %i)', (text, columns, want) => {
+    expect(wrap(text, columns)).toEqual(want);
+    for (const l of wrap(text, columns)) expect(width(l)).toBeLessThanOrEqual(columns);
+  });
+
+  it('reflow keeps every word of an 80-column line at 40 columns', () => {
+    const line = 'The lab ran the command and wrote approved into bash-out.txt; nothing else changed.';
+    const out = reflow([line, 'short'], 40);
+    for (const l of out) expect(width(l)).toBeLessThanOrEqual(40);
+    expect(out.join(' ').split(/\s+/)).toEqual([...line.split(' '), 'short']);
+  });
+
+  it('a full-width rule is drawn once at the new width', () => {
+    expect(reflow(['─'.repeat(80)], 40)).toEqual(['─'.repeat(40)]);
+  });
+});
+
+describe('promptRows', () => {
+  it('title, the subject wrapped, then each option by its own number, long labels wrapped under it', () => {
+    const rows = promptRows({
+      title: 'Bash command',
+      subject: 'echo "a rather long command" > somewhere.txt',
+      options: [
+        { key: '1', label: 'Yes' },
+        { key: '2', label: 'Yes, and always allow access to tmp/ from this project' },
+        { key: '4', label: 'No' },
+      ],
+    }, 40);
+    expect(rows.map((r) => [r.key, r.label])).toEqual([
+      ['', 'Bash command'],
+      ['', '  echo "a rather long command" >'],
+      ['', '  somewhere.txt'],
+      ['1', '1  Yes'],
+      ['2', '2  Yes, and always allow access to'],
+      ['', '   tmp/ from this project'],
+      ['4', '4  No'],
     ]);
+    for (const r of rows) expect(width(r.label)).toBeLessThanOrEqual(38);
   });
 
-  it('a working agent can be interrupted', () => {
-    const rows = agentActions(agent('a', 'working'), [], 40);
-    expect(rows.map((r) => r.action.kind)).toEqual(['attach', 'peek', 'type', 'interrupt', 'back']);
-    expect(rows.map((r) => r.key)).toEqual(['1', '2', '3', '4', '5']);
-  });
-
-  it('an exited agent takes no text', () => {
-    expect(agentActions(agent('a', 'exited'), ['/status'], 40).map((r) => r.action.kind)).toEqual([
-      'attach',
-      'peek',
-      'back',
-    ]);
-  });
-
-  it('a canned command carries its text, and labels are cut to the width', () => {
-    const rows = agentActions(agent('a', 'idle'), ['continue with the next step of the plan please'], 24);
-    const canned = rows.find((r) => r.action.kind === 'canned');
-    expect(canned?.action).toEqual({ kind: 'canned', text: 'continue with the next step of the plan please' });
-    for (const r of rows) expect(width(r.label)).toBeLessThanOrEqual(22);
+  it('a menu without numbers is numbered from 1', () => {
+    const rows = promptRows({ title: 'trust?', subject: '', options: [{ key: null, label: 'Yes, I trust' }, { key: null, label: 'No, exit' }] }, 40);
+    expect(rows.filter((r) => r.key).map((r) => r.label)).toEqual(['1  Yes, I trust', '2  No, exit']);
   });
 });
 
@@ -187,17 +239,4 @@ describe('small helpers', () => {
     ['日本 e\u0301', '?? e?'],
     ['\u001b[31mred', '?[31mred'],
   ])('toAscii(%j) = %j', (input, want) => expect(toAscii(input)).toBe(want));
-});
-
-describe('scrollWindow', () => {
-  it.each<[string, number, number, number, number, number]>([
-    ['everything fits', 5, 4, 10, 3, 0],
-    ['cursor inside the window: no move', 20, 5, 10, 2, 2],
-    ['cursor below: move just enough', 20, 15, 10, 2, 6],
-    ['cursor above: move to it', 20, 1, 10, 5, 1],
-    ['previous past the end is pulled back', 20, 19, 10, 50, 10],
-    ['negative previous', 20, 0, 10, -3, 0],
-  ])('%s', (_name, count, cursor, height, previous, top) => {
-    expect(scrollWindow(count, cursor, height, previous)).toBe(top);
-  });
 });

@@ -1,0 +1,74 @@
+import { TrimtabError } from '../core/errors.js';
+import { printable } from '../core/render/printable.js';
+import { fit } from '../core/render/render.js';
+import { yesOption } from '../core/status/prompt.js';
+import { resolveTarget } from '../remote/agents.js';
+import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt } from '../remote/answer.js';
+import type { Ctx } from '../remote/context.js';
+
+/** Labels and subjects come from the agent's screen: control characters are shown, never sent to the terminal. */
+const visible = (s: string) => printable(s, { limit: 4096 });
+/** Options as drawn: `1. Yes, 2. No` (a menu without numbers is counted from 1). */
+const listOptions = (p: ShownPrompt) => visible(p.options.map((o, i) => `${o.key ?? i + 1}. ${o.label}`).join(', '));
+
+/** The option OPTION names: its number as drawn, or its label (case aside); the plain "Yes" when not given. */
+function pickOption(p: ShownPrompt, label: string, option: string | undefined): number {
+  if (option === undefined) {
+    const yes = yesOption(p);
+    if (yes) return yes.index;
+    throw new TrimtabError(`${label} asks without a plain "Yes": say which option`, {
+      hint: `options: ${listOptions(p)}`,
+    });
+  }
+  const want = option.trim().toLowerCase();
+  const at = p.options.findIndex((o, i) => (o.key ?? String(i + 1)) === want || o.label.trim().toLowerCase() === want);
+  if (at < 0) throw new TrimtabError(`${label} has no option "${option}"`, { hint: `options: ${listOptions(p)}` });
+  return at;
+}
+
+async function pending(ctx: Ctx, targetText: string) {
+  const { host, ref, label } = await resolveTarget(ctx, targetText);
+  const view = await readPane(ctx, host, ref, label);
+  if (!view.prompt)
+    throw new TrimtabError(`nothing to answer: ${label} is ${view.status}, not waiting on a prompt`, {
+      hint: `see trimtab peek ${label}`,
+    });
+  return { host, label, view, prompt: view.prompt };
+}
+
+/** The key went, but the prompt still showed ~1.5 s later (Claude Code may drop a key pressed the instant a prompt appears). */
+const stillShown = (label: string, keys: string) =>
+  new TrimtabError(`pressed ${keys} on ${label}, but its prompt still shows`, {
+    hint: `look with trimtab peek ${label}; answer again if it is still pending`,
+  });
+
+function changed(label: string, now: PaneView): TrimtabError {
+  const what = now.prompt ? `it now asks: ${visible(now.prompt.title)}` : `it is ${now.status} now`;
+  return new TrimtabError(`nothing pressed: the prompt on ${label} changed before the answer (${what})`, {
+    hint: `look again with trimtab peek ${label}`,
+  });
+}
+
+const say = (ctx: Ctx, line: string) => ctx.out(fit(visible(line), Math.max(40, ctx.term.columns)));
+const subjectLine = (p: ShownPrompt) => `${p.title}${p.subject ? `: ${p.subject.split('\n')[0]}` : ''}`;
+
+/** `trimtab approve TARGET [OPTION]`: press the option's key, only while the prompt read is still on screen. */
+export async function approveCommand(ctx: Ctx, targetText: string, option: string | undefined): Promise<void> {
+  const { host, label, view, prompt } = await pending(ctx, targetText);
+  const index = pickOption(prompt, label, option);
+  const keys = keysFor(prompt, index);
+  const answer = await answerPrompt(ctx, host, view.paneId, prompt, keys, label);
+  if (answer.outcome === 'changed') throw changed(label, answer.now);
+  if (!answer.closed) throw stillShown(label, keys.join(' '));
+  const o = prompt.options[index]!;
+  say(ctx, `✔ ${label}  ${o.key ?? index + 1}. ${o.label}  (${subjectLine(prompt)})`);
+}
+
+/** `trimtab reject TARGET`: Esc, only while the prompt read is still on screen. */
+export async function rejectCommand(ctx: Ctx, targetText: string): Promise<void> {
+  const { host, label, view, prompt } = await pending(ctx, targetText);
+  const answer = await answerPrompt(ctx, host, view.paneId, prompt, ['Escape'], label);
+  if (answer.outcome === 'changed') throw changed(label, answer.now);
+  if (!answer.closed) throw stillShown(label, 'Escape');
+  say(ctx, `✖ ${label}  rejected (Esc)  (${subjectLine(prompt)})`);
+}

@@ -1,0 +1,110 @@
+// `trimtab approve` and `trimtab reject` against the real Claude Code from the lab (the pinned npm
+// release in a tmux pane on lab host thor, reached over the lab's real sshd), the built dist/trimtab.mjs.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeApi, startFakeApi } from '../lab/fake-api.js';
+import { eventually, type Lab, startLab } from '../lab/lab.js';
+import {
+  type ClaudePane,
+  claudeConfigDir,
+  requireLabClaude,
+  screen,
+  startClaude,
+  typeLine,
+  waitForScreen,
+  writeClaudeConfig,
+} from '../lab/real-claude.js';
+
+let lab: Lab;
+let api: FakeApi;
+let cp: ClaudePane;
+const cwd = () => path.join(lab.projects('thor'), 'api');
+const PROMPT = /Esc to cancel/;
+/** Claude Code can drop a key pressed the instant its prompt appears: answer once it has been up a moment. */
+const settle = () => new Promise((r) => setTimeout(r, 1000));
+/** The input box's line, trimmed: `❯` alone when nothing was typed into it. */
+const inputBox = (s: string) =>
+  s
+    .split('\n')
+    .filter((l) => /^\s*❯/u.test(l))
+    .at(-1)
+    ?.trim();
+const sentLog = () => {
+  const f = path.join(lab.env.TRIMTAB_STATE_DIR!, 'sent.log');
+  return existsSync(f)
+    ? readFileSync(f, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, string>)
+    : [];
+};
+
+beforeAll(async () => {
+  requireLabClaude();
+  lab = await startLab();
+  api = await startFakeApi();
+  writeClaudeConfig(claudeConfigDir(lab, 'thor'), [lab.mkProject('thor', 'api')]);
+  cp = await startClaude(lab, 'thor', { api, cwd: cwd(), name: 'api', cols: 40, rows: 30 });
+}, 120_000);
+afterAll(async () => {
+  await api?.close();
+  await lab?.stop();
+});
+
+describe('approve and reject a real Claude Code', () => {
+  it('approve with nothing pending exits 1 and sends nothing', async () => {
+    const received = api.received().length;
+    const r = await lab.trimtab(['approve', 'thor:api']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('nothing to answer: thor:agents:api is idle, not waiting on a prompt');
+    expect(sentLog()).toEqual([]);
+    // Nothing typed into the input box either, and nothing reached the model.
+    expect(inputBox(await screen(lab, cp))).toBe('❯');
+    expect(api.received().length).toBe(received);
+  });
+
+  it('approve on a Bash prompt presses its plain Yes: the command runs, and the sent log says so', async () => {
+    await typeLine(lab, cp, 'lab:bash echo approved > bash-out.txt');
+    await waitForScreen(lab, cp, PROMPT, 'the Bash prompt');
+    await settle();
+    const r = await lab.trimtab(['approve', 'thor:api']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('1. Yes');
+    expect(r.stdout).toContain('Bash command: echo approved');
+    await eventually(() => existsSync(path.join(cwd(), 'bash-out.txt')), 'the approved command to run', 30_000);
+    expect(readFileSync(path.join(cwd(), 'bash-out.txt'), 'utf8')).toBe('approved\n');
+    expect(sentLog().at(-1)).toMatchObject({ target: 'thor:agents:api', text: '1', keys: true, result: 'delivered' });
+    await waitForScreen(lab, cp, (s) => /Done: the lab tool ran/.test(s) && !PROMPT.test(s), 'the turn to end');
+  });
+
+  it('reject on a Write prompt presses Esc: the file is not written', async () => {
+    const file = path.join(cwd(), 'rejected.txt');
+    await typeLine(lab, cp, `lab:write ${file}`);
+    await waitForScreen(lab, cp, PROMPT, 'the Write prompt');
+    await settle();
+    const r = await lab.trimtab(['reject', 'thor:agents:api']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('rejected (Esc)');
+    await waitForScreen(lab, cp, (s) => !PROMPT.test(s) && /Rejected/.test(s), 'the prompt to close');
+    expect(existsSync(file)).toBe(false);
+    expect(sentLog().at(-1)).toMatchObject({ text: 'Escape', keys: true, result: 'delivered' });
+  });
+
+  it('approve OPTION on an AskUserQuestion: a missing option lists them; a number as drawn answers', async () => {
+    await typeLine(lab, cp, 'lab:ask');
+    await waitForScreen(lab, cp, /Enter to select/, 'the question');
+    await settle();
+    const none = await lab.trimtab(['approve', 'thor:api']);
+    expect(none.exitCode).toBe(1);
+    expect(none.stderr).toContain('without a plain "Yes"');
+    const bad = await lab.trimtab(['approve', 'thor:api', '9']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('has no option "9"');
+    expect(bad.stderr).toMatch(/1\. Red, 2\. Green, 3\. Blue/);
+    const r = await lab.trimtab(['approve', 'thor:api', '2']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('2. Green');
+    await waitForScreen(lab, cp, (s) => /→ Green/.test(s) && !/Enter to select/.test(s), 'the answer');
+  });
+});

@@ -1,0 +1,74 @@
+// The pure parts of answering a prompt, on Claude Code 2.1.328's own screens (the lab corpus): which
+// lines answer_prompt compares, where the cursor is, and which keys choose an option.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { keysFor, promptPanel, shownPrompt } from '../../src/remote/answer.js';
+
+const CORPUS = path.resolve(import.meta.dirname, '../fixtures/corpus/lab-2.1.328');
+const lines = (file: string) => readFileSync(path.join(CORPUS, file), 'utf8').replace(/\n+$/, '').split('\n');
+
+describe('promptPanel', () => {
+  it.each([
+    'waiting-bash-40.txt',
+    'waiting-bash-80.txt',
+    'waiting-write-40.txt',
+    'waiting-ask-40.txt',
+    'waiting-plan-80.txt',
+  ])('%s: from the rule that opens the prompt to the bottom, blank lines and trailing blanks out', (file) => {
+    const panel = promptPanel(lines(file));
+    expect(panel[0]).toMatch(/^\s*─{8,}\s*$/u);
+    // Exactly the bottom of the screen's non-blank lines: what answer_prompt captures and compares.
+    const nonBlank = lines(file)
+      .map((l) => l.trimEnd())
+      .filter(Boolean);
+    expect(nonBlank.slice(-panel.length)).toEqual(panel);
+    for (const l of panel) {
+      expect(l).not.toBe('');
+      expect(l).toBe(l.trimEnd());
+    }
+  });
+
+  it('a question keeps its last option under the rule that parts it from the others', () => {
+    const panel = promptPanel(lines('waiting-ask-40.txt'));
+    expect(panel.some((l) => l.includes('☐ Colour'))).toBe(true);
+    expect(panel.some((l) => l.includes('1. Red'))).toBe(true);
+    expect(panel.some((l) => l.includes('5. Chat about this'))).toBe(true);
+  });
+
+  it('the Bash prompt holds the command and every option as drawn', () => {
+    const panel = promptPanel(lines('waiting-bash-40.txt'));
+    expect(panel).toContain(' echo "lab 40" > bash-out.txt && ls -la');
+    expect(panel).toContain(' ❯ 1. Yes');
+    expect(panel).toContain('   4. No');
+  });
+});
+
+describe('shownPrompt and keysFor', () => {
+  it('a numbered prompt: the cursor on option 1, each option chosen by its own number', () => {
+    const p = shownPrompt(lines('waiting-bash-40.txt'))!;
+    expect(p.title).toBe('Bash command');
+    expect(p.cursor).toBe(0);
+    expect(p.options.map((_, i) => keysFor(p, i))).toEqual([['1'], ['2'], ['3'], ['4']]);
+  });
+
+  it('a menu without numbers (the trust dialog): arrows from the ❯ row, then Enter', () => {
+    const p = shownPrompt(lines('waiting-trust-40.txt'))!;
+    expect(p.options.every((o) => o.key === null)).toBe(true);
+    expect(p.cursor).not.toBeNull();
+    const at = p.cursor!;
+    expect(keysFor(p, at)).toEqual(['Enter']);
+    const other = at === 0 ? 1 : 0;
+    expect(keysFor(p, other)).toEqual([other > at ? 'Down' : 'Up', 'Enter']);
+  });
+
+  it('no prompt on an idle or working screen', () => {
+    expect(shownPrompt(lines('idle-fresh-40.txt'))).toBeNull();
+    expect(shownPrompt(lines('working-slow-40.txt'))).toBeNull();
+  });
+
+  it('an option that is not there is an error, not a key', () => {
+    const p = shownPrompt(lines('waiting-bash-40.txt'))!;
+    expect(() => keysFor(p, 9)).toThrow(/no option 10/);
+  });
+});
