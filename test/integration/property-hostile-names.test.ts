@@ -263,7 +263,7 @@ describe(`the menu draws hostile names as text (seed ${SEED})`, () => {
    * Escape sequences the menu itself draws with (cursor home, erase line/below, alternate screen, cursor
    * show/hide, SGR colours); anything else that starts with ESC, any C1, BEL or bidi control came from a host.
    */
-  const OWN = /\x1b\[(?:H|K|J|\?1049[hl]|\?25[hl]|[0-9;]*m|[0-9]*[ABCDG]|[0-9]+;[0-9]+H)/g;
+  const OWN = /\x1b\[(?:H|[0-2]?K|[0-2]?J|\?1049[hl]|\?25[hl]|[0-9;]*m|[0-9]*[ABCDG]|[0-9]+;[0-9]+H)/g;
   function foreign(bytes: Buffer): string | null {
     const text = bytes.toString('utf8').replace(OWN, '').replace(/\r\n?/g, '\n');
     return firstRawControl(Buffer.from(text, 'utf8'));
@@ -306,8 +306,10 @@ describe(`the menu draws hostile names as text (seed ${SEED})`, () => {
     await press('Escape', 's  spawn a project');
     // Agent 9 is a `cat` pane (status unknown sorts after the idle fake agents) that shows its hostile
     // name as screen content: open it and peek (tmux keeps bidi controls in its cells).
-    const agentScreen = await press('9', 'type a message');
-    const peekScreen = await press('2', 'r  refresh');
+    // From ten rows on typed digits wait for Enter; peek is `p` on every agent screen.
+    await pane.keys('9');
+    const agentScreen = await press('Enter', 'type a message');
+    const peekScreen = await press('p', 'r refresh');
     await expectUntouched('agent and peek screens');
     await press('b', 'type a message');
     await press('Escape', 's  spawn a project');
