@@ -304,10 +304,12 @@ describe(`the menu draws hostile names as text (seed ${SEED})`, () => {
     const spawnScreen = await press('2', 'spawn on thor: project?');
     await expectUntouched('spawn screen');
     await press('Escape', 's  spawn a project');
-    // Agent 9 is a `cat` pane (status unknown sorts after the idle fake agents) that shows its hostile
-    // name as screen content: open it and peek (tmux keeps bidi controls in its cells).
-    // From ten rows on typed digits wait for Enter; peek is `p` on every agent screen.
-    await pane.keys('9');
+    // A `cat` pane shows its hostile name as screen content: open it and peek (tmux keeps bidi
+    // controls in its cells).
+    // From ten rows on typed digits wait for Enter; peek is `p` on every agent screen. The row of a
+    // `cat` pane (status unknown) is read off the main screen: rows sort by host, then name.
+    const catRow = /^\s*\S?\s*(\d+)\s.*\bunknown\b/m.exec(main)?.[1] ?? '9';
+    await pane.keys(catRow);
     const agentScreen = await press('Enter', 'type a message');
     const peekScreen = await press('p', 'r refresh');
     await expectUntouched('agent and peek screens');
