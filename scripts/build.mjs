@@ -7,25 +7,6 @@ import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * conf imports semver (for its `migrations` option) and ajv-formats (for `format` keywords) at module
- * level; trimtab uses neither, and they are ~85 KB of the bundle. Replace them with stubs that fail
- * loudly if conf ever does reach for them.
- */
-const dropUnused = {
-  name: 'drop-unused',
-  setup(b) {
-    b.onResolve({ filter: /^(semver|ajv-formats)$/ }, (args) => ({ path: args.path, namespace: 'unused' }));
-    b.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({
-      contents:
-        args.path === 'ajv-formats'
-          ? 'const formats = () => {}; export default { default: formats };'
-          : "const no = () => { throw new Error('semver is not bundled: conf migrations are not used'); }; export default new Proxy({}, { get: () => no });",
-      loader: 'js',
-    }));
-  },
-};
-
-/**
  * string-width makes an Intl.Segmenter when it loads, which starts ICU: ~20 ms on a small host, on
  * every command that renders. render.ts only needs it for text that is not plain ASCII, so give
  * render.ts a stand-in that loads the real module on its first call (esbuild's require of an
@@ -67,7 +48,7 @@ const program = text(await build({
   ...common,
   entryPoints: ['src/main.ts'],
   format: 'cjs',
-  plugins: [dropUnused, lazyStringWidth, rawText],
+  plugins: [lazyStringWidth, rawText],
   define: { __TRIMTAB_VERSION__: JSON.stringify(pkg.version) },
 }));
 /**
