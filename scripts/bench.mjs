@@ -119,7 +119,7 @@ try {
   // Not one bare round trip: on the host the script also runs its tmux clients (find the pane, leave
   // copy mode, load, paste and delete the buffer), each a few ms.
   row('  its one ssh process / ssh true through the master', (sendRtt / viaMaster).toFixed(2), 'report: 1 round trip + tmux on the host', '');
-  // Claude Code's registry in list: read in the same round trip (src/remote/sh/agents.sh, list_registry).
+  // Claude Code's registry in list: read in the same round trip (src/remote/sh/list.sh, list_registry).
   // The host script with and without that read, each run through thor's open master, with a live
   // registry entry for each agent pane (a fake agent: the cost is the read, not what the entry says).
   const listSsh = await sshCalls(() => trimtab(['list'], two, { TRIMTAB_SSH: countingAction }));

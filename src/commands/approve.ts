@@ -2,7 +2,7 @@ import { TrimtabError } from '../core/errors.js';
 import { printable } from '../core/render/printable.js';
 import { fit } from '../core/render/render.js';
 import { yesOption } from '../core/status/prompt.js';
-import { resolveTarget } from '../remote/agents.js';
+import { resolveTarget } from '../remote/targets.js';
 import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt } from '../remote/answer.js';
 import type { Ctx } from '../remote/context.js';
 

@@ -1,6 +1,6 @@
 import { usageError } from '../core/errors.js';
 import { attachPane } from '../remote/attach.js';
-import { resolvePane, resolveTarget } from '../remote/agents.js';
+import { resolvePane, resolveTarget } from '../remote/targets.js';
 import type { Ctx } from '../remote/context.js';
 
 export async function attachCommand(ctx: Ctx, targetText: string): Promise<void> {

@@ -2,7 +2,7 @@ import kleur from 'kleur';
 import { EXIT, TrimtabError, usageError } from '../core/errors.js';
 import { showText } from '../core/agents/sent-log.js';
 import { confirm } from '../adapters/prompt.js';
-import { broadcast, checkBroadcast, planBroadcast } from '../remote/agents.js';
+import { broadcast, checkBroadcast, planBroadcast } from '../remote/deliver.js';
 import type { Ctx } from '../remote/context.js';
 import { warnFailures } from './list.js';
 

@@ -3,7 +3,7 @@ import { toJson } from '../core/agents/agents.js';
 import { EXIT, TrimtabError } from '../core/errors.js';
 import { printable, printableJson } from '../core/render/printable.js';
 import { renderAgentTable, type Paint } from '../core/render/render.js';
-import { listAllAgents, selectHosts, type HostReport } from '../remote/agents.js';
+import { listAllAgents, selectHosts, type HostReport } from '../remote/list.js';
 import type { Ctx } from '../remote/context.js';
 
 /** One warning line per host that failed; lists go on without it. */

@@ -1,5 +1,5 @@
 import { printable } from '../core/render/printable.js';
-import { capturePane, lastLines, resolveTarget } from '../remote/agents.js';
+import { capturePane, lastLines, resolveTarget } from '../remote/targets.js';
 import type { Ctx } from '../remote/context.js';
 import { followPane } from '../remote/follow.js';
 

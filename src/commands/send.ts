@@ -1,7 +1,8 @@
 import { fit } from '../core/render/render.js';
 import { checkPasteable } from '../core/script.js';
 import { showText } from '../core/agents/sent-log.js';
-import { resolveTarget, sendText } from '../remote/agents.js';
+import { resolveTarget } from '../remote/targets.js';
+import { sendText } from '../remote/deliver.js';
 import type { Ctx } from '../remote/context.js';
 
 /**

@@ -3,7 +3,7 @@ import { attachHint } from '../core/hosts/ssh.js';
 import { validateProject } from '../core/agents/target.js';
 import { NoProjectError, projectElsewhereError } from '../core/remote-errors.js';
 import { attachPane } from '../remote/attach.js';
-import { agentArgs, hostsWithProject, spawnAgent } from '../remote/agents.js';
+import { agentArgs, hostsWithProject, spawnAgent } from '../remote/spawn.js';
 import type { Ctx } from '../remote/context.js';
 
 export interface SpawnOptions {

@@ -17,7 +17,7 @@ import { reconnectDelay, watcherRunning } from '../core/watch/schedule.js';
 import { loadConfigFile } from '../adapters/config-store.js';
 import { appendWatchLog, pidAlive, readHeartbeat, readWatchState, removeHeartbeat, writeHeartbeat, writeWatchState, type WatchState } from '../adapters/watch-state.js';
 import { TrimtabError } from '../core/errors.js';
-import { listCall, parseAgentList } from '../remote/agents.js';
+import { listCall, parseAgentList } from '../remote/list.js';
 import { HostChannel } from '../remote/channel-host.js';
 import type { Ctx } from '../remote/context.js';
 import { Dispatcher } from './watch-push.js';

@@ -124,7 +124,7 @@ export const reached = (r: CallResult) => r.kind === 'answered' || r.kind === 'l
 const printable = (s: string) => s.replace(/[^\x21-\x7e]/g, '?').slice(0, 40) || '?';
 
 /**
- * Why a delivery guard refused a pane (sh/agents.sh: deliver, press_keys), as one line with what to do
+ * Why a delivery guard refused a pane (sh/deliver.sh: deliver, press_keys; sh/answer.sh: answer_prompt), as one line with what to do
  * next; undefined for a reason that is not a refusal. Nothing was typed into the pane.
  */
 export function refusalError(label: string, why: string, detail = ''): TrimtabError | undefined {

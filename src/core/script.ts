@@ -6,7 +6,7 @@
 import { usageError } from './errors.js';
 
 /**
- * Fields of `list-panes -F`, TAB-separated, in the order remote/sh/agents.sh (list_panes) asks for them.
+ * Fields of `list-panes -F`, TAB-separated, in the order remote/sh/list.sh (list_panes) asks for them.
  * window_name is last: it may hold tabs; titles are escaped by tmux.
  */
 export const PANE_FIELDS = [

@@ -8,7 +8,8 @@
 import type { Agent } from '../core/agents/agents.js';
 import { showText } from '../core/agents/sent-log.js';
 import { type AgentAction, agentActions, cannedRows, KEYS, promptRows, reflow } from '../core/render/menu-layout.js';
-import { capturePane, pressKeys, sendText } from '../remote/agents.js';
+import { capturePane } from '../remote/targets.js';
+import { pressKeys, sendText } from '../remote/deliver.js';
 import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt, samePrompt } from '../remote/answer.js';
 import { attachPane } from '../remote/attach.js';
 import { peekScreen } from './peek-screen.js';

@@ -5,7 +5,7 @@
  */
 import type { Agent } from '../core/agents/agents.js';
 import { showText } from '../core/agents/sent-log.js';
-import { type BroadcastPlan, broadcast, checkBroadcast, planBroadcast } from '../remote/agents.js';
+import { type BroadcastPlan, broadcast, checkBroadcast, planBroadcast } from '../remote/deliver.js';
 import { ask, busy, errorScreen, show, textScreen, type View } from './view.js';
 
 /**

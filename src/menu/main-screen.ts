@@ -17,7 +17,7 @@ import {
 } from '../core/render/menu-layout.js';
 import { fit } from '../core/render/render.js';
 import { watcherRunning } from '../core/watch/schedule.js';
-import { listAgents } from '../remote/agents.js';
+import { listAgents } from '../remote/list.js';
 import type { Row, Spec } from './screen.js';
 import { Screen } from './screen.js';
 import { age, size, style, type View } from './view.js';

@@ -5,7 +5,7 @@
  */
 import type { Agent } from '../core/agents/agents.js';
 import { KEYS, reflow } from '../core/render/menu-layout.js';
-import { capturePane } from '../remote/agents.js';
+import { capturePane } from '../remote/targets.js';
 import { Screen } from './screen.js';
 import { age, hostOf, size, style, type View } from './view.js';
 

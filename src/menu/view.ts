@@ -5,7 +5,7 @@ import type { Host } from '../core/hosts/config.js';
 import { type Glyphs, toAscii } from '../core/render/menu-layout.js';
 import { printable } from '../core/render/printable.js';
 import { fit } from '../core/render/render.js';
-import type { HostReport } from '../remote/agents.js';
+import type { HostReport } from '../remote/list.js';
 import type { Ctx } from '../remote/context.js';
 import { BACK, CANCEL, type Keyboard, type Row, Screen, type Spec, type Style } from './screen.js';
 

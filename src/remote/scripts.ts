@@ -14,13 +14,25 @@ import { AGENT_VERSION_TIMEOUT, type Plan } from '../core/hosts/prepare.js';
 import type { ApiRequest } from '../core/sync/sync-script.js';
 import { SHELL_WINDOW } from '../core/agents/agents.js';
 import PRELUDE from './sh/prelude.sh?raw';
-import AGENTS from './sh/agents.sh?raw';
+import TARGET from './sh/target.sh?raw';
+import LIST from './sh/list.sh?raw';
+import DELIVER from './sh/deliver.sh?raw';
+import SPAWN from './sh/spawn.sh?raw';
 import HOSTS from './sh/hosts.sh?raw';
 import SYNC from './sh/sync.sh?raw';
 import ANSWER from './sh/answer.sh?raw';
 
 /** Every library, by name: tests shellcheck and run them. */
-export const LIBRARIES = { 'prelude.sh': PRELUDE, 'agents.sh': AGENTS, 'hosts.sh': HOSTS, 'sync.sh': SYNC, 'answer.sh': ANSWER } as const;
+export const LIBRARIES = {
+  'prelude.sh': PRELUDE,
+  'target.sh': TARGET,
+  'list.sh': LIST,
+  'deliver.sh': DELIVER,
+  'spawn.sh': SPAWN,
+  'hosts.sh': HOSTS,
+  'sync.sh': SYNC,
+  'answer.sh': ANSWER,
+} as const;
 
 /** One word of a call line: a quoted datum, or a `~/x` path the host expands (`"$HOME"/'x'`). */
 export type Word = string | { path: string };
@@ -39,14 +51,14 @@ const refWords = (ref: Ref): string[] => (ref.kind === 'pane' ? ['pane', ref.pan
 
 /** Every pane, Claude Code's registry, then the screens of those that may be agents: one round trip. */
 export const listScript = (marker: string, host: Host, session: string) =>
-  remoteScript(marker, host, [AGENTS], [['list_agents', session, host.claudeConfigDir ? { path: host.claudeConfigDir } : '']]);
+  remoteScript(marker, host, [TARGET, LIST], [['list_agents', session, host.claudeConfigDir ? { path: host.claudeConfigDir } : '']]);
 
 /** Programs that run the agent rather than being it: their name alone proves nothing (a `node` REPL). */
 const RUNNERS = new Set(['node', 'nodejs', 'env']);
 const baseName = (w: string) => w.split('/').at(-1) ?? '';
 
 /**
- * The delivery guard's data (sh/agents.sh, agent_in and waiting): which foreground programs are the
+ * The delivery guard's data (sh/deliver.sh, agent_in and waiting): which foreground programs are the
  * agent, and Claude Code's waiting markers. By name: `claude` and the configured program, unless that
  * is a shell or a runner. Under `node`: Claude Code's own files, or the configured command's script
  * (`node /x/agent.mjs` gives `agent.mjs`); `env K=V prog` counts as `prog`.
@@ -63,35 +75,35 @@ export function agentGuard(host: Host, force = false): Record<string, string> {
 
 /** Resolve one target and paste `text` into it (then Enter), in one round trip, if the agent runs there. */
 export const sendScript = (marker: string, host: Host, ref: Ref, text: string, enter: boolean, force = false) =>
-  remoteScript(marker, host, [AGENTS], [['send_text', ...refWords(ref), enter ? '1' : '0']], { X: text, ...agentGuard(host, force) });
+  remoteScript(marker, host, [TARGET, DELIVER], [['send_text', ...refWords(ref), enter ? '1' : '0']], { X: text, ...agentGuard(host, force) });
 
 /** Paste `text` into panes already resolved by a list, and press Enter in each (pane order: low ids first). */
 export const broadcastScript = (marker: string, host: Host, paneIds: string[], text: string, force = false) =>
-  remoteScript(marker, host, [AGENTS], [['broadcast', ...paneIds]], { X: text, ...agentGuard(host, force) });
+  remoteScript(marker, host, [TARGET, DELIVER], [['broadcast', ...paneIds]], { X: text, ...agentGuard(host, force) });
 
 /** The last `lines` lines of a pane; with `intervalSeconds`, frames until the pane goes. */
 export const peekScript = (marker: string, host: Host, ref: Ref, lines: number, intervalSeconds?: number) =>
-  remoteScript(marker, host, [AGENTS], [['capture', ...refWords(ref), String(Math.max(1, Math.floor(lines))), intervalSeconds === undefined ? '' : String(intervalSeconds)]]);
+  remoteScript(marker, host, [TARGET], [['capture', ...refWords(ref), String(Math.max(1, Math.floor(lines))), intervalSeconds === undefined ? '' : String(intervalSeconds)]]);
 
 /** Press tmux keys (`Escape`, `1`) in a pane, leaving copy mode first. */
 export const keysScript = (marker: string, host: Host, ref: Ref, keys: string[]) =>
-  remoteScript(marker, host, [AGENTS], [['press_keys', ...refWords(ref), ...keys]], agentGuard(host));
+  remoteScript(marker, host, [TARGET, DELIVER], [['press_keys', ...refWords(ref), ...keys]], agentGuard(host));
 
 /** The directories in a host's projects dir (the menu's spawn screen). */
 export const projectsScript = (marker: string, host: Host) =>
-  remoteScript(marker, host, [AGENTS], [['list_projects', { path: host.projectsDir }]]);
+  remoteScript(marker, host, [TARGET, SPAWN], [['list_projects', { path: host.projectsDir }]]);
 
 /** Resolve a target to a pane id (attach). */
-export const resolveScript = (marker: string, host: Host, ref: Ref) => remoteScript(marker, host, [AGENTS], [['resolve_pane', ...refWords(ref)]]);
+export const resolveScript = (marker: string, host: Host, ref: Ref) => remoteScript(marker, host, [TARGET], [['resolve_pane', ...refWords(ref)]]);
 
 /**
  * Start the agent in window PROJECT of the session, in `<projectsDir>/PROJECT`, or again in the window
  * its last run left. The program checked is the command's first word as sh reads it, `~/` expanded on
  * the host. `args` (a first task, `--continue`) are added to the agent's argv as quoted data: no shell
- * parses them (sh/agents.sh, spawn_agent).
+ * parses them (sh/spawn.sh, spawn_agent).
  */
 export const spawnScript = (marker: string, host: Host, session: string, project: string, args: readonly string[] = []) =>
-  remoteScript(marker, host, [AGENTS], [
+  remoteScript(marker, host, [TARGET, SPAWN], [
     ['spawn_agent', session, project, { path: host.projectsDir }, { path: agentProgram(host.agentCommand) }, host.agentCommand, ...args],
   ]);
 
@@ -142,8 +154,8 @@ export const writeIgnoresScript = (marker: string, host: Host, files: Array<{ pr
   remoteScript(marker, host, [SYNC], [...files.map((f): Word[] => ['write_ignore', { path: host.projectsDir }, f.project, f.text]), ['say', 'end']]);
 
 /** One pane's facts and visible screen (the menu's agent screen, approve and reject read a prompt with it). */
-export const readPaneScript = (marker: string, host: Host, ref: Ref) => remoteScript(marker, host, [AGENTS, ANSWER], [['read_pane', ...refWords(ref)]]);
+export const readPaneScript = (marker: string, host: Host, ref: Ref) => remoteScript(marker, host, [TARGET, ANSWER], [['read_pane', ...refWords(ref)]]);
 
-/** Press `keys` only if the pane's last non-blank lines are still `drawn` (the prompt the user saw). */
+/** Press `keys` only if the pane's last non-blank lines are still `drawn` (the prompt the user saw), and only into the agent (the delivery guard, as keysScript). */
 export const answerScript = (marker: string, host: Host, ref: Ref, drawn: string[], keys: string[]) =>
-  remoteScript(marker, host, [AGENTS, ANSWER], [['answer_prompt', ...refWords(ref), String(drawn.length), ...keys]], { E: drawn.join('\n') });
+  remoteScript(marker, host, [TARGET, DELIVER, ANSWER], [['answer_prompt', ...refWords(ref), String(drawn.length), ...keys]], { E: drawn.join('\n'), ...agentGuard(host) });

@@ -16,7 +16,7 @@ import { problemError } from '../core/remote-errors.js';
 import { run } from '../adapters/run.js';
 import { applyLocal, localApi, probeLocal } from '../adapters/syncthing-local.js';
 import type { Ctx } from './context.js';
-import { selectHosts } from './agents.js';
+import { selectHosts } from './list.js';
 import { onHost } from './transport.js';
 import { readIgnoresScript, syncApplyScript, syncProbeScript, writeIgnoresScript } from './scripts.js';
 

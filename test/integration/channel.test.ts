@@ -10,7 +10,7 @@ import { Channel, type CallResult } from '../../src/adapters/channel.js';
 import { resolveConfig, type Config } from '../../src/core/hosts/config.js';
 import { controlPath, scriptInvocation } from '../../src/core/hosts/ssh.js';
 import { shQuote } from '../../src/core/quote.js';
-import { listAgents, listCall, parseAgentList } from '../../src/remote/agents.js';
+import { listAgents, listCall, parseAgentList } from '../../src/remote/list.js';
 import { HostChannel } from '../../src/remote/channel-host.js';
 import { createContext } from '../../src/remote/context.js';
 import { eventually, FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';

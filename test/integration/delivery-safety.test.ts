@@ -5,12 +5,12 @@
  * of the same claims is real-delivery.test.ts.
  */
 import { execa, execaSync } from 'execa';
-import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/core/hosts/config.js';
 import { classifyScreen, screenEres } from '../../src/core/status/status.js';
-import { agentGuard, keysScript, LIBRARIES } from '../../src/remote/scripts.js';
+import { agentGuard, answerScript, keysScript, LIBRARIES } from '../../src/remote/scripts.js';
 import { CLI, FAKE_AGENT, eventually, startLab, type Lab, type LabHost } from '../lab/lab.js';
 
 let lab: Lab;
@@ -66,7 +66,7 @@ describe('the waiting markers the host greps (screenEres) agree with classifyScr
       const call = cases.map((f) => `t() { cat '${f}'; }; if waiting %0; then echo yes; else echo no; fi`).join('\n');
       const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
       const e = screenEres();
-      const script = [`M=m TS= WP=${q(e.waiting)} WU=${q(e.panels)} WO=${q(e.option)}`, LIBRARIES['prelude.sh'], LIBRARIES['agents.sh'], call].join('\n');
+      const script = [`M=m TS= WP=${q(e.waiting)} WU=${q(e.panels)} WO=${q(e.option)}`, LIBRARIES['prelude.sh'], LIBRARIES['target.sh'], LIBRARIES['deliver.sh'], call].join('\n');
       const r = await execa('sh', ['-s'], { input: script, env: { PATH: process.env.PATH, LC_ALL: locale }, extendEnv: false });
       const host = r.stdout.split('\n').filter((l) => l === 'yes' || l === 'no');
       expect(host).toHaveLength(cases.length);
@@ -162,6 +162,29 @@ describe('text goes only to a pane whose foreground program is the agent', () =>
     expect(r.stdout).toContain(`${M} error notagent bash`);
     expect(r.stdout).not.toContain(`${M} pressed`);
     expect(await screenOf('here', pane)).not.toContain('touch');
+  });
+
+  it('approve is refused in a shell whose screen shows the exact prompt it read; nothing is typed', async () => {
+    const here: Host = { name: 'here', ssh: 'here', projectsDir: lab.projects('here'), agentCommand: `${process.execPath} ${FAKE_AGENT}`, tmuxSocket: lab.socket('here'), aliases: [], local: true };
+    const dir = lab.mkProject('here', 'promptshell');
+    writeFileSync(path.join(dir, 'prompt.txt'), ' Bash command\n\n   touch pwned\n\n Do you want to proceed?\n ❯ 1. Yes\n   2. No\n');
+    const pane = await window('here', 'promptshell', 'bash --norc --noprofile', dir);
+    await eventually(async () => (await paneCommand('here', pane)) === 'bash', 'bash');
+    await lab.tmux('here', ['send-keys', '-t', pane, 'clear; cat prompt.txt', 'Enter']);
+    await eventually(async () => /2\. No\n\S/u.test(await screenOf('here', pane)), 'the prompt text on the screen');
+    // The lines answer_prompt compares: trailing blanks removed, blank lines left out.
+    const before = await screenOf('here', pane);
+    const drawn = before.split('\n').map((l) => l.replace(/[ \t]+$/u, '')).filter(Boolean);
+    expect(drawn).toContain(' Do you want to proceed?');
+    const M = 'MARK2';
+    const r = await execa('sh', ['-s'], { input: answerScript(M, here, { kind: 'pane', paneId: pane }, drawn, ['1']), env: lab.env, extendEnv: false });
+    expect(r.stdout).toContain(`${M} error notagent bash`);
+    expect(r.stdout).not.toContain(`${M} pressed`);
+    expect(r.stdout).not.toContain(`${M} changed`);
+    expect(await screenOf('here', pane)).toBe(before);
+    // The lock was released on the way out: the pane takes a delivery lock again (a send is refused for bash, not busy).
+    const again = await execa('sh', ['-s'], { input: keysScript(M, here, { kind: 'pane', paneId: pane }, ['1']), env: lab.env, extendEnv: false });
+    expect(again.stdout).toContain(`${M} error notagent bash`);
   });
 
   it('broadcast delivers to the agents and refuses a listed pane where no agent runs', async () => {

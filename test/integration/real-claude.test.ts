@@ -15,7 +15,7 @@ import {
 } from '../lab/real-claude.js';
 
 // The library list_agents sends; list_registry needs nothing from the prelude.
-const AGENTS_SH = readFileSync(path.resolve(import.meta.dirname, '../../src/remote/sh/agents.sh'), 'utf8');
+const LIST_SH = readFileSync(path.resolve(import.meta.dirname, '../../src/remote/sh/list.sh'), 'utf8');
 
 let lab: Lab;
 let api: FakeApi;
@@ -36,7 +36,7 @@ afterAll(async () => {
  */
 async function registryOnThor(): Promise<Map<string, RegistryState>> {
   const call = `list_registry ${shQuote(claudeConfigDir(lab, 'thor'))}\n`;
-  const r = await execa('ssh', ['-F', lab.sshConfig, 'thor', 'sh -s'], { input: `${AGENTS_SH}\n${call}`, reject: false, timeout: 30_000 });
+  const r = await execa('ssh', ['-F', lab.sshConfig, 'thor', 'sh -s'], { input: `${LIST_SH}\n${call}`, reject: false, timeout: 30_000 });
   expect(r.exitCode, r.stderr).toBe(0);
   const panes = (await lab.tmux('thor', ['list-panes', '-a', '-F', '#{pane_id} #{pane_pid}'])).stdout
     .split('\n')

@@ -55,7 +55,7 @@ describe('the real Claude Code', () => {
 
   it('five concurrent sends while the agent works on a turn of its own: still five messages, none merged', async () => {
     // Claude Code hands messages queued during one turn to the model as one ("a\n\nb"): each send
-    // after a recent one waits for the turn to end (sh/agents.sh, settle).
+    // after a recent one waits for the turn to end (sh/deliver.sh, settle).
     const before = api.received().length;
     await typeLine(lab, cp, 'lab:slow 3');
     await waitForScreen(lab, cp, /esc to interrupt/, 'the agent working');

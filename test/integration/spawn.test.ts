@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listProjects } from '../../src/remote/agents.js';
+import { listProjects } from '../../src/remote/spawn.js';
 import { createContext } from '../../src/remote/context.js';
 import { findHost } from '../../src/core/hosts/config.js';
 import { shQuote } from '../../src/core/quote.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { agentArgs } from '../../src/remote/agents.js';
+import { agentArgs } from '../../src/remote/spawn.js';
 
-// The words spawn adds to the agent command (each one argv word on the host, sh/agents.sh spawn_agent).
+// The words spawn adds to the agent command (each one argv word on the host, sh/spawn.sh spawn_agent).
 describe('agentArgs', () => {
   it.each<[string, Parameters<typeof agentArgs>[0], string[]]>([
     ['nothing', {}, []],

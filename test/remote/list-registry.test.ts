@@ -1,4 +1,4 @@
-// list_registry (remote/sh/agents.sh) run by a real sh on this machine, parsed by the pure reader:
+// list_registry (remote/sh/list.sh) run by a real sh on this machine, parsed by the pure reader:
 // the process table from /proc with hostile process names, and files that must never be read.
 import { execa, execaSync } from 'execa';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -8,14 +8,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseRegistry, readRegistry } from '../../src/core/status/registry.js';
 import { shQuote } from '../../src/core/quote.js';
 
-const AGENTS_SH = readFileSync(path.resolve(import.meta.dirname, '../../src/remote/sh/agents.sh'), 'utf8');
+const LIST_SH = readFileSync(path.resolve(import.meta.dirname, '../../src/remote/sh/list.sh'), 'utf8');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'trimtab-registry-'));
 const sessions = path.join(dir, 'sessions');
 mkdirSync(sessions);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const gather = async (configDir = dir) =>
-  (await execa('sh', ['-s'], { input: `${AGENTS_SH}\nlist_registry ${shQuote(configDir)}\n`, timeout: 20_000 })).stdout;
+  (await execa('sh', ['-s'], { input: `${LIST_SH}\nlist_registry ${shQuote(configDir)}\n`, timeout: 20_000 })).stdout;
 const entry = (pid: number, status = 'busy') => JSON.stringify({ pid, sessionId: 'abc', status });
 
 describe('list_registry on a real host', () => {

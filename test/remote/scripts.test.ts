@@ -109,7 +109,7 @@ describe('dirExpr', () => {
 });
 
 describe('spawnScript', () => {
-  // spawn_agent SESSION PROJECT PROJECTS_DIR PROGRAM COMMAND (sh/agents.sh): it starts in PROJECTS_DIR/PROJECT.
+  // spawn_agent SESSION PROJECT PROJECTS_DIR PROGRAM COMMAND (sh/spawn.sh): it starts in PROJECTS_DIR/PROJECT.
   const spawnCall = (host: Host, project = 'p') => callsOf(spawnScript(M, host, 'agents', project))[0]!;
   it('starts the agent in <projectsDir>/<project>', () => {
     const [, , project, dir] = spawnCall(LAB, 'grid.play');
@@ -158,7 +158,7 @@ describe('every script', () => {
 
   it('list asks tmux for the fields core reads, in their order', () => {
     // tmux stood in for by a function that prints the format it is asked for.
-    const script = `M=${M} TS=\n${LIBRARIES['prelude.sh']}\n${LIBRARIES['agents.sh']}\nt() { printf '%s' "$4"; }\nlist_panes agents`;
+    const script = `M=${M} TS=\n${LIBRARIES['prelude.sh']}\n${LIBRARIES['target.sh']}\n${LIBRARIES['list.sh']}\nt() { printf '%s' "$4"; }\nlist_panes agents`;
     const out = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' }).stdout;
     expect(parseSections(out, M).find((x) => x.tag === 'panes')?.lines[0]).toBe(PANE_FORMAT);
   });

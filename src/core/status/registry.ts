@@ -4,7 +4,7 @@
 // undocumented and outlive a crash (kill -9 leaves them), so every field is optional and every entry
 // must prove it is alive and sits in a pane we list; anything else falls back to reading the screen.
 //
-// Pure: the host-side sh function (remote/sh/agents.sh, list_registry) delivers one text, in this wire format:
+// Pure: the host-side sh function (remote/sh/list.sh, list_registry) delivers one text, in this wire format:
 //   @@trimtab-registry v1
 //   @@ps
 //     1234     1 Ssl+    <- `ps -A -o pid=,ppid=,stat=`, once (stat optional; Z = a zombie, not alive)

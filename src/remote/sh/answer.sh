@@ -1,6 +1,7 @@
 # shellcheck shell=sh
-# Reading and answering an agent's prompt. Needs prelude.sh and agents.sh (need_tmux, resolve, leave_mode).
-# $pane is set by resolve (agents.sh), which this library is always sent with.
+# Reading and answering an agent's prompt. Needs prelude.sh, target.sh (need_tmux, resolve, leave_mode)
+# and, for answer_prompt, deliver.sh (lock_pane, agent_in, unlock_all; the guard header AN, AA).
+# $pane is set by resolve (target.sh), $ran by agent_in (deliver.sh); both are always sent with this.
 # shellcheck disable=SC2154
 
 # read_pane KIND A B: one pane's facts and its visible screen (no history), exactly as answer_prompt
@@ -17,27 +18,38 @@ read_pane() {
 # blanks removed, are still exactly $E (the prompt as the user was shown it). Capture, compare and
 # press happen in this one script, so a prompt answered elsewhere in the meantime (or replaced by
 # another one) gets no key at all: `changed`, with the screen as it is now, instead of `pressed`.
+# Like press_keys, only into the agent and under the pane's delivery lock: a shell whose screen happens
+# to show the same lines would run what the keys spell, and a send mid-paste would get them mixed in.
 answer_prompt() {
   need_tmux
   resolve "$1" "$2" "$3"
-  n=$4
+  rows=$4 # not n: lock_pane counts with $n (sh has one scope)
   shift 4
+  trap unlock_all EXIT
+  trap 'exit 1' INT TERM HUP PIPE
+  lock_pane "$pane" || { say error busy; exit 0; }
+  if ! agent_in "$pane"; then
+    if [ "$ran" = gone ]; then say error gone; else say error notagent "$ran"; fi
+    exit 0
+  fi
   leave_mode "$pane"
-  now=$(t capture-pane -p -t "$pane" | sed 's/[[:blank:]]*$//' | grep -v '^$' | tail -n "$n")
+  now=$(t capture-pane -p -t "$pane" | sed 's/[[:blank:]]*$//' | grep -v '^$' | tail -n "$rows")
   if [ "$now" != "$E" ] || [ "$(t display-message -p -t "$pane" '#{pane_dead}')" != 0 ]; then
     say changed "$pane"
     t capture-pane -p -t "$pane"
     say end
+    unlock_all
     return
   fi
   t send-keys -t "$pane" "$@" || { say error keys; exit 0; }
+  unlock_all
   say pressed "$pane"
   # Did the prompt go? Claude Code can drop a key pressed the instant its prompt appears; never press
   # again (the next prompt may look the same), only say whether it closed within ~1.5 s.
   i=0
   while [ "$i" -lt 6 ]; do
     sleep 0.25
-    now=$(t capture-pane -p -t "$pane" 2>/dev/null | sed 's/[[:blank:]]*$//' | grep -v '^$' | tail -n "$n")
+    now=$(t capture-pane -p -t "$pane" 2>/dev/null | sed 's/[[:blank:]]*$//' | grep -v '^$' | tail -n "$rows")
     if [ "$now" != "$E" ]; then say closed; break; fi
     i=$((i + 1))
   done

@@ -8,7 +8,7 @@ const dir = path.resolve(import.meta.dirname, '../../fixtures/registry');
 const real = (name: string) => readFileSync(path.join(dir, `${name}.json`), 'utf8').trim();
 const pidOf = (name: string) => (JSON.parse(real(name)) as { pid: number }).pid;
 
-/** The host script's wire format (remote/sh/agents.sh, list_registry): ps once, then each file folded to one line. */
+/** The host script's wire format (remote/sh/list.sh, list_registry): ps once, then each file folded to one line. */
 function wire(ps: Array<[number, number]>, files: Array<[string, string]>): string {
   return [
     '@@trimtab-registry v1',
