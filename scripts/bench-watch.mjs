@@ -3,14 +3,21 @@
 // a prompt appearing on a host to the push reaching a local HTTP receiver that stands in for ntfy.
 // The agents are panes that show a real Claude Code 2.1.328 screen (from the lab corpus) and sleep:
 // the watcher does all its work (list, capture, classify, read prompts) and the agents cost nothing.
-import { execa } from 'execa';
+
 import { chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { execa } from 'execa';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CORPUS = path.join(ROOT, 'test/fixtures/corpus/lab-2.1.328');
-const SCREENS = ['waiting-bash-80.txt', 'idle-fresh-80.txt', 'working-slow-80.txt', 'idle-after-reply-80.txt', 'waiting-write-80.txt'];
+const SCREENS = [
+  'waiting-bash-80.txt',
+  'idle-fresh-80.txt',
+  'working-slow-80.txt',
+  'idle-after-reply-80.txt',
+  'waiting-write-80.txt',
+];
 const HOSTS = ['thor', 'fedora', 'odin'];
 const INTERVAL = 3;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -31,9 +38,16 @@ function cpuSeconds(pid) {
 async function mastersOf(dir) {
   const ps = (await execa('ps', ['-eo', 'pid=,args='], { reject: false })).stdout;
   // A detached master renames itself "ssh: PATH [mux]"; the clients only name the path in -o ControlPath=.
-  return ps.split('\n').filter((l) => l.includes(`ssh: ${dir}/cm-`) && l.includes('[mux]')).map((l) => Number(l.trim().split(/\s+/)[0]));
+  return ps
+    .split('\n')
+    .filter((l) => l.includes(`ssh: ${dir}/cm-`) && l.includes('[mux]'))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
 }
-const childrenOf = async (pid) => (await execa('ps', ['-o', 'pid=', '--ppid', String(pid)], { reject: false })).stdout.split('\n').map(Number).filter(Boolean);
+const childrenOf = async (pid) =>
+  (await execa('ps', ['-o', 'pid=', '--ppid', String(pid)], { reject: false })).stdout
+    .split('\n')
+    .map(Number)
+    .filter(Boolean);
 
 /**
  * `lab`, `CLI`, `user` ({name, home}: who ssh logs in as), `sshConfig` (the bench's), `row(what, value,
@@ -53,8 +67,13 @@ export async function benchWatch({ lab, CLI, user, sshConfig, row, seconds = 60 
   const pane = (screen) => `cat ${path.join(dir, screen)}; exec sleep 900`;
   for (const h of HOSTS) {
     const sock = `bw-${h}`;
-    const windows = Array.from({ length: 10 }, (_, i) => `tmux -L ${sock} new-window -d -t =agents: -n a${i} '${pane(SCREENS[i % SCREENS.length])}'`);
-    await asUser(`tmux -L ${sock} -f /dev/null new-session -d -s agents -x 80 -y 30 -n keep 'exec sleep 900'; ${windows.join('; ')}`);
+    const windows = Array.from(
+      { length: 10 },
+      (_, i) => `tmux -L ${sock} new-window -d -t =agents: -n a${i} '${pane(SCREENS[i % SCREENS.length])}'`,
+    );
+    await asUser(
+      `tmux -L ${sock} -f /dev/null new-session -d -s agents -x 80 -y 30 -n keep 'exec sleep 900'; ${windows.join('; ')}`,
+    );
   }
 
   const posts = [];
@@ -68,11 +87,18 @@ export async function benchWatch({ lab, CLI, user, sshConfig, row, seconds = 60 
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
   const configDir = path.join(lab.dir, 'bench-watch-config');
   mkdirSync(configDir, { recursive: true });
-  writeFileSync(path.join(configDir, 'config.json'), JSON.stringify({
-    hosts: [{ name: 'here', tmuxSocket: `bw-here-${process.pid}` }, ...HOSTS.map((h) => ({ name: h, ssh: h, projectsDir: dir, tmuxSocket: `bw-${h}` }))],
-    sshOptions: ['-F', cfg], connectTimeoutSeconds: 2,
-    notify: { ntfy: `http://127.0.0.1:${receiver.address().port}/bench`, intervalSeconds: INTERVAL },
-  }));
+  writeFileSync(
+    path.join(configDir, 'config.json'),
+    JSON.stringify({
+      hosts: [
+        { name: 'here', tmuxSocket: `bw-here-${process.pid}` },
+        ...HOSTS.map((h) => ({ name: h, ssh: h, projectsDir: dir, tmuxSocket: `bw-${h}` })),
+      ],
+      sshOptions: ['-F', cfg],
+      connectTimeoutSeconds: 2,
+      notify: { ntfy: `http://127.0.0.1:${receiver.address().port}/bench`, intervalSeconds: INTERVAL },
+    }),
+  );
   const countLog = path.join(lab.dir, 'count-bench-watch.log');
   const counting = path.join(lab.dir, 'count-bench-watch.sh');
   writeFileSync(counting, `#!/bin/sh\necho x >> ${countLog}\nexec ssh "$@"\n`, { mode: 0o755 });
@@ -80,8 +106,11 @@ export async function benchWatch({ lab, CLI, user, sshConfig, row, seconds = 60 
   const sshCount = () => readFileSync(countLog, 'utf8').split('\n').filter(Boolean).length;
   const watcher = execa(process.execPath, [CLI, 'watch'], {
     env: {
-      ...lab.env, TRIMTAB_CONFIG_DIR: configDir, TRIMTAB_SSH: counting,
-      TRIMTAB_CACHE_DIR: path.join(lab.dir, 'bench-watch-cache'), TRIMTAB_STATE_DIR: path.join(lab.dir, 'bench-watch-state'),
+      ...lab.env,
+      TRIMTAB_CONFIG_DIR: configDir,
+      TRIMTAB_SSH: counting,
+      TRIMTAB_CACHE_DIR: path.join(lab.dir, 'bench-watch-cache'),
+      TRIMTAB_STATE_DIR: path.join(lab.dir, 'bench-watch-state'),
     },
     reject: false,
   });
@@ -107,9 +136,24 @@ export async function benchWatch({ lab, CLI, user, sshConfig, row, seconds = 60 
     const later = sshCount() - firstSsh;
     const pct = ((cpu1 - cpu0) / wall) * 100;
     const kidsPct = (kids1.reduce((s, x, i) => s + (x ?? kids0[i]) - kids0[i], 0) / wall) * 100;
-    row(`watch: 3 hosts x 10 agents every ${INTERVAL} s, its CPU over ${seconds} s (% of one core)`, `${pct.toFixed(2)} %`, '< 1 %', pct < 1);
-    row(`  its ${clients.length} channel processes (ssh per remote host, sh here), same window`, `${kidsPct.toFixed(2)} %`, 'report', '');
-    row('  the watcher\'s own CPU time in that window', `${((cpu1 - cpu0) * 1000).toFixed(0)} ms`, `${CLK_TCK} ticks/s`, '');
+    row(
+      `watch: 3 hosts x 10 agents every ${INTERVAL} s, its CPU over ${seconds} s (% of one core)`,
+      `${pct.toFixed(2)} %`,
+      '< 1 %',
+      pct < 1,
+    );
+    row(
+      `  its ${clients.length} channel processes (ssh per remote host, sh here), same window`,
+      `${kidsPct.toFixed(2)} %`,
+      'report',
+      '',
+    );
+    row(
+      "  the watcher's own CPU time in that window",
+      `${((cpu1 - cpu0) * 1000).toFixed(0)} ms`,
+      `${CLK_TCK} ticks/s`,
+      '',
+    );
     const mPct = (m1.reduce((s, x, i) => s + (x ?? m0[i]) - m0[i], 0) / wall) * 100;
     row(`  its ${masters.length} ssh masters (ControlPersist), same window`, `${mPct.toFixed(2)} %`, 'report', '');
     row('watch: ssh sessions at start (one per remote host)', String(firstSsh), '3', firstSsh === 3);
@@ -128,7 +172,12 @@ export async function benchWatch({ lab, CLI, user, sshConfig, row, seconds = 60 
       if (posts.length > before) lat.push(posts[before] - appeared);
     }
     const bound = (INTERVAL + 1) * 1000;
-    row(`watch: push after a prompt appears, median of ${lat.length} (interval ${INTERVAL} s, at random moments)`, `${median(lat).toFixed(0)} ms`, `<= ${bound} ms`, median(lat) <= bound);
+    row(
+      `watch: push after a prompt appears, median of ${lat.length} (interval ${INTERVAL} s, at random moments)`,
+      `${median(lat).toFixed(0)} ms`,
+      `<= ${bound} ms`,
+      median(lat) <= bound,
+    );
     row('  the slowest of them', `${Math.max(...lat).toFixed(0)} ms`, `<= ${bound} ms`, Math.max(...lat) <= bound);
   } finally {
     watcher.kill('SIGTERM');

@@ -2,11 +2,12 @@
 // servers) and the pinned Claude Code release against the lab's stand-in API, run the built menu in a
 // real 40x20 tmux pane, drive it with send-keys, save what capture-pane shows to docs/screens/*.txt.
 //   bash scripts/test-setup.sh && npm run build && node scripts/screenshots.mjs
-import { build } from 'esbuild';
-import { execa } from 'execa';
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { execa } from 'execa';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'docs/screens');
@@ -17,11 +18,21 @@ mkdirSync(out, { recursive: true });
 const bundle = path.join(root, 'node_modules/.cache/trimtab/screenshots-lab.mjs');
 await build({
   stdin: {
-    contents: ["export * from './test/lab/lab.ts';", "export * from './test/lab/real-claude.ts';", "export * from './test/lab/fake-api.ts';"].join('\n'),
+    contents: [
+      "export * from './test/lab/lab.ts';",
+      "export * from './test/lab/real-claude.ts';",
+      "export * from './test/lab/fake-api.ts';",
+    ].join('\n'),
     resolveDir: root,
     loader: 'ts',
   },
-  outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error', absWorkingDir: root,
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  logLevel: 'error',
+  absWorkingDir: root,
 });
 const L = await import(pathToFileURL(bundle).href);
 
@@ -34,20 +45,45 @@ const screen = async () => (await tmux('capture-pane', '-p')).stdout.replace(/\s
 const until = (text) => L.eventually(async () => (await screen()).includes(text), text, 30_000);
 const save = async (name) => writeFileSync(path.join(out, name), `${await screen()}\n`);
 try {
-  const agents = [['thor', 'gridplay-v1'], ['thor', 'notes'], ['here', 'dotfiles']];
+  const agents = [
+    ['thor', 'gridplay-v1'],
+    ['thor', 'notes'],
+    ['here', 'dotfiles'],
+  ];
   for (const host of new Set(agents.map(([h]) => h))) {
-    L.writeClaudeConfig(L.claudeConfigDir(lab, host), agents.filter(([h]) => h === host).map(([, p]) => lab.mkProject(host, p)));
+    L.writeClaudeConfig(
+      L.claudeConfigDir(lab, host),
+      agents.filter(([h]) => h === host).map(([, p]) => lab.mkProject(host, p)),
+    );
   }
   const started = {};
   for (const [host, project] of agents) {
-    started[project] = await L.startClaude(lab, host, { api, cwd: path.join(lab.projects(host), project), name: project, cols: 80 });
+    started[project] = await L.startClaude(lab, host, {
+      api,
+      cwd: path.join(lab.projects(host), project),
+      name: project,
+      cols: 80,
+    });
   }
   await L.typeLine(lab, started['gridplay-v1'], 'lab:bash npm test -- --run src/board');
   await L.waitForScreen(lab, started['gridplay-v1'], /Esc to cancel/, 'the Bash prompt');
   await L.typeLine(lab, started.notes, 'lab:slow 300');
   await L.waitForScreen(lab, started.notes, /esc to interrupt/, 'notes working');
-  const env = Object.entries(lab.env).filter(([k]) => /^TRIMTAB_|^PATH$|^HOME$|^LANG$/.test(k)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  await tmux('-f', '/dev/null', 'new-session', '-d', '-x', '40', '-y', '20', ...env, `${process.execPath} ${path.join(root, 'dist/trimtab.mjs')} menu`);
+  const env = Object.entries(lab.env)
+    .filter(([k]) => /^TRIMTAB_|^PATH$|^HOME$|^LANG$/.test(k))
+    .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  await tmux(
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-d',
+    '-x',
+    '40',
+    '-y',
+    '20',
+    ...env,
+    `${process.execPath} ${path.join(root, 'dist/trimtab.mjs')} menu`,
+  );
   await until('asleep offline');
   await until('3 agents');
   await until('updated');

@@ -12,7 +12,19 @@
  * TRIMTAB_NO_CODE_CACHE=1 turns both off.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import NodeModule, { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +83,7 @@ const enableCompileCache = (NodeModule as unknown as { enableCompileCache?: Enab
 /** The program, compiled by Node's CommonJS loader, which reads and writes Node's compile cache for it. */
 function loadWithNodeCache(enable: EnableCompileCache): Program {
   const result = enable(path.join(dir, 'node-compile-cache'));
-  debug(`node ${result.status === 0 ? `failed: ${result.message ?? ''}` : result.directory ?? ''}`);
+  debug(`node ${result.status === 0 ? `failed: ${result.message ?? ''}` : (result.directory ?? '')}`);
   type CjsModule = { exports: Program; paths: string[]; _compile(content: string, filename: string): void };
   const Ctor = NodeModule as unknown as { new (id: string): CjsModule; _nodeModulePaths(dir: string): string[] };
   const m = new Ctor(self);
@@ -93,11 +105,15 @@ function loadWithOwnCache(): Program {
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         const tmp = `${file}.${process.pid}`;
-        writeFileSync(tmp, sealCodeCache(script.createCachedData(), __TRIMTAB_BUILD_ID__, sha256), { mode: 0o600, flag: 'wx' });
+        writeFileSync(tmp, sealCodeCache(script.createCachedData(), __TRIMTAB_BUILD_ID__, sha256), {
+          mode: 0o600,
+          flag: 'wx',
+        });
         renameSync(tmp, file);
         // Caches of other builds will never be used again.
         for (const old of readdirSync(dir)) {
-          if (isCodeCacheFile(old) && !old.startsWith(`code-${__TRIMTAB_BUILD_ID__}-`)) rmSync(path.join(dir, old), { force: true });
+          if (isCodeCacheFile(old) && !old.startsWith(`code-${__TRIMTAB_BUILD_ID__}-`))
+            rmSync(path.join(dir, old), { force: true });
         }
         debug(`wrote ${file}`);
       } catch (error) {
@@ -107,7 +123,11 @@ function loadWithOwnCache(): Program {
   }
 
   const module = { exports: {} as Program };
-  (script.runInThisContext() as (r: NodeRequire, m: object, e: object) => void)(createRequire(self), module, module.exports);
+  (script.runInThisContext() as (r: NodeRequire, m: object, e: object) => void)(
+    createRequire(self),
+    module,
+    module.exports,
+  );
   return module.exports;
 }
 

@@ -42,7 +42,9 @@ export function violations(file: string, text: string): string[] {
 }
 
 const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : /\.ts$/.test(e.name) ? [path.join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(path.join(dir, e.name)) : /\.ts$/.test(e.name) ? [path.join(dir, e.name)] : [],
+  );
 
 describe('layers', () => {
   it('every import in src/ runs downward, and commands and the menu never import each other', () => {
@@ -53,7 +55,11 @@ describe('layers', () => {
 
   it.each([
     ['core/x.ts', "import { run } from '../adapters/run.js';", ['core/x.ts -> adapters/run.js']],
-    ['core/hosts/x.ts', "import type { Ctx } from '../../remote/context.js';", ['core/hosts/x.ts -> remote/context.js']],
+    [
+      'core/hosts/x.ts',
+      "import type { Ctx } from '../../remote/context.js';",
+      ['core/hosts/x.ts -> remote/context.js'],
+    ],
     ['adapters/x.ts', "const m = await import('../commands/list.js');", ['adapters/x.ts -> commands/list.js']],
     ['adapters/x.ts', "import { onHost } from '../remote/transport.js';", ['adapters/x.ts -> remote/transport.js']],
     ['remote/x.ts', "import { runMenu } from '../menu/menu.js';", ['remote/x.ts -> menu/menu.js']],

@@ -28,7 +28,8 @@ function privateDir(dir: string): string | undefined {
     ensure(dir);
     const st = lstatSync(dir);
     const uid = process.getuid?.();
-    if (!st.isDirectory() || st.isSymbolicLink() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) return undefined;
+    if (!st.isDirectory() || st.isSymbolicLink() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0)
+      return undefined;
     accessSync(dir, constants.W_OK | constants.X_OK);
     return dir;
   } catch {
@@ -46,7 +47,10 @@ function privateDir(dir: string): string | undefined {
 export function runtimeDir(env: NodeJS.ProcessEnv): string | null {
   const candidates = env.TRIMTAB_CACHE_DIR
     ? [env.TRIMTAB_CACHE_DIR]
-    : [env.XDG_RUNTIME_DIR && existsSync(env.XDG_RUNTIME_DIR) ? path.join(env.XDG_RUNTIME_DIR, 'trimtab') : '', path.join(os.homedir(), '.cache', 'trimtab')];
+    : [
+        env.XDG_RUNTIME_DIR && existsSync(env.XDG_RUNTIME_DIR) ? path.join(env.XDG_RUNTIME_DIR, 'trimtab') : '',
+        path.join(os.homedir(), '.cache', 'trimtab'),
+      ];
   const short = `trimtab-${process.getuid?.() ?? os.userInfo().username}`;
   const tmp = path.join(os.tmpdir(), short);
   candidates.push(Buffer.byteLength(tmp) <= MAX_SOCKET_DIR ? tmp : path.join('/tmp', short));
@@ -110,7 +114,7 @@ export function sshConfigTexts(sshOptions: string[]): string[] {
       // absent
     }
   }
-  const inline = sshOptions.filter((o, i) => sshOptions[i - 1] === '-o').join('\n');
+  const inline = sshOptions.filter((_o, i) => sshOptions[i - 1] === '-o').join('\n');
   return [...texts, inline.replace(/=/g, ' ')];
 }
 

@@ -14,7 +14,7 @@
  * for every call, so no output can fake the end. A fresh process first prints a ready line, and
  * everything before it (a motd, a chatty rc file) is dropped.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Invocation } from '../core/hosts/ssh.js';
 
@@ -95,7 +95,11 @@ export class Channel {
     if (!this.live || this.live.exited) {
       this.live = undefined;
       if (this.now() < this.nextTryAt) {
-        return { ok: false, reason: 'backoff', detail: `retrying in ${Math.ceil((this.nextTryAt - this.now()) / 1000)} s` };
+        return {
+          ok: false,
+          reason: 'backoff',
+          detail: `retrying in ${Math.ceil((this.nextTryAt - this.now()) / 1000)} s`,
+        };
       }
       const ready = await this.start();
       if (!ready.ok) return ready;
@@ -103,13 +107,19 @@ export class Channel {
     const live = this.live!;
     const end = `@@trimtab-end-${randomBytes(8).toString('hex')}@@`;
     live.child.stdin!.write(`(\n${script}\n) </dev/null\nprintf '\\n%s %s\\n' '${end}' "$?"\n`);
-    const got = await this.until(live, (out) => {
-      const at = out.indexOf(`\n${end} `);
-      const eol = at < 0 ? -1 : out.indexOf('\n', at + end.length + 2);
-      return eol < 0 ? undefined : { at, eol };
-    }, this.opts.callMs);
-    if (got === 'timeout') return this.fail({ ok: false, reason: 'timeout', detail: `no answer within ${this.opts.callMs / 1000} s` });
-    if (got === 'exited') return this.fail({ ok: false, reason: 'lost', detail: lastLine(live.err) || 'the shell ended' });
+    const got = await this.until(
+      live,
+      (out) => {
+        const at = out.indexOf(`\n${end} `);
+        const eol = at < 0 ? -1 : out.indexOf('\n', at + end.length + 2);
+        return eol < 0 ? undefined : { at, eol };
+      },
+      this.opts.callMs,
+    );
+    if (got === 'timeout')
+      return this.fail({ ok: false, reason: 'timeout', detail: `no answer within ${this.opts.callMs / 1000} s` });
+    if (got === 'exited')
+      return this.fail({ ok: false, reason: 'lost', detail: lastLine(live.err) || 'the shell ended' });
     const stdout = live.out.slice(0, got.at);
     const status = Number(live.out.slice(got.at + end.length + 2, got.eol));
     live.out = live.out.slice(got.eol + 1);
@@ -147,15 +157,22 @@ export class Channel {
     this.live = live;
     const ready = `@@trimtab-ready-${randomBytes(8).toString('hex')}@@`;
     child.stdin!.write(`printf '%s\\n' '${ready}'\n`);
-    const got = await this.until(live, (out) => {
-      const at = out.indexOf(`${ready}\n`);
-      return at < 0 ? undefined : at + ready.length + 1;
-    }, this.opts.readyMs);
+    const got = await this.until(
+      live,
+      (out) => {
+        const at = out.indexOf(`${ready}\n`);
+        return at < 0 ? undefined : at + ready.length + 1;
+      },
+      this.opts.readyMs,
+    );
     if (typeof got === 'number') {
       live.out = live.out.slice(got); // what came before the ready line: motd, rc-file chatter
       return { ok: true };
     }
-    const detail = got === 'timeout' ? `timed out after ${this.opts.readyMs / 1000} s` : lastLine(live.err) || 'the connection closed';
+    const detail =
+      got === 'timeout'
+        ? `timed out after ${this.opts.readyMs / 1000} s`
+        : lastLine(live.err) || 'the connection closed';
     const failed = this.fail({ ok: false, reason: 'unreachable', detail });
     if (this.opts.onUnready) await this.opts.onUnready().catch(() => undefined);
     return failed as CallResult & { ok: false };
@@ -190,4 +207,9 @@ function kill(live: Live): void {
   for (const s of [live.child.stdin, live.child.stdout, live.child.stderr]) s?.destroy();
 }
 
-const lastLine = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+const lastLine = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .at(-1) ?? '';

@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { TrimtabError } from '../core/errors.js';
-import { pickRemote, type LocalProject } from '../core/hosts/prepare.js';
+import { type LocalProject, pickRemote } from '../core/hosts/prepare.js';
 import { run } from './run.js';
 
 const git = (dir: string, args: string[]) => run({ file: 'git', args: ['-C', dir, ...args] }, { timeoutMs: 15_000 });
@@ -32,7 +32,10 @@ export async function projectRemote(name: string, dir: string): Promise<LocalPro
   }
   // A plain dir inside another repo (the projects dir itself under git) is not a project repo.
   if (real(top.stdout.trim()) !== real(dir)) return { name, kind: 'nogit' };
-  const remotes = (await git(dir, ['remote'])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const remotes = (await git(dir, ['remote'])).stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const remote = pickRemote(remotes);
   if (!remote) return { name, kind: 'noremote' };
   const url = (await git(dir, ['remote', 'get-url', remote])).stdout.trim();

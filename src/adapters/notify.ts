@@ -4,8 +4,8 @@
  * be retried by the watcher.
  */
 import { spawn } from 'node:child_process';
-import { commandEnv, ntfyRequest, type NtfyTarget } from '../core/watch/ntfy.js';
 import type { Notification } from '../core/watch/notification.js';
+import { commandEnv, type NtfyTarget, ntfyRequest } from '../core/watch/ntfy.js';
 
 export type PushResult = { ok: true } | { ok: false; error: string };
 
@@ -21,12 +21,18 @@ const origin = (url: string) => {
 export async function pushNtfy(target: NtfyTarget, n: Notification, timeoutMs = 10_000): Promise<PushResult> {
   const req = ntfyRequest(target, n);
   try {
-    const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await res.arrayBuffer().catch(() => undefined); // let the connection be reused
     return res.ok ? { ok: true } : { ok: false, error: `HTTP ${res.status} from ${origin(req.url)}` };
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };
-    if (e.name === 'TimeoutError') return { ok: false, error: `${origin(req.url)} did not answer within ${timeoutMs / 1000} s` };
+    if (e.name === 'TimeoutError')
+      return { ok: false, error: `${origin(req.url)} did not answer within ${timeoutMs / 1000} s` };
     return { ok: false, error: `cannot reach ${origin(req.url)}: ${e.cause?.code ?? e.message}` };
   }
 }
@@ -55,7 +61,10 @@ export function runNotifyCommand(argv: string[], n: Notification, timeoutMs = 30
       clearTimeout(timer);
       if (code === 0) return resolve({ ok: true });
       const why = err.trim().split('\n').at(-1);
-      resolve({ ok: false, error: `${argv[0]} ${signal ? `was killed (${signal})` : `exited ${code}`}${why ? `: ${why}` : ''}` });
+      resolve({
+        ok: false,
+        error: `${argv[0]} ${signal ? `was killed (${signal})` : `exited ${code}`}${why ? `: ${why}` : ''}`,
+      });
     });
   });
 }

@@ -3,7 +3,7 @@
  * here, and on a small host execa's start-up and per-process overhead was measured at ~20 ms of the
  * hot path (docs/performance.md); what trimtab needs is the four functions below.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Invocation } from '../core/hosts/ssh.js';
 
 export interface RunResult {
@@ -49,8 +49,13 @@ function start(inv: Invocation, onStdout?: (chunk: string) => void) {
   let stderr = '';
   child.stdout!.setEncoding('utf8');
   child.stderr!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => (onStdout ? onStdout(chunk) : (stdout += chunk)));
-  child.stderr!.on('data', (chunk: string) => (stderr += chunk));
+  child.stdout!.on('data', (chunk: string) => {
+    if (onStdout) onStdout(chunk);
+    else stdout += chunk;
+  });
+  child.stderr!.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
   child.stdin!.on('error', () => {}); // EPIPE: the program exited without reading it all; its exit code says why
   child.stdin!.end(inv.input ?? '');
   const done = new Promise<{ code: number | null; spawnError: string | undefined }>((resolve) => {

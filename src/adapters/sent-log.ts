@@ -71,7 +71,11 @@ function withoutTime(r: SentRecord): Omit<SentEntry, 'time' | 'from'> {
  * Run one delivery and record its outcome: `delivered`, or `failed: <message>` (then rethrow).
  * The time recorded is when the delivery started.
  */
-export async function logged<T>(io: SentLogIO, what: Omit<SentRecord, 'result' | 'time'>, deliver: () => Promise<T>): Promise<T> {
+export async function logged<T>(
+  io: SentLogIO,
+  what: Omit<SentRecord, 'result' | 'time'>,
+  deliver: () => Promise<T>,
+): Promise<T> {
   const time = new Date().toISOString();
   try {
     const value = await deliver();

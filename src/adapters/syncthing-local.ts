@@ -8,7 +8,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { expandHome, type Host } from '../core/hosts/config.js';
 import type { ApiRequest } from '../core/sync/sync-script.js';
-import { configCandidates, emptyProbe, foldersToQuery, guiBaseUrl, parseConfigXml, parseFolders, type Probe, type Reply } from '../core/sync/syncthing.js';
+import {
+  configCandidates,
+  emptyProbe,
+  foldersToQuery,
+  guiBaseUrl,
+  type Probe,
+  parseConfigXml,
+  parseFolders,
+  type Reply,
+} from '../core/sync/syncthing.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -45,7 +54,11 @@ function insecureHttps(url: string, method: string, headers: Record<string, stri
       res.on('data', (d) => (text += d));
       res.on('end', () => {
         const code = res.statusCode ?? 0;
-        resolve(code >= 200 && code < 300 ? { ok: true, body: text } : { ok: false, code, body: `HTTP ${code}: ${text.trim()}` });
+        resolve(
+          code >= 200 && code < 300
+            ? { ok: true, body: text }
+            : { ok: false, code, body: `HTTP ${code}: ${text.trim()}` },
+        );
       });
     });
     req.on('timeout', () => req.destroy(new Error('timed out')));
@@ -65,11 +78,15 @@ function osRelease(): { os: string; like: string[] } {
   }
 }
 
-
 function listProjects(dir: string): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true })
-      .filter((d) => !d.name.startsWith('.') && (d.isDirectory() || (d.isSymbolicLink() && statSync(path.join(dir, d.name), { throwIfNoEntry: false })?.isDirectory())))
+      .filter(
+        (d) =>
+          !d.name.startsWith('.') &&
+          (d.isDirectory() ||
+            (d.isSymbolicLink() && statSync(path.join(dir, d.name), { throwIfNoEntry: false })?.isDirectory())),
+      )
       .map((d) => d.name)
       .sort();
   } catch {
@@ -94,7 +111,7 @@ export function localApi(host: Host, env: NodeJS.ProcessEnv, probe: Probe): Loca
   }
   probe.configPath = file;
   const gui = parseConfigXml(readFileSync(file, 'utf8'));
-  if (!gui || !gui.enabled) {
+  if (!gui?.enabled) {
     probe.problem = { kind: 'nogui', detail: `the GUI/REST API is disabled in ${file}` };
     return null;
   }

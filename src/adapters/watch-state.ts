@@ -39,7 +39,8 @@ export function readWatchState(env: NodeJS.ProcessEnv): { state: WatchState; dam
   }
   try {
     const data = JSON.parse(text) as Partial<WatchState>;
-    const agents = data.agents && typeof data.agents === 'object' && !Array.isArray(data.agents) ? data.agents : undefined;
+    const agents =
+      data.agents && typeof data.agents === 'object' && !Array.isArray(data.agents) ? data.agents : undefined;
     if (data.version !== 1 || !agents || !Array.isArray(data.pending)) throw new Error('unexpected shape');
     return { state: { version: 1, agents, pending: data.pending }, damaged: false };
   } catch {

@@ -5,8 +5,8 @@
  * one `verb({...})` entry in verbs.ts and nothing else.
  */
 import { parseArgs } from 'node:util';
-import type { Ctx } from '../remote/context.js';
 import { usageError } from '../core/errors.js';
+import type { Ctx } from '../remote/context.js';
 import { didYouMean } from './suggest.js';
 
 export interface OptionSpec {

@@ -19,7 +19,7 @@ export const COMMANDS: readonly Command[] = [
     summary: 'phone-sized menu (also: bare trimtab on a terminal)',
     options: {
       ascii: { type: 'boolean', help: 'draw with ASCII only' },
-      refresh: { type: 'string', arg: 'SECS', help: 'seconds between the screens\' own refreshes (default 5)' },
+      refresh: { type: 'string', arg: 'SECS', help: "seconds between the screens' own refreshes (default 5)" },
     },
     run: async (ctx, { values }) => {
       const refreshSeconds = positiveNumber(values.refresh, 5, '--refresh');
@@ -110,7 +110,10 @@ export const COMMANDS: readonly Command[] = [
     name: 'approve',
     summary: "answer an agent's prompt (default: its plain Yes)",
     positionals: [{ name: 'TARGET' }, { name: 'OPTION', optional: true }],
-    notes: [TARGET_NOTE, 'OPTION: a number as drawn on the prompt, or its label; pressed only while that prompt is still pending'],
+    notes: [
+      TARGET_NOTE,
+      'OPTION: a number as drawn on the prompt, or its label; pressed only while that prompt is still pending',
+    ],
     options: {},
     run: async (ctx, { positionals: [target = '', option] }) =>
       (await import('../commands/approve.js')).approveCommand(ctx, target, option),

@@ -2,9 +2,9 @@ import { TrimtabError } from '../core/errors.js';
 import { printable } from '../core/render/printable.js';
 import { fit } from '../core/render/render.js';
 import { yesOption } from '../core/status/prompt.js';
-import { resolveTarget } from '../remote/targets.js';
 import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt } from '../remote/answer.js';
 import type { Ctx } from '../remote/context.js';
+import { resolveTarget } from '../remote/targets.js';
 
 /** Labels and subjects come from the agent's screen: control characters are shown, never sent to the terminal. */
 const visible = (s: string) => printable(s, { limit: 4096 });

@@ -1,7 +1,7 @@
 import { usageError } from '../core/errors.js';
 import { attachPane } from '../remote/attach.js';
-import { resolvePane, resolveTarget } from '../remote/targets.js';
 import type { Ctx } from '../remote/context.js';
+import { resolvePane, resolveTarget } from '../remote/targets.js';
 
 export async function attachCommand(ctx: Ctx, targetText: string): Promise<void> {
   const { host, ref, label } = await resolveTarget(ctx, targetText);

@@ -1,9 +1,9 @@
-import { isValidName, type HostEntry } from '../core/hosts/config.js';
-import { TrimtabError, usageError } from '../core/errors.js';
-import { fit, pad } from '../core/render/render.js';
 import { configPath, loadConfigFile, saveConfigKey } from '../adapters/config-store.js';
+import { TrimtabError, usageError } from '../core/errors.js';
+import { type HostEntry, isValidName } from '../core/hosts/config.js';
 import { forgetOffline } from '../core/hosts/host-cache.js';
-import { updateHostCache, type Ctx } from '../remote/context.js';
+import { fit, pad } from '../core/render/render.js';
+import { type Ctx, updateHostCache } from '../remote/context.js';
 
 export function hostsList(ctx: Ctx, opts: { json?: boolean }): void {
   const hosts = ctx.config.hosts;
@@ -30,12 +30,18 @@ function entryKeys(opts: HostOptions): Partial<HostEntry> {
   if (opts.ssh !== undefined && /^-|\s|^$/.test(opts.ssh)) {
     throw usageError(`invalid ssh destination ${JSON.stringify(opts.ssh)}`, 'use USER@HOST or an ssh_config alias');
   }
-  const keys: Partial<HostEntry> = { ssh: opts.ssh, projectsDir: opts.projects, agentCommand: opts.agent, tmuxSocket: opts.socket };
+  const keys: Partial<HostEntry> = {
+    ssh: opts.ssh,
+    projectsDir: opts.projects,
+    agentCommand: opts.agent,
+    tmuxSocket: opts.socket,
+  };
   return Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined));
 }
 
 export async function hostsAdd(ctx: Ctx, name: string, opts: HostOptions): Promise<void> {
-  if (!isValidName(name)) throw usageError(`invalid host name ${JSON.stringify(name)}`, 'use letters, digits, "." "_" "-"');
+  if (!isValidName(name))
+    throw usageError(`invalid host name ${JSON.stringify(name)}`, 'use letters, digits, "." "_" "-"');
   if (!opts.ssh) throw usageError('hosts add needs --ssh DEST', 'for example: trimtab hosts add thor --ssh mac@thor');
   const keys = entryKeys(opts);
   const file = await loadConfigFile(ctx.env);
@@ -80,6 +86,10 @@ export async function hostsRemove(ctx: Ctx, name: string): Promise<void> {
       hint: `configured: ${hosts.map((h) => h.name).join(', ') || 'none'}`,
     });
   }
-  await saveConfigKey(ctx.env, 'hosts', hosts.filter((h) => h.name !== name));
+  await saveConfigKey(
+    ctx.env,
+    'hosts',
+    hosts.filter((h) => h.name !== name),
+  );
   ctx.err(`removed ${name}`);
 }

@@ -2,9 +2,9 @@ import kleur from 'kleur';
 import { toJson } from '../core/agents/agents.js';
 import { EXIT, TrimtabError } from '../core/errors.js';
 import { printable, printableJson } from '../core/render/printable.js';
-import { renderAgentTable, type Paint } from '../core/render/render.js';
-import { listAllAgents, selectHosts, type HostReport } from '../remote/list.js';
+import { type Paint, renderAgentTable } from '../core/render/render.js';
 import type { Ctx } from '../remote/context.js';
+import { type HostReport, listAllAgents, selectHosts } from '../remote/list.js';
 
 /** One warning line per host that failed; lists go on without it. */
 export function warnFailures(ctx: Ctx, reports: HostReport[]): void {
@@ -39,7 +39,12 @@ export async function listCommand(ctx: Ctx, opts: { json?: boolean; host?: strin
           : `check the connection with trimtab doctor ${r.host.name}`,
     });
   if (opts.json) {
-    const hosts = reports.map((r) => ({ name: r.host.name, local: r.host.local, reachable: r.reachable, error: r.error }));
+    const hosts = reports.map((r) => ({
+      name: r.host.name,
+      local: r.host.local,
+      reachable: r.reachable,
+      error: r.error,
+    }));
     ctx.out(printableJson({ hosts, agents: agents.map(toJson) }));
     if (down) throw unreachable(down);
     warnFailures(ctx, reports);

@@ -1,8 +1,8 @@
 /** `trimtab log [-n N] [--json]`: what was typed into which agent, from which device. */
 import kleur from 'kleur';
+import { readSentLog, sentLogPath } from '../adapters/sent-log.js';
 import { parseLog, renderLog } from '../core/agents/sent-log.js';
 import { printableJson } from '../core/render/printable.js';
-import { readSentLog, sentLogPath } from '../adapters/sent-log.js';
 import type { Ctx } from '../remote/context.js';
 
 export function logCommand(ctx: Ctx, opts: { lines: number; json?: boolean }): void {

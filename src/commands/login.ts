@@ -1,8 +1,8 @@
 import { realpathSync, rmSync } from 'node:fs';
-import { addBlock, keyLine, loginScript, profileBlock, removeBlock } from '../core/hosts/login.js';
-import { usageError } from '../core/errors.js';
 import { readText, writeTextAtomic } from '../adapters/files.js';
 import { runInteractive } from '../adapters/run.js';
+import { usageError } from '../core/errors.js';
+import { addBlock, keyLine, loginScript, profileBlock, removeBlock } from '../core/hosts/login.js';
 
 /** This bundle's own path: the login script starts the menu with it (its shebang finds node). */
 const selfPath = () => realpathSync(process.argv[1] ?? 'trimtab');
@@ -26,7 +26,11 @@ export function loginTool(out: (line: string) => void, args: string[]): void {
     out(loginScript([file ?? selfPath()]).trimEnd());
     return;
   }
-  if (!file) throw usageError('missing FILE', 'usage: trimtab login --tool add-profile|add-key|remove FILE [LOGIN_SH [KEY.pub]]');
+  if (!file)
+    throw usageError(
+      'missing FILE',
+      'usage: trimtab login --tool add-profile|add-key|remove FILE [LOGIN_SH [KEY.pub]]',
+    );
   const text = readText(file);
   let next: string | null;
   if (what === 'add-profile' && loginSh) next = addBlock(text, profileBlock(loginSh), 'end');

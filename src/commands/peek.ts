@@ -1,9 +1,13 @@
 import { printable } from '../core/render/printable.js';
-import { capturePane, lastLines, resolveTarget } from '../remote/targets.js';
 import type { Ctx } from '../remote/context.js';
 import { followPane } from '../remote/follow.js';
+import { capturePane, lastLines, resolveTarget } from '../remote/targets.js';
 
-export async function peekCommand(ctx: Ctx, targetText: string, opts: { lines: number; follow?: boolean; interval: number }) {
+export async function peekCommand(
+  ctx: Ctx,
+  targetText: string,
+  opts: { lines: number; follow?: boolean; interval: number },
+) {
   const { host, ref, label } = await resolveTarget(ctx, targetText);
   if (!opts.follow) {
     // A pane's screen holds what its program drew: tmux keeps bidi controls and other characters a

@@ -1,12 +1,21 @@
 /** `trimtab prepare HOST [--projects a,b] [--dry-run]`: make a host ready for agents. */
-import kleur from 'kleur';
+
 import path from 'node:path';
-import { expandHome, findHost, localHost } from '../core/hosts/config.js';
-import { TrimtabError, usageError } from '../core/errors.js';
-import { backupStamp, changeCount, planPrepare, type LocalProject } from '../core/hosts/prepare.js';
-import { countChanges, countMarks, prepareLines, renderReport, type Mark, type PaintMark, type ReportLine } from '../core/hosts/prepare-report.js';
+import kleur from 'kleur';
 import { projectRemote } from '../adapters/git.js';
 import { listDirs, localHome, readClaudeFiles } from '../adapters/local-files.js';
+import { TrimtabError, usageError } from '../core/errors.js';
+import { expandHome, findHost, localHost } from '../core/hosts/config.js';
+import { backupStamp, changeCount, type LocalProject, planPrepare } from '../core/hosts/prepare.js';
+import {
+  countChanges,
+  countMarks,
+  type Mark,
+  type PaintMark,
+  prepareLines,
+  type ReportLine,
+  renderReport,
+} from '../core/hosts/prepare-report.js';
 import type { Ctx } from '../remote/context.js';
 import { applyPlan, surveyHost } from '../remote/hosts.js';
 
@@ -30,7 +39,10 @@ async function localProjects(dir: string, wanted: string[] | undefined): Promise
   if (wanted) {
     const missing = wanted.filter((n) => !(names ?? []).includes(n));
     if (missing.length) {
-      throw usageError(`no project ${missing.map((n) => JSON.stringify(n)).join(', ')} in ${dir} here`, `projects here: ${(names ?? []).join(', ') || 'none'}`);
+      throw usageError(
+        `no project ${missing.map((n) => JSON.stringify(n)).join(', ')} in ${dir} here`,
+        `projects here: ${(names ?? []).join(', ') || 'none'}`,
+      );
     }
   }
   return Promise.all((wanted ?? names ?? []).map((n) => projectRemote(n, path.join(dir, n))));
@@ -53,7 +65,8 @@ export async function prepareCommand(ctx: Ctx, hostName: string, opts: PrepareOp
   const plan = planPrepare({ host, session, survey, projects, files, stamp: backupStamp(new Date(ctx.now() * 1000)) });
   const changes = changeCount(plan);
 
-  const intro: ReportLine[] = listDirs(localDir) === null ? [{ mark: 'skip', text: `no projects here: no ${localDir}` }] : [];
+  const intro: ReportLine[] =
+    listDirs(localDir) === null ? [{ mark: 'skip', text: `no projects here: no ${localDir}` }] : [];
   let lines: ReportLine[];
   if (opts.dryRun) {
     ctx.out(`plan for ${host.name} (from ${here.name}), dry run:`);
@@ -70,7 +83,9 @@ export async function prepareCommand(ctx: Ctx, hostName: string, opts: PrepareOp
   const left = countMarks(lines, 'warn');
   const also = left ? `, ${left} left alone` : '';
   if (failed) {
-    throw new TrimtabError(`${failed} problem${failed > 1 ? 's' : ''} on ${host.name}${also}`, { hint: 'see the → fix under each ✖' });
+    throw new TrimtabError(`${failed} problem${failed > 1 ? 's' : ''} on ${host.name}${also}`, {
+      hint: 'see the → fix under each ✖',
+    });
   }
   const n = (k: number) => `${k} change${k === 1 ? '' : 's'}`;
   if (opts.dryRun) {
@@ -78,5 +93,9 @@ export async function prepareCommand(ctx: Ctx, hostName: string, opts: PrepareOp
     return;
   }
   const made = countChanges(lines);
-  ctx.err(made ? `${kleur.green('✔')} ${host.name} prepared: ${n(made)}${also}` : `nothing to change: ${host.name} is ready${also}`);
+  ctx.err(
+    made
+      ? `${kleur.green('✔')} ${host.name} prepared: ${n(made)}${also}`
+      : `nothing to change: ${host.name} is ready${also}`,
+  );
 }

@@ -4,10 +4,10 @@
  * elsewhere with --on (two round trips: read every file, then write the ones that change).
  */
 import kleur from 'kleur';
-import { findHost, isValidName, localHost, type Host } from '../core/hosts/config.js';
 import { TrimtabError, usageError } from '../core/errors.js';
-import { ignoreChange, ignorePatterns, mergeIgnoreBlock, type IgnoreChange } from '../core/sync/stignore.js';
+import { findHost, type Host, isValidName, localHost } from '../core/hosts/config.js';
 import { fit } from '../core/render/render.js';
+import { type IgnoreChange, ignoreChange, ignorePatterns, mergeIgnoreBlock } from '../core/sync/stignore.js';
 import type { Ctx } from '../remote/context.js';
 import { readIgnores, writeIgnores } from '../remote/sync.js';
 
@@ -24,14 +24,19 @@ async function ignoreOn(ctx: Ctx, host: Host, projects: string[] | 'all', patter
   });
   const changed = planned.filter((p) => p.change !== 'unchanged');
   if (changed.length) await writeIgnores(ctx, host, changed);
-  return [...planned.map((p) => ({ project: p.project, change: p.change })), ...cur.missing.map((project) => ({ project, change: 'missing' as const }))];
+  return [
+    ...planned.map((p) => ({ project: p.project, change: p.change })),
+    ...cur.missing.map((project) => ({ project, change: 'missing' as const })),
+  ];
 }
 
 export async function syncIgnoreCommand(ctx: Ctx, projects: string[], opts: { on?: string[] }): Promise<void> {
   for (const p of projects) if (!isValidName(p)) throw usageError(`invalid project name ${JSON.stringify(p)}`);
   const patterns = ignorePatterns(ctx.config.sync?.ignore);
   const hosts = opts.on?.length ? [...new Set(opts.on.map((n) => findHost(ctx.config, n)))] : [localHost(ctx.config)];
-  const results = await Promise.allSettled(hosts.map((h) => ignoreOn(ctx, h, projects.length ? projects : 'all', patterns)));
+  const results = await Promise.allSettled(
+    hosts.map((h) => ignoreOn(ctx, h, projects.length ? projects : 'all', patterns)),
+  );
   let failures = 0;
   results.forEach((r, i) => {
     const host = hosts[i]!;
@@ -53,7 +58,11 @@ export async function syncIgnoreCommand(ctx: Ctx, projects: string[], opts: { on
     }
   });
   if (failures) throw new TrimtabError(`.stignore not written everywhere (${failures} failed)`);
-  if (results.some((r) => r.status === 'fulfilled' && r.value.some((o) => o.change !== 'unchanged' && o.change !== 'missing'))) {
+  if (
+    results.some(
+      (r) => r.status === 'fulfilled' && r.value.some((o) => o.change !== 'unchanged' && o.change !== 'missing'),
+    )
+  ) {
     ctx.err(kleur.dim('Syncthing applies it at its next scan'));
   }
 }

@@ -1,7 +1,7 @@
 /** `trimtab sync status`: each project folder on each host, as Syncthing sees it. */
 import kleur from 'kleur';
-import { renderSyncTable, syncJson, type SyncPaint, type SyncState } from '../core/sync/sync-status.js';
 import { printable, printableJson } from '../core/render/printable.js';
+import { renderSyncTable, type SyncPaint, type SyncState, syncJson } from '../core/sync/sync-status.js';
 import type { Ctx } from '../remote/context.js';
 import { querySync } from '../remote/sync.js';
 

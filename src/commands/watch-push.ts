@@ -4,12 +4,13 @@
  * failed push in the saved state to retry with backoff (core/watch/pending.ts), so a restart or the
  * next `--once` pass still delivers it.
  */
-import type { WatchEvent } from '../core/watch/events.js';
-import { notificationsFor, type Notification } from '../core/watch/notification.js';
-import type { NotifyConfig } from '../core/watch/notify-config.js';
-import { afterAttempt, duePushes, type Destination, type PendingPush } from '../core/watch/pending.js';
-import { pushNtfy, runNotifyCommand, type PushResult } from '../adapters/notify.js';
+
+import { type PushResult, pushNtfy, runNotifyCommand } from '../adapters/notify.js';
 import type { WatchState } from '../adapters/watch-state.js';
+import type { WatchEvent } from '../core/watch/events.js';
+import { type Notification, notificationsFor } from '../core/watch/notification.js';
+import type { NotifyConfig } from '../core/watch/notify-config.js';
+import { afterAttempt, type Destination, duePushes, type PendingPush } from '../core/watch/pending.js';
 
 export interface DispatchDeps {
   notify: NotifyConfig;
@@ -82,9 +83,10 @@ export class Dispatcher {
     const { notify, now, log } = this.d;
     let result: PushResult;
     try {
-      result = dest === 'ntfy'
-        ? await pushNtfy({ url: notify.ntfy!, token: notify.token, click: notify.click }, n)
-        : await runNotifyCommand(notify.command!, n);
+      result =
+        dest === 'ntfy'
+          ? await pushNtfy({ url: notify.ntfy!, token: notify.token, click: notify.click }, n)
+          : await runNotifyCommand(notify.command!, n);
     } catch (error) {
       result = { ok: false, error: `internal error: ${(error as Error).message}` };
     }

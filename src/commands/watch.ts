@@ -8,18 +8,28 @@
  * (watch-push.ts), which groups, sends and retries.
  * `--once` is one pass against the saved state (cron, tests).
  */
-import type { Host } from '../core/hosts/config.js';
-import { printable } from '../core/render/printable.js';
-import { callError } from '../core/remote-errors.js';
-import { diffHost, type HostSnapshot } from '../core/watch/events.js';
-import { parseNotifyConfig, requireDestination, type NotifyConfig } from '../core/watch/notify-config.js';
-import { reconnectDelay, watcherRunning } from '../core/watch/schedule.js';
+
 import { loadConfigFile } from '../adapters/config-store.js';
-import { appendWatchLog, pidAlive, readHeartbeat, readWatchState, removeHeartbeat, writeHeartbeat, writeWatchState, type WatchState } from '../adapters/watch-state.js';
+import {
+  appendWatchLog,
+  pidAlive,
+  readHeartbeat,
+  readWatchState,
+  removeHeartbeat,
+  type WatchState,
+  writeHeartbeat,
+  writeWatchState,
+} from '../adapters/watch-state.js';
 import { TrimtabError } from '../core/errors.js';
-import { listCall, parseAgentList } from '../remote/list.js';
+import type { Host } from '../core/hosts/config.js';
+import { callError } from '../core/remote-errors.js';
+import { printable } from '../core/render/printable.js';
+import { diffHost, type HostSnapshot } from '../core/watch/events.js';
+import { type NotifyConfig, parseNotifyConfig, requireDestination } from '../core/watch/notify-config.js';
+import { reconnectDelay, watcherRunning } from '../core/watch/schedule.js';
 import { HostChannel } from '../remote/channel-host.js';
 import type { Ctx } from '../remote/context.js';
+import { listCall, parseAgentList } from '../remote/list.js';
 import { Dispatcher } from './watch-push.js';
 
 export interface WatchOptions {
@@ -104,7 +114,13 @@ class Watcher {
       this.hostDown(host, error);
       return unreachable;
     }
-    const snapshot = agents.map((a) => ({ host: a.host, target: a.target, project: a.project, status: a.status, prompt: a.prompt ?? null }));
+    const snapshot = agents.map((a) => ({
+      host: a.host,
+      target: a.target,
+      project: a.project,
+      status: a.status,
+      prompt: a.prompt ?? null,
+    }));
     return this.hostUp(host, { host: host.name, reachable: true, agents: snapshot });
   }
 
@@ -152,7 +168,9 @@ export async function watchCommand(ctx: Ctx, opts: WatchOptions = {}): Promise<v
   // Two watchers on one state would each send every notification.
   const other = watcherRunning(readHeartbeat(ctx.env), ctx.now());
   if (other.running && other.pid !== process.pid && pidAlive(other.pid!)) {
-    throw new TrimtabError(`a watcher already runs here (pid ${other.pid})`, { hint: 'stop it first (systemctl --user stop trimtab-watch, or kill it)' });
+    throw new TrimtabError(`a watcher already runs here (pid ${other.pid})`, {
+      hint: 'stop it first (systemctl --user stop trimtab-watch, or kill it)',
+    });
   }
   const w = new Watcher(ctx, notify, interval);
   const hosts = ctx.config.hosts;

@@ -10,7 +10,8 @@ const CLOSE = /\*\//g;
 const SPLIT = /\*\x01\//g;
 
 export function embedProgram(program: string): string {
-  if (program.includes('\x01') || program.includes('\x02')) throw new Error('the program contains \\x01 or \\x02: pick other separators');
+  if (program.includes('\x01') || program.includes('\x02'))
+    throw new Error('the program contains \\x01 or \\x02: pick other separators');
   if (/[^\x00-\x7f]/.test(program)) throw new Error('the program is not ASCII: the loader reads it as latin1');
   return `${START}${program.replace(CLOSE, '*\x01/')}${END}\n`;
 }
@@ -30,7 +31,12 @@ export function extractProgram(fileText: string): string | undefined {
 export function codeCacheName(argv: readonly string[], buildId: string, nodeVersion: string, arch: string): string {
   const [first, second] = argv[0] === 'agent' ? argv.slice(1) : argv;
   const command = first === undefined ? 'bare' : /^[a-z]{1,16}$/.test(first) ? first : 'other';
-  const sub = command === 'hosts' || command === 'sync' || command === 'login' ? (/^[a-z-]{1,16}$/.test(second ?? '') ? `-${second}` : '') : '';
+  const sub =
+    command === 'hosts' || command === 'sync' || command === 'login'
+      ? /^[a-z-]{1,16}$/.test(second ?? '')
+        ? `-${second}`
+        : ''
+      : '';
   return `code-${buildId}-${nodeVersion}-${arch}-${command}${sub}.bin`;
 }
 

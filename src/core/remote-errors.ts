@@ -2,9 +2,10 @@
  * What a call to a host came to (the transport's result union), and the one mapping from a result or a
  * script's `error` section to the TrimtabError a user sees, with what to do next. Pure.
  */
-import type { Host } from './hosts/config.js';
+
 import { EXIT, TrimtabError, usageError } from './errors.js';
-import { section, type Section } from './protocol.js';
+import type { Host } from './hosts/config.js';
+import { type Section, section } from './protocol.js';
 import type { ProbeProblem } from './sync/syncthing.js';
 
 export type CallResult =
@@ -23,7 +24,10 @@ export type CallResult =
 
 /** Why ssh (exit 255) failed, as one line with what to do next. */
 export function unreachableError(host: Host, stderr: string, timeoutSeconds: number, timedOut: boolean): TrimtabError {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('@'));
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('@'));
   if (timedOut) {
     return new TrimtabError(`cannot reach ${host.name} (timed out after ${timeoutSeconds} s)`, {
       exitCode: EXIT.unreachable,
@@ -39,7 +43,9 @@ export function unreachableError(host: Host, stderr: string, timeoutSeconds: num
   const reason = lines.filter((l) => !/^Warning: Permanently added/.test(l)).at(-1) ?? 'ssh failed';
   const timedOutBySsh = /timed out/i.test(reason);
   return new TrimtabError(
-    timedOutBySsh ? `cannot reach ${host.name} (timed out after ${timeoutSeconds} s)` : `cannot reach ${host.name}: ${reason}`,
+    timedOutBySsh
+      ? `cannot reach ${host.name} (timed out after ${timeoutSeconds} s)`
+      : `cannot reach ${host.name}: ${reason}`,
     { exitCode: EXIT.unreachable, hint: `check that "ssh ${host.ssh} true" works from here` },
   );
 }
@@ -47,7 +53,9 @@ export function unreachableError(host: Host, stderr: string, timeoutSeconds: num
 /** The host answered, then the connection (or the shell on it) went away before the script ended. */
 export const lostPartWayError = (host: Host, timedOutAfter?: number, partial?: Section[]) =>
   new TrimtabError(
-    timedOutAfter ? `${host.name} stopped answering part way (timed out after ${timedOutAfter} s)` : `lost the connection to ${host.name} part way`,
+    timedOutAfter
+      ? `${host.name} stopped answering part way (timed out after ${timedOutAfter} s)`
+      : `lost the connection to ${host.name} part way`,
     { exitCode: EXIT.unreachable, hint: 'check with trimtab list before trying again', partial },
   );
 
@@ -108,7 +116,12 @@ export const continueDiedError = (label: string, status: string) =>
  * spawn without --on, for a project that is not here: where it is instead, as the command to run there.
  * `unchecked`: hosts that did not answer the search.
  */
-export function projectElsewhereError(e: NoProjectError, found: string[], unchecked: string[], extra = ''): TrimtabError {
+export function projectElsewhereError(
+  e: NoProjectError,
+  found: string[],
+  unchecked: string[],
+  extra = '',
+): TrimtabError {
   const notChecked = unchecked.length ? ` (not checked: ${unchecked.join(', ')}, unreachable)` : '';
   const first = found[0];
   if (!first) return new TrimtabError(`${e.message}${notChecked}`, { hint: e.hint });
@@ -138,7 +151,9 @@ export function refusalError(label: string, why: string, detail = ''): TrimtabEr
         hint: `see the prompt with trimtab peek ${label}`,
       });
     case 'busy':
-      return new TrimtabError(`${label} is still taking another delivery: nothing sent`, { hint: 'try again in a moment' });
+      return new TrimtabError(`${label} is still taking another delivery: nothing sent`, {
+        hint: 'try again in a moment',
+      });
     default:
       return undefined;
   }
@@ -156,7 +171,9 @@ export function scriptError(sections: Section[], label: string, host: Host): Tri
     case 'ambiguous':
       return usageError(`${label} names more than one window`, 'use the pane id from trimtab list --json (HOST:%N)');
     case 'noserver':
-      return new TrimtabError(`no tmux server on ${host.name}, so no agent at ${label}`, { hint: 'start one with trimtab spawn PROJECT' });
+      return new TrimtabError(`no tmux server on ${host.name}, so no agent at ${label}`, {
+        hint: 'start one with trimtab spawn PROJECT',
+      });
     case 'nodir':
       return new TrimtabError(`no project directory ${detail} on ${host.name}`, {
         hint: `create it or clone the project there (projects dir: ${host.projectsDir})`,
@@ -187,19 +204,24 @@ export function problemError(host: Host, p: ProbeProblem): TrimtabError {
         hint: `looked in ${p.looked.join(', ')}; see: trimtab sync setup ${host.name} (or set syncthingHome for ${host.name} in config.json)`,
       });
     case 'nogui':
-      return new TrimtabError(`cannot ask Syncthing on ${host.name}: ${p.detail}`, { hint: 'trimtab needs the REST API on a TCP address (the default 127.0.0.1:8384)' });
+      return new TrimtabError(`cannot ask Syncthing on ${host.name}: ${p.detail}`, {
+        hint: 'trimtab needs the REST API on a TCP address (the default 127.0.0.1:8384)',
+      });
     case 'nohttp':
       return new TrimtabError(`no curl or wget on ${host.name} to ask Syncthing`, { hint: 'install curl there' });
     case 'api': {
       // curl 7 / wget 4 / fetch ECONNREFUSED: nothing listens. curl 22 / wget 8 / HTTP 403: wrong key.
-      const refused = p.code === 7 || p.code === 4 || /ECONNREFUSED|Connection refused|Failed to connect/i.test(p.detail);
+      const refused =
+        p.code === 7 || p.code === 4 || /ECONNREFUSED|Connection refused|Failed to connect/i.test(p.detail);
       if (refused) {
         return new TrimtabError(`Syncthing is not running on ${host.name}`, {
           hint: `nothing answers at ${p.url}; start it: systemctl --user enable --now syncthing (NixOS: systemctl status syncthing)`,
         });
       }
       if (/403|CSRF/.test(p.detail) || p.code === 403) {
-        return new TrimtabError(`Syncthing on ${host.name} refused the API key`, { hint: `the key is from its config.xml; is another program listening on ${p.url}?` });
+        return new TrimtabError(`Syncthing on ${host.name} refused the API key`, {
+          hint: `the key is from its config.xml; is another program listening on ${p.url}?`,
+        });
       }
       const why = p.detail.trim().split('\n').at(-1) || `exit ${p.code}`;
       return new TrimtabError(`Syncthing on ${host.name} did not answer at ${p.url}: ${why}`);

@@ -33,6 +33,7 @@ export const PANE_FORMAT = PANE_FIELDS.map((f) => `#{${f}}`).join('\t');
  * after it would arrive as typed keys, where a CR submits. argv can't carry NUL at all.
  */
 export function checkPasteable(text: string): void {
-  if (text.includes('\x1b[201~')) throw usageError('text contains ESC[201~ (the end of a bracketed paste)', 'remove it; it cannot be sent safely');
+  if (text.includes('\x1b[201~'))
+    throw usageError('text contains ESC[201~ (the end of a bracketed paste)', 'remove it; it cannot be sent safely');
   if (text.includes('\0')) throw usageError('text contains a NUL byte', 'remove it');
 }

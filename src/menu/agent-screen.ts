@@ -8,10 +8,10 @@
 import type { Agent } from '../core/agents/agents.js';
 import { showText } from '../core/agents/sent-log.js';
 import { type AgentAction, agentActions, cannedRows, KEYS, promptRows, reflow } from '../core/render/menu-layout.js';
-import { capturePane } from '../remote/targets.js';
-import { pressKeys, sendText } from '../remote/deliver.js';
 import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt, samePrompt } from '../remote/answer.js';
 import { attachPane } from '../remote/attach.js';
+import { pressKeys, sendText } from '../remote/deliver.js';
+import { capturePane } from '../remote/targets.js';
 import { peekScreen } from './peek-screen.js';
 import { BACK, CANCEL, type Row, Screen, type Spec } from './screen.js';
 import { startAgain } from './spawn-screen.js';

@@ -5,9 +5,9 @@
 import type { Agent } from '../core/agents/agents.js';
 import type { Host } from '../core/hosts/config.js';
 import { numbered } from '../core/render/menu-layout.js';
-import { listProjects, type SpawnOptions, type Started, spawnAgent } from '../remote/spawn.js';
 import { attachPane } from '../remote/attach.js';
 import type { Ctx } from '../remote/context.js';
+import { listProjects, type SpawnOptions, type Started, spawnAgent } from '../remote/spawn.js';
 import { ask, busy, errorScreen, show, size, type View, withTerminal } from './view.js';
 
 /** The menu's one call of spawnAgent: a new agent with an optional first message, or an exited one again. */

@@ -5,8 +5,8 @@ import type { Host } from '../core/hosts/config.js';
 import { type Glyphs, toAscii } from '../core/render/menu-layout.js';
 import { printable } from '../core/render/printable.js';
 import { fit } from '../core/render/render.js';
-import type { HostReport } from '../remote/list.js';
 import type { Ctx } from '../remote/context.js';
+import type { HostReport } from '../remote/list.js';
 import { BACK, CANCEL, type Keyboard, type Row, Screen, type Spec, type Style } from './screen.js';
 
 const { Input } = Enquirer as unknown as { Input: new (o: object) => { run(): Promise<string> } };

@@ -1,9 +1,9 @@
 /** Handing the terminal to an agent: `tmux attach` here, `ssh -t HOST tmux attach` there. */
 import os from 'node:os';
-import type { Host } from '../core/hosts/config.js';
-import { EXIT, TrimtabError, usageError } from '../core/errors.js';
-import { attachInvocation, insideServer } from '../core/hosts/ssh.js';
 import { runInteractive } from '../adapters/run.js';
+import { EXIT, TrimtabError, usageError } from '../core/errors.js';
+import type { Host } from '../core/hosts/config.js';
+import { attachInvocation, insideServer } from '../core/hosts/ssh.js';
 import type { Ctx } from './context.js';
 
 /** Returns when the user detaches. */

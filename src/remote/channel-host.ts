@@ -8,11 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { Channel } from '../adapters/channel.js';
 import type { Host } from '../core/hosts/config.js';
 import { scriptInvocation } from '../core/hosts/ssh.js';
 import { markerFor, parseSections } from '../core/protocol.js';
 import type { CallResult } from '../core/remote-errors.js';
-import { Channel } from '../adapters/channel.js';
 import type { Ctx } from './context.js';
 import { dropMaster, muxPath } from './transport.js';
 

@@ -1,10 +1,10 @@
 /** What every command, the menu and every remote operation gets: config, terminal facts, output channels. */
 import os from 'node:os';
-import { resolveConfig, type Config } from '../core/hosts/config.js';
-import type { HostCache } from '../core/hosts/host-cache.js';
 import { readHostCache, writeHostCache } from '../adapters/cache.js';
 import { loadConfigFile } from '../adapters/config-store.js';
 import { detectTerminal, type Terminal } from '../adapters/terminal.js';
+import { type Config, resolveConfig } from '../core/hosts/config.js';
+import type { HostCache } from '../core/hosts/host-cache.js';
 
 export interface Ctx {
   config: Config;

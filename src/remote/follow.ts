@@ -3,12 +3,12 @@
  * frames; nothing reconnects per frame.
  */
 import { randomBytes } from 'node:crypto';
+import { runStreaming } from '../adapters/run.js';
+import type { Ref } from '../core/agents/target.js';
 import type { Host } from '../core/hosts/config.js';
+import { scriptInvocation } from '../core/hosts/ssh.js';
 import { markerFor, parseSections } from '../core/protocol.js';
 import { lostPartWayError, scriptError, unreachableError } from '../core/remote-errors.js';
-import { scriptInvocation } from '../core/hosts/ssh.js';
-import type { Ref } from '../core/agents/target.js';
-import { runStreaming } from '../adapters/run.js';
 import type { Ctx } from './context.js';
 import { peekScript } from './scripts.js';
 
@@ -47,7 +47,8 @@ export async function followPane(
   if (stopped) return; // ssh itself exits 255 on SIGTERM
   const brokeOff = result.exitCode === -1 || (!host.local && result.exitCode === 255);
   if (answered && brokeOff) throw lostPartWayError(host);
-  if (!host.local && result.exitCode === 255) throw unreachableError(host, result.stderr, ctx.config.connectTimeoutSeconds, false);
+  if (!host.local && result.exitCode === 255)
+    throw unreachableError(host, result.stderr, ctx.config.connectTimeoutSeconds, false);
   const error = scriptError(parseSections(seen, marker), label, host);
   if (error) throw error;
 }

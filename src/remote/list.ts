@@ -2,19 +2,28 @@
  * Listing agents: one host's panes, registry and screens, read by core into agents; all hosts in parallel,
  * with the last answer kept (stale) for a host that is offline.
  */
-import { agentsFromList, parsePanes, screensFrom, toJson, type Agent } from '../core/agents/agents.js';
-import { findHost, type Host } from '../core/hosts/config.js';
-import { EXIT, TrimtabError } from '../core/errors.js';
-import { destHost, markOffline, markOnline, offlineSinceText, shouldSkip, tailscaleOffline, type HostMemo } from '../core/hosts/host-cache.js';
-import { isNoServer, section } from '../core/protocol.js';
-import { callError, reached } from '../core/remote-errors.js';
-import { parseRegistry } from '../core/status/registry.js';
+
 import { onPath } from '../adapters/cache.js';
 import { run } from '../adapters/run.js';
-import { hostCache, updateHostCache, type Ctx } from './context.js';
-import { call } from './transport.js';
-import { listScript } from './scripts.js';
+import { type Agent, agentsFromList, parsePanes, screensFrom, toJson } from '../core/agents/agents.js';
+import { EXIT, TrimtabError } from '../core/errors.js';
+import { findHost, type Host } from '../core/hosts/config.js';
+import {
+  destHost,
+  type HostMemo,
+  markOffline,
+  markOnline,
+  offlineSinceText,
+  shouldSkip,
+  tailscaleOffline,
+} from '../core/hosts/host-cache.js';
 import type { Section } from '../core/protocol.js';
+import { isNoServer, section } from '../core/protocol.js';
+import { type CallResult, callError, reached } from '../core/remote-errors.js';
+import { parseRegistry } from '../core/status/registry.js';
+import { type Ctx, hostCache, updateHostCache } from './context.js';
+import { listScript } from './scripts.js';
+import { call } from './transport.js';
 
 export interface HostReport {
   host: Host;
@@ -42,7 +51,11 @@ async function tailscaleDown(ctx: Ctx): Promise<Set<string>> {
  * Ask one host for its agents: one process (sh here, one ssh elsewhere). Never throws. A host that
  * failed within the retry window, or that Tailscale reports offline, is not contacted at all.
  */
-export async function listAgents(ctx: Ctx, host: Host, down: Promise<Set<string>> = tailscaleDown(ctx)): Promise<HostReport> {
+export async function listAgents(
+  ctx: Ctx,
+  host: Host,
+  down: Promise<Set<string>> = tailscaleDown(ctx),
+): Promise<HostReport> {
   const memo = hostCache(ctx)[host.name];
   const now = ctx.now();
   if (!host.local && shouldSkip(memo, now, ctx.config.offlineRetrySeconds)) {
@@ -51,9 +64,15 @@ export async function listAgents(ctx: Ctx, host: Host, down: Promise<Set<string>
   }
   if (!host.local && (await down).has(destHost(host.ssh))) {
     updateHostCache(ctx, (c) => markOffline(c, host.name, now));
-    return { host, reachable: false, error: `${host.name} is offline (tailscale)`, agents: [], stale: staleAgents(memo) };
+    return {
+      host,
+      reachable: false,
+      error: `${host.name} is offline (tailscale)`,
+      agents: [],
+      stale: staleAgents(memo),
+    };
   }
-  let r;
+  let r: CallResult;
   try {
     r = await call(ctx, host, listCall(ctx, host), { idempotent: true });
   } catch (error) {
@@ -64,7 +83,13 @@ export async function listAgents(ctx: Ctx, host: Host, down: Promise<Set<string>
   const failed = callError(host, r, ctx.config.connectTimeoutSeconds);
   if (failed || r.kind !== 'answered') {
     const down = !reached(r);
-    return { host, reachable: !down, error: failed?.message ?? 'no answer', agents: [], stale: down ? staleAgents(memo) : [] };
+    return {
+      host,
+      reachable: !down,
+      error: failed?.message ?? 'no answer',
+      agents: [],
+      stale: down ? staleAgents(memo) : [],
+    };
   }
   const { error, agents } = parseAgentList(ctx, host, r.sections);
   if (error) return { host, reachable: true, error, agents: [], stale: [] };
@@ -99,4 +124,5 @@ export const listAllAgents = (ctx: Ctx, hosts: Host[]) => {
 };
 
 /** Hosts to search: the one named, or all. */
-export const selectHosts = (ctx: Ctx, name?: string): Host[] => (name ? [findHost(ctx.config, name)] : ctx.config.hosts);
+export const selectHosts = (ctx: Ctx, name?: string): Host[] =>
+  name ? [findHost(ctx.config, name)] : ctx.config.hosts;

@@ -6,21 +6,22 @@
  * says hello), and one line that calls a function with single-quoted arguments. Nothing else is
  * generated. `TRIMTAB_PRINT_SCRIPT=1 trimtab ...` prints a script instead of running it.
  */
-import { agentProgram, commandWords, homeExpr, type Host } from '../core/hosts/config.js';
-import { isShell, screenEres } from '../core/status/status.js';
-import { shQuote } from '../core/quote.js';
-import type { Ref } from '../core/agents/target.js';
-import { AGENT_VERSION_TIMEOUT, type Plan } from '../core/hosts/prepare.js';
-import type { ApiRequest } from '../core/sync/sync-script.js';
+
 import { SHELL_WINDOW } from '../core/agents/agents.js';
-import PRELUDE from './sh/prelude.sh?raw';
-import TARGET from './sh/target.sh?raw';
-import LIST from './sh/list.sh?raw';
-import DELIVER from './sh/deliver.sh?raw';
-import SPAWN from './sh/spawn.sh?raw';
-import HOSTS from './sh/hosts.sh?raw';
-import SYNC from './sh/sync.sh?raw';
+import type { Ref } from '../core/agents/target.js';
+import { agentProgram, commandWords, type Host, homeExpr } from '../core/hosts/config.js';
+import { AGENT_VERSION_TIMEOUT, type Plan } from '../core/hosts/prepare.js';
+import { shQuote } from '../core/quote.js';
+import { isShell, screenEres } from '../core/status/status.js';
+import type { ApiRequest } from '../core/sync/sync-script.js';
 import ANSWER from './sh/answer.sh?raw';
+import DELIVER from './sh/deliver.sh?raw';
+import HOSTS from './sh/hosts.sh?raw';
+import LIST from './sh/list.sh?raw';
+import PRELUDE from './sh/prelude.sh?raw';
+import SPAWN from './sh/spawn.sh?raw';
+import SYNC from './sh/sync.sh?raw';
+import TARGET from './sh/target.sh?raw';
 
 /** Every library, by name: tests shellcheck and run them. */
 export const LIBRARIES = {
@@ -42,16 +43,30 @@ const word = (w: Word) => (typeof w === 'string' ? shQuote(w) : homeExpr(w.path)
  * `vars` become the header line (M, the marker, and TS, the tmux socket, always come first); `calls`
  * are `[function, ...arguments]`, joined with `;` on the last line.
  */
-export function remoteScript(marker: string, host: Host, libs: string[], calls: Word[][], vars: Record<string, string> = {}): string {
-  const header = Object.entries({ M: marker, TS: host.tmuxSocket, ...vars }).map(([k, v]) => `${k}=${shQuote(v)}`).join(' ');
+export function remoteScript(
+  marker: string,
+  host: Host,
+  libs: string[],
+  calls: Word[][],
+  vars: Record<string, string> = {},
+): string {
+  const header = Object.entries({ M: marker, TS: host.tmuxSocket, ...vars })
+    .map(([k, v]) => `${k}=${shQuote(v)}`)
+    .join(' ');
   return [header, PRELUDE, ...libs, calls.map((c) => c.map(word).join(' ')).join('; ')].join('\n');
 }
 
-const refWords = (ref: Ref): string[] => (ref.kind === 'pane' ? ['pane', ref.paneId, ''] : ['window', ref.session, ref.window]);
+const refWords = (ref: Ref): string[] =>
+  ref.kind === 'pane' ? ['pane', ref.paneId, ''] : ['window', ref.session, ref.window];
 
 /** Every pane, Claude Code's registry, then the screens of those that may be agents: one round trip. */
 export const listScript = (marker: string, host: Host, session: string) =>
-  remoteScript(marker, host, [TARGET, LIST], [['list_agents', session, host.claudeConfigDir ? { path: host.claudeConfigDir } : '']]);
+  remoteScript(
+    marker,
+    host,
+    [TARGET, LIST],
+    [['list_agents', session, host.claudeConfigDir ? { path: host.claudeConfigDir } : '']],
+  );
 
 /** Programs that run the agent rather than being it: their name alone proves nothing (a `node` REPL). */
 const RUNNERS = new Set(['node', 'nodejs', 'env']);
@@ -67,15 +82,29 @@ export function agentGuard(host: Host, force = false): Record<string, string> {
   let words = commandWords(host.agentCommand);
   if (baseName(words[0] ?? '') === 'env') words = words.slice(1).filter((w) => !w.includes('=') && !w.startsWith('-'));
   const program = baseName(words[0] ?? '');
-  const names = ['claude', ...(program && program !== 'claude' && !isShell(program) && !RUNNERS.has(program) ? [program] : [])];
+  const names = [
+    'claude',
+    ...(program && program !== 'claude' && !isShell(program) && !RUNNERS.has(program) ? [program] : []),
+  ];
   const script = RUNNERS.has(program) ? words.slice(1).find((w) => !w.startsWith('-')) : undefined;
   const screen = screenEres();
-  return { AN: names.join('\n'), AA: script ? baseName(script) : '', WP: screen.waiting, WU: screen.panels, WO: screen.option, WW: screen.working, F: force ? '1' : '0' };
+  return {
+    AN: names.join('\n'),
+    AA: script ? baseName(script) : '',
+    WP: screen.waiting,
+    WU: screen.panels,
+    WO: screen.option,
+    WW: screen.working,
+    F: force ? '1' : '0',
+  };
 }
 
 /** Resolve one target and paste `text` into it (then Enter), in one round trip, if the agent runs there. */
 export const sendScript = (marker: string, host: Host, ref: Ref, text: string, enter: boolean, force = false) =>
-  remoteScript(marker, host, [TARGET, DELIVER], [['send_text', ...refWords(ref), enter ? '1' : '0']], { X: text, ...agentGuard(host, force) });
+  remoteScript(marker, host, [TARGET, DELIVER], [['send_text', ...refWords(ref), enter ? '1' : '0']], {
+    X: text,
+    ...agentGuard(host, force),
+  });
 
 /** Paste `text` into panes already resolved by a list, and press Enter in each (pane order: low ids first). */
 export const broadcastScript = (marker: string, host: Host, paneIds: string[], text: string, force = false) =>
@@ -83,7 +112,19 @@ export const broadcastScript = (marker: string, host: Host, paneIds: string[], t
 
 /** The last `lines` lines of a pane; with `intervalSeconds`, frames until the pane goes. */
 export const peekScript = (marker: string, host: Host, ref: Ref, lines: number, intervalSeconds?: number) =>
-  remoteScript(marker, host, [TARGET], [['capture', ...refWords(ref), String(Math.max(1, Math.floor(lines))), intervalSeconds === undefined ? '' : String(intervalSeconds)]]);
+  remoteScript(
+    marker,
+    host,
+    [TARGET],
+    [
+      [
+        'capture',
+        ...refWords(ref),
+        String(Math.max(1, Math.floor(lines))),
+        intervalSeconds === undefined ? '' : String(intervalSeconds),
+      ],
+    ],
+  );
 
 /** Press tmux keys (`Escape`, `1`) in a pane, leaving copy mode first. */
 export const keysScript = (marker: string, host: Host, ref: Ref, keys: string[]) =>
@@ -94,7 +135,8 @@ export const projectsScript = (marker: string, host: Host) =>
   remoteScript(marker, host, [TARGET, SPAWN], [['list_projects', { path: host.projectsDir }]]);
 
 /** Resolve a target to a pane id (attach). */
-export const resolveScript = (marker: string, host: Host, ref: Ref) => remoteScript(marker, host, [TARGET], [['resolve_pane', ...refWords(ref)]]);
+export const resolveScript = (marker: string, host: Host, ref: Ref) =>
+  remoteScript(marker, host, [TARGET], [['resolve_pane', ...refWords(ref)]]);
 
 /**
  * Start the agent in window PROJECT of the session, in `<projectsDir>/PROJECT`, or again in the window
@@ -102,14 +144,38 @@ export const resolveScript = (marker: string, host: Host, ref: Ref) => remoteScr
  * the host. `args` (a first task, `--continue`) are added to the agent's argv as quoted data: no shell
  * parses them (sh/spawn.sh, spawn_agent).
  */
-export const spawnScript = (marker: string, host: Host, session: string, project: string, args: readonly string[] = []) =>
-  remoteScript(marker, host, [TARGET, SPAWN], [
-    ['spawn_agent', session, project, { path: host.projectsDir }, { path: agentProgram(host.agentCommand) }, host.agentCommand, ...args],
-  ]);
+export const spawnScript = (
+  marker: string,
+  host: Host,
+  session: string,
+  project: string,
+  args: readonly string[] = [],
+) =>
+  remoteScript(
+    marker,
+    host,
+    [TARGET, SPAWN],
+    [
+      [
+        'spawn_agent',
+        session,
+        project,
+        { path: host.projectsDir },
+        { path: agentProgram(host.agentCommand) },
+        host.agentCommand,
+        ...args,
+      ],
+    ],
+  );
 
 /** One round trip that tells doctor and prepare everything about a host. `projects`: names to look at. */
 export const surveyScript = (marker: string, host: Host, session: string, projects: string[] = []) =>
-  remoteScript(marker, host, [HOSTS], [['survey', session, { path: host.projectsDir }, { path: agentProgram(host.agentCommand) }, ...projects]]);
+  remoteScript(
+    marker,
+    host,
+    [HOSTS],
+    [['survey', session, { path: host.projectsDir }, { path: agentProgram(host.agentCommand) }, ...projects]],
+  );
 
 /**
  * A prepare plan as one script: mkdir, clones, file copies, the session, then `<agentCommand> --version`.
@@ -127,7 +193,10 @@ export function prepareScript(marker: string, host: Host, plan: Plan): string {
     calls.push(['prepare_file', file.name, file.sha256, expect, backup, (file.mode & 0o777).toString(8), file.base64]);
   }
   if (plan.session === 'create') calls.push(['prepare_session', plan.sessionName, SHELL_WINDOW]);
-  calls.push(['prepare_version', { path: agentProgram(plan.agentCommand) }, plan.agentCommand, String(AGENT_VERSION_TIMEOUT)], ['say', 'end']);
+  calls.push(
+    ['prepare_version', { path: agentProgram(plan.agentCommand) }, plan.agentCommand, String(AGENT_VERSION_TIMEOUT)],
+    ['say', 'end'],
+  );
   return remoteScript(marker, host, [HOSTS], calls);
 }
 
@@ -139,23 +208,45 @@ export const syncProbeScript = (marker: string, host: Host) =>
 
 /** Send each REST change with the host's own key; `sent I` or `fail I CODE` per request. */
 export const syncApplyScript = (marker: string, host: Host, requests: ApiRequest[]) =>
-  remoteScript(marker, host, [SYNC], [
-    ['sync_api', syncthingHome(host)],
-    ...requests.map((r, i): Word[] => ['sync_send', String(i), r.method, r.path, JSON.stringify(r.body)]),
-    ['say', 'end'],
-  ]);
+  remoteScript(
+    marker,
+    host,
+    [SYNC],
+    [
+      ['sync_api', syncthingHome(host)],
+      ...requests.map((r, i): Word[] => ['sync_send', String(i), r.method, r.path, JSON.stringify(r.body)]),
+      ['say', 'end'],
+    ],
+  );
 
 /** `.stignore` of each project (or of all), as hex bytes. */
 export const readIgnoresScript = (marker: string, host: Host, projects: string[] | 'all') =>
-  remoteScript(marker, host, [SYNC], [['read_ignores', { path: host.projectsDir }, ...(projects === 'all' ? ['all'] : ['named', ...projects])]]);
+  remoteScript(
+    marker,
+    host,
+    [SYNC],
+    [['read_ignores', { path: host.projectsDir }, ...(projects === 'all' ? ['all'] : ['named', ...projects])]],
+  );
 
 /** Replace each project's `.stignore`. */
 export const writeIgnoresScript = (marker: string, host: Host, files: Array<{ project: string; text: string }>) =>
-  remoteScript(marker, host, [SYNC], [...files.map((f): Word[] => ['write_ignore', { path: host.projectsDir }, f.project, f.text]), ['say', 'end']]);
+  remoteScript(
+    marker,
+    host,
+    [SYNC],
+    [...files.map((f): Word[] => ['write_ignore', { path: host.projectsDir }, f.project, f.text]), ['say', 'end']],
+  );
 
 /** One pane's facts and visible screen (the menu's agent screen, approve and reject read a prompt with it). */
-export const readPaneScript = (marker: string, host: Host, ref: Ref) => remoteScript(marker, host, [TARGET, ANSWER], [['read_pane', ...refWords(ref)]]);
+export const readPaneScript = (marker: string, host: Host, ref: Ref) =>
+  remoteScript(marker, host, [TARGET, ANSWER], [['read_pane', ...refWords(ref)]]);
 
 /** Press `keys` only if the pane's last non-blank lines are still `drawn` (the prompt the user saw), and only into the agent (the delivery guard, as keysScript). */
 export const answerScript = (marker: string, host: Host, ref: Ref, drawn: string[], keys: string[]) =>
-  remoteScript(marker, host, [TARGET, DELIVER, ANSWER], [['answer_prompt', ...refWords(ref), String(drawn.length), ...keys]], { E: drawn.join('\n'), ...agentGuard(host) });
+  remoteScript(
+    marker,
+    host,
+    [TARGET, DELIVER, ANSWER],
+    [['answer_prompt', ...refWords(ref), String(drawn.length), ...keys]],
+    { E: drawn.join('\n'), ...agentGuard(host) },
+  );

@@ -1,15 +1,16 @@
 /**
  * Starting agents, and listing the projects they may start in.
  */
-import { isValidName, type Host } from '../core/hosts/config.js';
+
+import { formatTarget, validateProject } from '../core/agents/target.js';
 import { EXIT, TrimtabError } from '../core/errors.js';
+import { type Host, isValidName } from '../core/hosts/config.js';
 import { section } from '../core/protocol.js';
 import { continueDiedError, NoProjectError, scriptError } from '../core/remote-errors.js';
 import { checkPasteable } from '../core/script.js';
-import { formatTarget, validateProject } from '../core/agents/target.js';
 import type { Ctx } from './context.js';
-import { onHost } from './transport.js';
 import { projectsScript, spawnScript } from './scripts.js';
+import { onHost } from './transport.js';
 
 export interface Started {
   paneId: string;
@@ -75,7 +76,11 @@ export async function listProjects(ctx: Ctx, host: Host): Promise<string[]> {
 }
 
 /** Which of `hosts` have PROJECT, asked in parallel (one round trip each); the ones that did not answer apart. */
-export async function hostsWithProject(ctx: Ctx, hosts: Host[], project: string): Promise<{ found: Host[]; unchecked: Host[] }> {
+export async function hostsWithProject(
+  ctx: Ctx,
+  hosts: Host[],
+  project: string,
+): Promise<{ found: Host[]; unchecked: Host[] }> {
   const answers = await Promise.all(
     hosts.map((h) =>
       listProjects(ctx, h).then(
@@ -85,5 +90,8 @@ export async function hostsWithProject(ctx: Ctx, hosts: Host[], project: string)
       ),
     ),
   );
-  return { found: hosts.filter((_, i) => answers[i] === true), unchecked: hosts.filter((_, i) => answers[i] === undefined) };
+  return {
+    found: hosts.filter((_, i) => answers[i] === true),
+    unchecked: hosts.filter((_, i) => answers[i] === undefined),
+  };
 }

@@ -6,19 +6,19 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expandHome, type Host } from '../core/hosts/config.js';
-import { EXIT, TrimtabError } from '../core/errors.js';
-import { section } from '../core/protocol.js';
-import { fromHex, probeFromSections, type ApiRequest } from '../core/sync/sync-script.js';
-import { viewOf, type Probe, type Reply } from '../core/sync/syncthing.js';
-import { folderRows, type SyncReport } from '../core/sync/sync-status.js';
-import { problemError } from '../core/remote-errors.js';
 import { run } from '../adapters/run.js';
 import { applyLocal, localApi, probeLocal } from '../adapters/syncthing-local.js';
+import { EXIT, TrimtabError } from '../core/errors.js';
+import { expandHome, type Host } from '../core/hosts/config.js';
+import { section } from '../core/protocol.js';
+import { problemError } from '../core/remote-errors.js';
+import { type ApiRequest, fromHex, probeFromSections } from '../core/sync/sync-script.js';
+import { folderRows, type SyncReport } from '../core/sync/sync-status.js';
+import { type Probe, type Reply, viewOf } from '../core/sync/syncthing.js';
 import type { Ctx } from './context.js';
 import { selectHosts } from './list.js';
-import { onHost } from './transport.js';
 import { readIgnoresScript, syncApplyScript, syncProbeScript, writeIgnoresScript } from './scripts.js';
+import { onHost } from './transport.js';
 
 /** One host's Syncthing, in one process (fetch here, one ssh elsewhere). Throws unreachable (exit 3). */
 export async function probeSyncthing(ctx: Ctx, host: Host): Promise<Probe> {
@@ -41,7 +41,8 @@ export async function syncReport(ctx: Ctx, host: Host): Promise<SyncReport> {
 }
 
 /** Every host (or the one named) at once; for the menu: `syncSummary(await querySync(ctx))`. */
-export const querySync = (ctx: Ctx, hostName?: string) => Promise.all(selectHosts(ctx, hostName).map((h) => syncReport(ctx, h)));
+export const querySync = (ctx: Ctx, hostName?: string) =>
+  Promise.all(selectHosts(ctx, hostName).map((h) => syncReport(ctx, h)));
 
 /** Apply REST changes with the host's own key; one reply per request, in order. */
 export async function applySyncRequests(ctx: Ctx, host: Host, probe: Probe, requests: ApiRequest[]): Promise<Reply[]> {
@@ -71,7 +72,12 @@ function readLocal(host: Host, projects: string[] | 'all'): Ignores {
   const dir = expandHome(host.projectsDir, os.homedir());
   const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
   if (!isDir(dir)) throw new TrimtabError(`no projects directory ${dir} on ${host.name}`);
-  const names = projects === 'all' ? readdirSync(dir).filter((n) => !n.startsWith('.') && isDir(path.join(dir, n))).sort() : projects;
+  const names =
+    projects === 'all'
+      ? readdirSync(dir)
+          .filter((n) => !n.startsWith('.') && isDir(path.join(dir, n)))
+          .sort()
+      : projects;
   const cur: Ignores = { files: [], missing: [] };
   for (const name of names) {
     if (!isDir(path.join(dir, name))) {
@@ -94,7 +100,9 @@ export async function readIgnores(ctx: Ctx, host: Host, projects: string[] | 'al
   if (host.local) return readLocal(host, projects);
   const sections = await onHost(ctx, host, (m) => readIgnoresScript(m, host, projects));
   if (sections.some((s) => s.tag === 'nodir')) {
-    throw new TrimtabError(`no projects directory ${sections.find((s) => s.tag === 'dir')?.lines[0] ?? host.projectsDir} on ${host.name}`);
+    throw new TrimtabError(
+      `no projects directory ${sections.find((s) => s.tag === 'dir')?.lines[0] ?? host.projectsDir} on ${host.name}`,
+    );
   }
   const cur: Ignores = { files: [], missing: [] };
   for (const s of sections) {
@@ -107,7 +115,11 @@ export async function readIgnores(ctx: Ctx, host: Host, projects: string[] | 'al
 }
 
 /** Replace projects' `.stignore` (temp file + rename: Syncthing rereads it at each scan and must never see half a file). */
-export async function writeIgnores(ctx: Ctx, host: Host, files: Array<{ project: string; text: string }>): Promise<void> {
+export async function writeIgnores(
+  ctx: Ctx,
+  host: Host,
+  files: Array<{ project: string; text: string }>,
+): Promise<void> {
   if (host.local) {
     const dir = expandHome(host.projectsDir, os.homedir());
     for (const f of files) {
@@ -126,7 +138,10 @@ export async function writeIgnores(ctx: Ctx, host: Host, files: Array<{ project:
 /** The name peers use to reach a host: ssh_config's HostName for it (`ssh -G`, no network), else the destination's host part. */
 export async function networkName(ctx: Ctx, host: Host): Promise<string> {
   const dest = host.ssh.replace(/^.*@/, '');
-  const r = await run({ file: ctx.config.sshCommand, args: [...ctx.config.sshOptions, '-G', '--', host.ssh] }, { timeoutMs: 5000 });
+  const r = await run(
+    { file: ctx.config.sshCommand, args: [...ctx.config.sshOptions, '-G', '--', host.ssh] },
+    { timeoutMs: 5000 },
+  );
   const name = /^hostname (\S+)$/m.exec(r.stdout)?.[1];
   return r.exitCode === 0 && name ? name : dest;
 }

@@ -1,15 +1,16 @@
 /**
  * Finding one agent from what a user typed, and acting on that one target: capture, resolve to a pane id.
  */
-import { findHost, isKnownHost, type Host } from '../core/hosts/config.js';
+
+import { formatTarget, parseTarget, type Ref } from '../core/agents/target.js';
 import { TrimtabError, usageError } from '../core/errors.js';
+import { findHost, type Host, isKnownHost } from '../core/hosts/config.js';
 import { section, trimScreen } from '../core/protocol.js';
 import { scriptError } from '../core/remote-errors.js';
-import { formatTarget, parseTarget, type Ref } from '../core/agents/target.js';
 import type { Ctx } from './context.js';
-import { onHost, type CallOptions } from './transport.js';
-import { peekScript, resolveScript } from './scripts.js';
 import { listAllAgents } from './list.js';
+import { peekScript, resolveScript } from './scripts.js';
+import { type CallOptions, onHost } from './transport.js';
 
 export interface Resolved {
   host: Host;
@@ -32,11 +33,16 @@ export async function resolveTarget(ctx: Ctx, text: string): Promise<Resolved> {
   const ref = target.ref;
   const matches = reports.flatMap((r) =>
     r.agents
-      .filter((a) => (ref.kind === 'pane' ? a.paneId === ref.paneId : a.session === ref.session && a.window === ref.window))
+      .filter((a) =>
+        ref.kind === 'pane' ? a.paneId === ref.paneId : a.session === ref.session && a.window === ref.window,
+      )
       .map((a) => ({ host: r.host, agent: a })),
   );
   // Several panes of one window: the active pane stands for the window.
-  const distinct = matches.filter((m) => m.agent.active || !matches.some((o) => o !== m && o.host === m.host && o.agent.windowId === m.agent.windowId));
+  const distinct = matches.filter(
+    (m) =>
+      m.agent.active || !matches.some((o) => o !== m && o.host === m.host && o.agent.windowId === m.agent.windowId),
+  );
   if (distinct.length > 1) {
     throw usageError(
       `"${text}" matches ${distinct.length} agents: ${distinct.map((m) => m.agent.target).join(', ')}`,
@@ -47,18 +53,29 @@ export async function resolveTarget(ctx: Ctx, text: string): Promise<Resolved> {
   if (!found) {
     const down = reports.filter((r) => r.error).map((r) => r.host.name);
     // `mars:api` reads as SESSION:WINDOW when mars is not a host: most likely a mistyped host.
-    const notAHost = ref.kind === 'window' && text.split(':').length === 2 && ref.session !== ctx.config.session
-      ? `"${ref.session}" is not a configured host (trimtab hosts list); `
-      : '';
+    const notAHost =
+      ref.kind === 'window' && text.split(':').length === 2 && ref.session !== ctx.config.session
+        ? `"${ref.session}" is not a configured host (trimtab hosts list); `
+        : '';
     throw new TrimtabError(`no agent "${text}" on ${down.length ? 'the reachable hosts' : 'any host'}`, {
-      hint: notAHost + (down.length ? `not checked: ${down.join(', ')} (unreachable); see trimtab list` : 'see trimtab list, or start it with trimtab spawn'),
+      hint:
+        notAHost +
+        (down.length
+          ? `not checked: ${down.join(', ')} (unreachable); see trimtab list`
+          : 'see trimtab list, or start it with trimtab spawn'),
     });
   }
   return { host: found.host, ref: { kind: 'pane', paneId: found.agent.paneId }, label: found.agent.target };
 }
 
 /** Run a script that acts on one target: its `error` section becomes the error a user sees. */
-export async function onTarget(ctx: Ctx, host: Host, label: string, build: (m: string) => string, opts: CallOptions = {}) {
+export async function onTarget(
+  ctx: Ctx,
+  host: Host,
+  label: string,
+  build: (m: string) => string,
+  opts: CallOptions = {},
+) {
   const sections = await onHost(ctx, host, build, opts);
   const error = scriptError(sections, label, host);
   if (error) throw error;

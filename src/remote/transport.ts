@@ -6,15 +6,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import type { Host } from '../core/hosts/config.js';
-import { EXIT, TrimtabError } from '../core/errors.js';
-import { markOffline } from '../core/hosts/host-cache.js';
-import { markerFor, parseSections } from '../core/protocol.js';
-import { callError, marksOffline, type CallResult } from '../core/remote-errors.js';
-import { controlPath, muxCheckInvocation, muxExitInvocation, muxProbeInvocation, scriptInvocation, userMultiplexes } from '../core/hosts/ssh.js';
 import { runtimeDir, sshConfigTexts } from '../adapters/cache.js';
 import { run } from '../adapters/run.js';
-import { hostCache, updateHostCache, type Ctx } from './context.js';
+import { EXIT, TrimtabError } from '../core/errors.js';
+import type { Host } from '../core/hosts/config.js';
+import { markOffline } from '../core/hosts/host-cache.js';
+import {
+  controlPath,
+  muxCheckInvocation,
+  muxExitInvocation,
+  muxProbeInvocation,
+  scriptInvocation,
+  userMultiplexes,
+} from '../core/hosts/ssh.js';
+import { markerFor, parseSections } from '../core/protocol.js';
+import { type CallResult, callError, marksOffline } from '../core/remote-errors.js';
+import { type Ctx, hostCache, updateHostCache } from './context.js';
 
 export interface CallOptions {
   /** Seconds the script may run beyond the connect timeout before it is killed. */
@@ -27,7 +34,8 @@ export function muxPath(ctx: Ctx, host: Host): string | undefined {
   if (host.local) return undefined;
   if (ctx.muxDir === undefined) {
     // runtimeDir never throws: no usable socket dir means plain ssh, not an unreachable host.
-    ctx.muxDir = ctx.env.TRIMTAB_NO_MUX || userMultiplexes(sshConfigTexts(ctx.config.sshOptions)) ? null : runtimeDir(ctx.env);
+    ctx.muxDir =
+      ctx.env.TRIMTAB_NO_MUX || userMultiplexes(sshConfigTexts(ctx.config.sshOptions)) ? null : runtimeDir(ctx.env);
   }
   return ctx.muxDir ? controlPath(ctx.muxDir, ctx.config, host) : undefined;
 }
@@ -45,13 +53,24 @@ export async function dropMaster(ctx: Ctx, host: Host, path: string): Promise<vo
  */
 async function masterAnswers(ctx: Ctx, host: Host, path: string, windowMs: number): Promise<boolean> {
   const check = await run(muxCheckInvocation(ctx.config, host, path), { timeoutMs: windowMs });
-  const probe = check.exitCode === 0 ? await run(muxProbeInvocation(ctx.config, host, path), { timeoutMs: windowMs }) : undefined;
+  const probe =
+    check.exitCode === 0 ? await run(muxProbeInvocation(ctx.config, host, path), { timeoutMs: windowMs }) : undefined;
   const alive = probe?.exitCode === 0;
-  if (ctx.env.TRIMTAB_DEBUG) ctx.err(`[debug] ${host.name}: no answer yet through the master; it ${alive ? 'answers: waiting on' : 'does not answer: dropping it'}`);
+  if (ctx.env.TRIMTAB_DEBUG)
+    ctx.err(
+      `[debug] ${host.name}: no answer yet through the master; it ${alive ? 'answers: waiting on' : 'does not answer: dropping it'}`,
+    );
   return alive;
 }
 
-function debug(ctx: Ctx, file: string, args: string[], script: string, r: { exitCode: number; stdout: string; stderr: string }, started: number) {
+function debug(
+  ctx: Ctx,
+  file: string,
+  args: string[],
+  script: string,
+  r: { exitCode: number; stdout: string; stderr: string },
+  started: number,
+) {
   ctx.err(
     `[debug] ${file} ${args.join(' ')} → exit ${r.exitCode} in ${Date.now() - started} ms ` +
       `(started ${Math.round(started - performance.timeOrigin)} ms after trimtab)\n${script}\n[stdout]\n${r.stdout}\n[stderr]\n${r.stderr}`,
@@ -59,12 +78,19 @@ function debug(ctx: Ctx, file: string, args: string[], script: string, r: { exit
 }
 
 /** Run `build(marker)` on `host`. Never throws for what happened on the way: the result says it. */
-export async function call(ctx: Ctx, host: Host, build: (marker: string) => string, opts: CallOptions = {}): Promise<CallResult> {
+export async function call(
+  ctx: Ctx,
+  host: Host,
+  build: (marker: string) => string,
+  opts: CallOptions = {},
+): Promise<CallResult> {
   const marker = markerFor(randomBytes(6).toString('hex'));
   const script = build(marker);
   if (ctx.env.TRIMTAB_PRINT_SCRIPT) {
     ctx.out(script);
-    throw new TrimtabError(`printed the script for ${host.name} (TRIMTAB_PRINT_SCRIPT); nothing was run`, { exitCode: EXIT.ok });
+    throw new TrimtabError(`printed the script for ${host.name} (TRIMTAB_PRINT_SCRIPT); nothing was run`, {
+      exitCode: EXIT.ok,
+    });
   }
   const cp = muxPath(ctx, host);
   const inv = scriptInvocation(ctx.config, host, script, { controlPath: cp });
@@ -109,9 +135,13 @@ export async function call(ctx: Ctx, host: Host, build: (marker: string) => stri
 /** The offline memory: a host that never answered is left alone for a while; one that answered is not. */
 function remember(ctx: Ctx, host: Host, r: CallResult): void {
   if (host.local) return;
-  if (marksOffline(host, r, ctx.config.connectTimeoutSeconds)) updateHostCache(ctx, (c) => markOffline(c, host.name, ctx.now()));
+  if (marksOffline(host, r, ctx.config.connectTimeoutSeconds))
+    updateHostCache(ctx, (c) => markOffline(c, host.name, ctx.now()));
   else if (r.kind !== 'unreachable' && hostCache(ctx)[host.name]?.offlineSince) {
-    updateHostCache(ctx, (c) => ({ ...c, [host.name]: { ...c[host.name], offlineSince: undefined, lastTried: ctx.now() } }));
+    updateHostCache(ctx, (c) => ({
+      ...c,
+      [host.name]: { ...c[host.name], offlineSince: undefined, lastTried: ctx.now() },
+    }));
   }
 }
 

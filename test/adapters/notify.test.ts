@@ -9,8 +9,15 @@ import { pushNtfy, runNotifyCommand } from '../../src/adapters/notify.js';
 import type { Notification } from '../../src/core/watch/notification.js';
 
 const n: Notification = {
-  event: 'waiting', host: 'thor', target: 'thor:café', project: 'café', title: 'café on thor waits for you',
-  message: 'Bash: echo "ünïcödé" 🦀', priority: 'high', tags: ['hourglass_flowing_sand', 'thor'], count: 1,
+  event: 'waiting',
+  host: 'thor',
+  target: 'thor:café',
+  project: 'café',
+  title: 'café on thor waits for you',
+  message: 'Bash: echo "ünïcödé" 🦀',
+  priority: 'high',
+  tags: ['hourglass_flowing_sand', 'thor'],
+  count: 1,
 };
 
 let server: http.Server;
@@ -57,7 +64,10 @@ describe('pushNtfy', () => {
 
   it('a server that never answers times out', async () => {
     mode = 'hang';
-    expect(await pushNtfy({ url }, n, 300)).toEqual({ ok: false, error: expect.stringContaining('did not answer within 0.3 s') });
+    expect(await pushNtfy({ url }, n, 300)).toEqual({
+      ok: false,
+      error: expect.stringContaining('did not answer within 0.3 s'),
+    });
   });
 
   it('nobody listening: a failed result, not a throw', async () => {
@@ -65,7 +75,10 @@ describe('pushNtfy', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    expect(await pushNtfy({ url: `http://127.0.0.1:${port}/t` }, n)).toEqual({ ok: false, error: expect.stringContaining('ECONNREFUSED') });
+    expect(await pushNtfy({ url: `http://127.0.0.1:${port}/t` }, n)).toEqual({
+      ok: false,
+      error: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 });
 
@@ -73,14 +86,22 @@ describe('runNotifyCommand', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'trimtab-notify-'));
   it('exit 0 is sent; the env carries the event', async () => {
     const out = path.join(dir, 'env.txt');
-    expect(await runNotifyCommand(['sh', '-c', 'printf "%s\\n" "$TRIMTAB_PROJECT" "$TRIMTAB_MESSAGE" > "$0"', out], n)).toEqual({ ok: true });
+    expect(
+      await runNotifyCommand(['sh', '-c', 'printf "%s\\n" "$TRIMTAB_PROJECT" "$TRIMTAB_MESSAGE" > "$0"', out], n),
+    ).toEqual({ ok: true });
     expect(readFileSync(out, 'utf8')).toBe(`café\n${n.message}\n`);
   });
   it('a non-zero exit is a failure with its last stderr line', async () => {
-    expect(await runNotifyCommand(['sh', '-c', 'echo "quota exceeded" >&2; exit 4'], n)).toEqual({ ok: false, error: 'sh exited 4: quota exceeded' });
+    expect(await runNotifyCommand(['sh', '-c', 'echo "quota exceeded" >&2; exit 4'], n)).toEqual({
+      ok: false,
+      error: 'sh exited 4: quota exceeded',
+    });
   });
   it('a missing program', async () => {
-    expect(await runNotifyCommand(['/nonexistent/notify'], n)).toEqual({ ok: false, error: 'cannot run /nonexistent/notify: ENOENT' });
+    expect(await runNotifyCommand(['/nonexistent/notify'], n)).toEqual({
+      ok: false,
+      error: 'cannot run /nonexistent/notify: ENOENT',
+    });
   });
   it('a command that hangs is killed', async () => {
     expect(await runNotifyCommand(['sleep', '30'], n, 300)).toEqual({ ok: false, error: 'sleep was killed (SIGKILL)' });

@@ -23,16 +23,22 @@ describe('run: the first-output watchdog', () => {
 
   it('never asks the probe once output has come', async () => {
     let asked = 0;
-    const r = await run({ file: 'sh', args: ['-c', 'echo hi; sleep 1'] }, { firstByteMs: 300, stillAlive: async () => (asked++, false) });
+    const r = await run(
+      { file: 'sh', args: ['-c', 'echo hi; sleep 1'] },
+      { firstByteMs: 300, stillAlive: async () => (asked++, false) },
+    );
     expect(asked).toBe(0);
     expect(r).toMatchObject({ hung: false, exitCode: 0 });
   });
 
   it('a probe that answers after the process ended changes nothing', async () => {
-    const r = await run({ file: 'sh', args: ['-c', 'sleep 0.3'] }, {
-      firstByteMs: 100,
-      stillAlive: () => new Promise((resolve) => setTimeout(() => resolve(false), 600)),
-    });
+    const r = await run(
+      { file: 'sh', args: ['-c', 'sleep 0.3'] },
+      {
+        firstByteMs: 100,
+        stillAlive: () => new Promise((resolve) => setTimeout(() => resolve(false), 600)),
+      },
+    );
     expect(r).toMatchObject({ hung: false, exitCode: 0 });
   });
 });

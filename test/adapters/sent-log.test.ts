@@ -27,12 +27,19 @@ describe('recordSent', () => {
     const dir = path.join(tmp(), 'state', 'trimtab');
     const env = { TRIMTAB_STATE_DIR: dir, SSH_CLIENT: '10.1.2.3 5555 22' };
     const errs: string[] = [];
-    recordSent({ env, err: (l) => errs.push(l) }, [{ host: 'thor', target: 'thor:agents:a', text: 'one', result: 'delivered' }]);
-    recordSent({ env, err: (l) => errs.push(l) }, [{ host: 'thor', target: 'thor:%3', text: 'Escape', keys: true, result: 'failed: x' }]);
+    recordSent({ env, err: (l) => errs.push(l) }, [
+      { host: 'thor', target: 'thor:agents:a', text: 'one', result: 'delivered' },
+    ]);
+    recordSent({ env, err: (l) => errs.push(l) }, [
+      { host: 'thor', target: 'thor:%3', text: 'Escape', keys: true, result: 'failed: x' },
+    ]);
     expect(errs).toEqual([]);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(sentLogPath(env)).mode & 0o777).toBe(0o600);
-    const lines = readSentLog(env)!.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = readSentLog(env)!
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ host: 'thor', target: 'thor:agents:a', text: 'one', result: 'delivered' });
     expect(lines[0].from).toBe(`${os.hostname().split('.')[0]} (ssh 10.1.2.3)`);
@@ -60,7 +67,9 @@ describe('recordSent', () => {
     const blocker = path.join(tmp(), 'file');
     writeFileSync(blocker, '');
     const errs: string[] = [];
-    fresh({ env: { TRIMTAB_STATE_DIR: path.join(blocker, 'sub') }, err: (l) => errs.push(l) }, [{ host: 'h', target: 'h:x', text: 't', result: 'failed: gone' }]);
+    fresh({ env: { TRIMTAB_STATE_DIR: path.join(blocker, 'sub') }, err: (l) => errs.push(l) }, [
+      { host: 'h', target: 'h:x', text: 't', result: 'failed: gone' },
+    ]);
     expect(errs).toHaveLength(1);
     expect(errs[0]).toMatch(/could not write the sent log/);
     expect(errs[0]).not.toMatch(/still sent/);
@@ -72,7 +81,8 @@ describe('recordSent', () => {
     writeFileSync(blocker, ''); // a file where the state directory should be
     const env = { TRIMTAB_STATE_DIR: path.join(blocker, 'sub') };
     const errs: string[] = [];
-    for (let i = 0; i < 3; i++) recordSent({ env, err: (l) => errs.push(l) }, [{ host: 'h', target: 'h:x', text: 't', result: 'delivered' }]);
+    for (let i = 0; i < 3; i++)
+      recordSent({ env, err: (l) => errs.push(l) }, [{ host: 'h', target: 'h:x', text: 't', result: 'delivered' }]);
     expect(errs).toHaveLength(1);
     expect(errs[0]).toMatch(/^⚠ could not write the sent log .*sent\.log: .*\(the text was still sent\)$/);
   });
@@ -84,15 +94,31 @@ describe('logged', () => {
     const env = { TRIMTAB_STATE_DIR: dir };
     const io = { env, err: () => {} };
     await expect(logged(io, { host: 'h', target: 'h:a', text: 'ok' }, async () => 42)).resolves.toBe(42);
-    await expect(logged(io, { host: 'h', target: 'h:a', text: 'bad' }, async () => { throw new Error('no agent at h:a'); })).rejects.toThrow('no agent');
-    const lines = readFileSync(sentLogPath(env), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.text, l.result])).toEqual([['ok', 'delivered'], ['bad', 'failed: no agent at h:a']]);
+    await expect(
+      logged(io, { host: 'h', target: 'h:a', text: 'bad' }, async () => {
+        throw new Error('no agent at h:a');
+      }),
+    ).rejects.toThrow('no agent');
+    const lines = readFileSync(sentLogPath(env), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.text, l.result])).toEqual([
+      ['ok', 'delivered'],
+      ['bad', 'failed: no agent at h:a'],
+    ]);
   });
 
   it('a read-only log directory does not fail the delivery', async () => {
     if (process.getuid?.() === 0) return; // root writes anyway; the blocked-path case above covers it
     const dir = tmp();
     chmodSync(dir, 0o500);
-    await expect(logged({ env: { TRIMTAB_STATE_DIR: dir }, err: () => {} }, { host: 'h', target: 'h:a', text: 'x' }, async () => 'sent')).resolves.toBe('sent');
+    await expect(
+      logged(
+        { env: { TRIMTAB_STATE_DIR: dir }, err: () => {} },
+        { host: 'h', target: 'h:a', text: 'x' },
+        async () => 'sent',
+      ),
+    ).resolves.toBe('sent');
   });
 });

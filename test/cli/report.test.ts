@@ -14,7 +14,9 @@ describe('report', () => {
   afterEach(() => vi.restoreAllMocks());
   const printed = (error: unknown) => {
     const out: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation(
+      (chunk: string | Uint8Array) => (out.push(String(chunk)), true),
+    );
     const code = report(error);
     return { code, text: out.join('') };
   };

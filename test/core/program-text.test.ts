@@ -47,7 +47,14 @@ describe('code cache file names', () => {
   });
   it('knows its own files, and the temp file of a cut-off write, and nothing else', () => {
     expect(isCodeCacheFile('code-abc123-v20.20.2-x64-list.bin.4242')).toBe(true);
-    for (const other of ['hosts.json', 'config-valid', 'cm-thor-1234', 'code-.bin', 'code-abc-list.bin.tmp', 'xcode-abc-list.bin']) {
+    for (const other of [
+      'hosts.json',
+      'config-valid',
+      'cm-thor-1234',
+      'code-.bin',
+      'code-abc-list.bin.tmp',
+      'xcode-abc-list.bin',
+    ]) {
       expect(isCodeCacheFile(other), other).toBe(false);
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNoServer, markerFor, parseSections, section, trimScreen, type Section } from '../../src/core/protocol.js';
+import { isNoServer, markerFor, parseSections, type Section, section, trimScreen } from '../../src/core/protocol.js';
 
 const M = markerFor('n0nce');
 const sec = (tag: string, args: string[], lines: string[]): Section => ({ tag, args, lines });
@@ -13,11 +13,23 @@ describe('parseSections', () => {
   it.each<[string, string, Section[]]>([
     ['nothing', '', []],
     ['only chatter', 'Welcome to thor\nLast login: today\n', []],
-    ['chatter before the first marker is dropped', `motd line\n${M} now 1700000000\n`, [sec('now', ['1700000000'], [''])]],
-    ['sections split at markers', `${M} panes\n%1\tx\n%2\ty\n${M} end\n`, [sec('panes', [], ['%1\tx', '%2\ty']), sec('end', [], [''])]],
+    [
+      'chatter before the first marker is dropped',
+      `motd line\n${M} now 1700000000\n`,
+      [sec('now', ['1700000000'], [''])],
+    ],
+    [
+      'sections split at markers',
+      `${M} panes\n%1\tx\n%2\ty\n${M} end\n`,
+      [sec('panes', [], ['%1\tx', '%2\ty']), sec('end', [], [''])],
+    ],
     ['args split on spaces', `${M} error died 127\n`, [sec('error', ['died', '127'], [''])]],
     ['no trailing newline', `${M} end`, [sec('end', [], [])]],
-    ['screen lines kept verbatim', `${M} screen %3\n  ❯ 1. Yes\n\n  ?\t \n`, [sec('screen', ['%3'], ['  ❯ 1. Yes', '', '  ?\t ', ''])]],
+    [
+      'screen lines kept verbatim',
+      `${M} screen %3\n  ❯ 1. Yes\n\n  ?\t \n`,
+      [sec('screen', ['%3'], ['  ❯ 1. Yes', '', '  ?\t ', ''])],
+    ],
     ['marker without a tag', `${M} \n`, [sec('', [], [''])]],
   ])('%s', (_name, stdout, sections) => expect(parseSections(stdout, M)).toEqual(sections));
 
@@ -46,8 +58,14 @@ describe('trimScreen', () => {
   it.each<[string[], string[]]>([
     [[], []],
     [['', '', ''], []],
-    [['a', 'b', '', '  ', '\t'], ['a', 'b']],
-    [['', 'a', '', 'b'], ['', 'a', '', 'b']],
+    [
+      ['a', 'b', '', '  ', '\t'],
+      ['a', 'b'],
+    ],
+    [
+      ['', 'a', '', 'b'],
+      ['', 'a', '', 'b'],
+    ],
     [['  ❯ ', ''], ['  ❯ ']],
   ])('%j -> %j', (lines, trimmed) => expect(trimScreen(lines)).toEqual(trimmed));
 

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, FAKE_AGENT, eventually, startLab, type Lab, type LabHost } from '../lab/lab.js';
+import { CLI, eventually, FAKE_AGENT, type Lab, type LabHost, startLab } from '../lab/lab.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -28,7 +28,10 @@ async function spawnIdle(host: LabHost, project: string) {
   const r = await lab.trimtab(['spawn', '--on', host, project]);
   expect(r.exitCode, r.stderr).toBe(0);
   expect(r.stdout.trim()).toBe(`${host}:agents:${project}`);
-  await eventually(() => lab.agentLog(host, project).some((l) => l.event === 'start'), `${project} to start on ${host}`);
+  await eventually(
+    () => lab.agentLog(host, project).some((l) => l.event === 'start'),
+    `${project} to start on ${host}`,
+  );
   return `${host}:agents:${project}`;
 }
 
@@ -62,10 +65,26 @@ describe('spawn', () => {
     expect(alpha.map((a) => a.host)).toEqual(['here', 'thor', 'fedora']);
     for (const a of alpha) {
       expect(Object.keys(a)).toEqual([
-        'host', 'target', 'session', 'window', 'paneId', 'project', 'path', 'status', 'lastActivity', 'prompt',
-        'statusSource', 'waitingFor', 'sessionId',
+        'host',
+        'target',
+        'session',
+        'window',
+        'paneId',
+        'project',
+        'path',
+        'status',
+        'lastActivity',
+        'prompt',
+        'statusSource',
+        'waitingFor',
+        'sessionId',
       ]);
-      expect(a).toMatchObject({ session: 'agents', window: 'alpha', target: `${a.host}:agents:alpha`, path: path.join(lab.projects(a.host as LabHost), 'alpha') });
+      expect(a).toMatchObject({
+        session: 'agents',
+        window: 'alpha',
+        target: `${a.host}:agents:alpha`,
+        path: path.join(lab.projects(a.host as LabHost), 'alpha'),
+      });
       expect(a.paneId).toMatch(/^%\d+$/);
       expect(typeof a.lastActivity).toBe('number');
     }
@@ -76,7 +95,9 @@ describe('spawn', () => {
     lab.mkProject('thor', 'hinted');
     const r = await lab.trimtab(['spawn', '--on', 'thor', 'hinted']);
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toContain(`attach with: ssh -t thor "tmux -u -L ${lab.socket('thor')} attach -t '=agents:=hinted'"`);
+    expect(r.stderr).toContain(
+      `attach with: ssh -t thor "tmux -u -L ${lab.socket('thor')} attach -t '=agents:=hinted'"`,
+    );
   });
 
   it('a second spawn of the same project makes no second window', async () => {
@@ -128,11 +149,20 @@ describe('spawn', () => {
 
   it('the agent outlives the ssh connection that started it', async () => {
     // spawn's ssh has exited by now; the agent still runs and answers.
-    const pane = await lab.tmux('thor', ['display-message', '-p', '-t', '=agents:=alpha', '#{pane_dead} #{pane_current_command}']);
+    const pane = await lab.tmux('thor', [
+      'display-message',
+      '-p',
+      '-t',
+      '=agents:=alpha',
+      '#{pane_dead} #{pane_current_command}',
+    ]);
     expect(pane.stdout.trim()).toBe('0 node');
     const r = await lab.trimtab(['send', 'thor:alpha', 'still there?']);
     expect(r.exitCode, r.stderr).toBe(0);
-    await eventually(() => lab.agentLog('thor', 'alpha').some((l) => l.text === 'still there?'), 'the agent to get the text');
+    await eventually(
+      () => lab.agentLog('thor', 'alpha').some((l) => l.text === 'still there?'),
+      'the agent to get the text',
+    );
   });
 });
 
@@ -210,9 +240,15 @@ describe('peek', () => {
   it('--follow redraws as the agent changes, over one ssh connection, until Ctrl-C', async () => {
     const { execa } = await import('execa');
     const ssh = lab.countingSsh();
-    const child = execa(process.execPath, [CLI, 'agent', 'peek', 'thor:alpha', '--follow', '--interval', '0.3', '-n', '8'], {
-      env: { ...lab.env, TRIMTAB_SSH: ssh.program }, extendEnv: false, reject: false,
-    });
+    const child = execa(
+      process.execPath,
+      [CLI, 'agent', 'peek', 'thor:alpha', '--follow', '--interval', '0.3', '-n', '8'],
+      {
+        env: { ...lab.env, TRIMTAB_SSH: ssh.program },
+        extendEnv: false,
+        reject: false,
+      },
+    );
     let out = '';
     child.stdout?.on('data', (d) => (out += String(d)));
     await eventually(() => out.includes('───'), 'the first frame');
@@ -270,9 +306,19 @@ describe('send', () => {
         const r = await lab.trimtab(['send', `${host}:victim`, '--', text]);
         expect(r.exitCode, `${JSON.stringify(text)}: ${r.stderr}`).toBe(0);
         expect(r.stdout.startsWith(`→ ${target}  `)).toBe(true);
-        await eventually(() => lab.agentLog(host, 'victim').filter((l) => l.event === 'submit').at(-1)?.text === text, `agent on ${host} to get ${JSON.stringify(text.slice(0, 40))}`);
+        await eventually(
+          () =>
+            lab
+              .agentLog(host, 'victim')
+              .filter((l) => l.event === 'submit')
+              .at(-1)?.text === text,
+          `agent on ${host} to get ${JSON.stringify(text.slice(0, 40))}`,
+        );
       }
-      const submits = lab.agentLog(host, 'victim').filter((l) => l.event === 'submit').map((l) => l.text);
+      const submits = lab
+        .agentLog(host, 'victim')
+        .filter((l) => l.event === 'submit')
+        .map((l) => l.text);
       expect(submits).toEqual(hostile(host));
       expect(existsSync(canaryOf(host))).toBe(false);
     });
@@ -294,7 +340,10 @@ describe('send', () => {
     await lab.tmux('thor', ['copy-mode', '-t', '=agents:=victim']);
     const r = await lab.trimtab(['send', 'thor:victim', 'after copy mode']);
     expect(r.exitCode, r.stderr).toBe(0);
-    await eventually(() => lab.agentLog('thor', 'victim').some((l) => l.text?.endsWith('after copy mode')), 'text after copy mode');
+    await eventually(
+      () => lab.agentLog('thor', 'victim').some((l) => l.text?.endsWith('after copy mode')),
+      'text after copy mode',
+    );
   });
 
   it('uses exactly one ssh process for a send to a remote host', async () => {
@@ -329,7 +378,9 @@ describe('broadcast', () => {
     await lab.trimtab(['send', 'thor:doomed', '/exit']);
     await eventually(async () => (await statusOf('thor:agents:doomed')) === 'exited', 'doomed to exit');
     const ssh = lab.countingSsh();
-    const r = await lab.trimtab(['broadcast', '--host', 'thor', '--yes', 'all hands'], { env: { TRIMTAB_SSH: ssh.program } });
+    const r = await lab.trimtab(['broadcast', '--host', 'thor', '--yes', 'all hands'], {
+      env: { TRIMTAB_SSH: ssh.program },
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(ssh.count()).toBe(2); // one list + one delivery
     expect(r.stdout).toContain('✔ thor:agents:alpha  delivered');
@@ -361,13 +412,22 @@ describe('attach', () => {
     it(`attaches in a real terminal to ${host} and returns when the user detaches`, async () => {
       const outer = ['-L', `${lab.socket('here')}-outer`, '-f', '/dev/null'];
       const { execa } = await import('execa');
-      const env = Object.entries(lab.env).filter(([k]) => /^TRIMTAB_|^PATH$|^HOME$|^NO_COLOR$/.test(k)).map(([k, v]) => `${k}=${v}`);
+      const env = Object.entries(lab.env)
+        .filter(([k]) => /^TRIMTAB_|^PATH$|^HOME$|^NO_COLOR$/.test(k))
+        .map(([k, v]) => `${k}=${v}`);
       const cmd = `env ${env.map((e) => `'${e}'`).join(' ')} ${process.execPath} ${CLI} attach ${host}:alpha; echo "back:$?"; sleep 60`;
       await execa('tmux', [...outer, 'new-session', '-d', '-x', '40', '-y', '20', cmd], { env: lab.env });
       try {
-        await eventually(async () => (await lab.tmux(host, ['list-clients', '-F', '#{client_session}'])).stdout.includes('agents'), `a client attached on ${host}`);
+        await eventually(
+          async () => (await lab.tmux(host, ['list-clients', '-F', '#{client_session}'])).stdout.includes('agents'),
+          `a client attached on ${host}`,
+        );
         await lab.tmux(host, ['detach-client', '-s', 'agents']);
-        await eventually(async () => (await execa('tmux', [...outer, 'capture-pane', '-p'], { reject: false })).stdout.includes('back:0'), 'trimtab to return');
+        await eventually(
+          async () =>
+            (await execa('tmux', [...outer, 'capture-pane', '-p'], { reject: false })).stdout.includes('back:0'),
+          'trimtab to return',
+        );
       } finally {
         await execa('tmux', [...outer, 'kill-server'], { reject: false });
       }
@@ -395,7 +455,10 @@ describe('config', () => {
   it('hosts add / list / set / remove edit the file', async () => {
     const dir = path.join(lab.dir, 'cfg2');
     const env = { TRIMTAB_CONFIG_DIR: dir };
-    expect((await lab.trimtab(['hosts', 'add', 'thor', '--ssh', 'mac@thor', '--projects', '/home/mac/1-Projects'], { env })).exitCode).toBe(0);
+    expect(
+      (await lab.trimtab(['hosts', 'add', 'thor', '--ssh', 'mac@thor', '--projects', '/home/mac/1-Projects'], { env }))
+        .exitCode,
+    ).toBe(0);
     expect((await lab.trimtab(['hosts', 'add', 'thor', '--ssh', 'mac@thor'], { env })).exitCode).toBe(2);
     expect((await lab.trimtab(['hosts', 'add', 'bad', '--ssh', '-oProxyCommand=x'], { env })).exitCode).toBe(2);
     const list = await lab.trimtab(['hosts', 'list'], { env });
@@ -404,14 +467,25 @@ describe('config', () => {
     const saved = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'));
     expect(saved.hosts).toEqual([{ name: 'thor', ssh: 'mac@thor', projectsDir: '/home/mac/1-Projects' }]);
     // set: only the keys given; this machine's implicit entry becomes a real one; bad input changes nothing
-    const set = await lab.trimtab(['hosts', 'set', 'thor', '--agent', '/home/mac/.npm-global/bin/claude --model opus'], { env });
+    const set = await lab.trimtab(
+      ['hosts', 'set', 'thor', '--agent', '/home/mac/.npm-global/bin/claude --model opus'],
+      { env },
+    );
     expect(set.exitCode, set.stderr).toBe(0);
     expect(set.stderr).toBe('thor: set agentCommand');
-    expect((await lab.trimtab(['hosts', 'set', 'here', '--projects', '/srv/p'], { env: { ...env, TRIMTAB_HOST: 'here' } })).exitCode).toBe(0);
+    expect(
+      (await lab.trimtab(['hosts', 'set', 'here', '--projects', '/srv/p'], { env: { ...env, TRIMTAB_HOST: 'here' } }))
+        .exitCode,
+    ).toBe(0);
     const config = () => JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).hosts;
     expect(config()).toEqual([
       { name: 'here', projectsDir: '/srv/p' },
-      { name: 'thor', ssh: 'mac@thor', projectsDir: '/home/mac/1-Projects', agentCommand: '/home/mac/.npm-global/bin/claude --model opus' },
+      {
+        name: 'thor',
+        ssh: 'mac@thor',
+        projectsDir: '/home/mac/1-Projects',
+        agentCommand: '/home/mac/.npm-global/bin/claude --model opus',
+      },
     ]);
     const before = readFileSync(path.join(dir, 'config.json'), 'utf8');
     for (const [args, message] of [

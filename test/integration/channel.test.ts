@@ -2,18 +2,19 @@
  * The watcher's persistent channel, against the lab's real sshd: one ssh process carries every call,
  * and the channel survives a killed shell, a call that never ends, a chatty start-up and a sleeping host.
  */
-import { execa } from 'execa';
+
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Channel, type CallResult } from '../../src/adapters/channel.js';
-import { resolveConfig, type Config } from '../../src/core/hosts/config.js';
+import { type CallResult, Channel } from '../../src/adapters/channel.js';
+import { type Config, resolveConfig } from '../../src/core/hosts/config.js';
 import { controlPath, scriptInvocation } from '../../src/core/hosts/ssh.js';
 import { shQuote } from '../../src/core/quote.js';
-import { listAgents, listCall, parseAgentList } from '../../src/remote/list.js';
 import { HostChannel } from '../../src/remote/channel-host.js';
 import { createContext } from '../../src/remote/context.js';
-import { eventually, FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
+import { listAgents, listCall, parseAgentList } from '../../src/remote/list.js';
+import { eventually, FAKE_AGENT, type Lab, startLab } from '../lab/lab.js';
 
 let lab: Lab;
 let counter: ReturnType<Lab['countingSsh']>;
@@ -106,7 +107,10 @@ describe('Channel over ssh', () => {
     const sleepy = channelTo('asleep');
     const thor = channelTo('thor');
     const order: string[] = [];
-    const slow = sleepy.call('echo hi').then((r) => { order.push('asleep'); return r; });
+    const slow = sleepy.call('echo hi').then((r) => {
+      order.push('asleep');
+      return r;
+    });
     for (let i = 0; i < 3; i++) ok(await thor.call('echo thor')), order.push(`thor${i}`);
     const r = await slow;
     expect(order).toEqual(['thor0', 'thor1', 'thor2', 'asleep']);
@@ -120,15 +124,25 @@ describe('Channel over ssh', () => {
 
 describe('Channel on the local host', () => {
   it('drops what a chatty start-up prints before the ready line', async () => {
-    const c = new Channel({ file: 'sh', args: ['-c', 'echo "Welcome to thor (motd)"; exec sh -s'] }, { readyMs: 5000, callMs: 5000, retryDelay: () => 0 });
+    const c = new Channel(
+      { file: 'sh', args: ['-c', 'echo "Welcome to thor (motd)"; exec sh -s'] },
+      { readyMs: 5000, callMs: 5000, retryDelay: () => 0 },
+    );
     channels.push(c);
     expect(ok(await c.call('echo first')).stdout).toBe('first\n');
   });
 
   it('a program that cannot start is a failed call, not a crash', async () => {
-    const c = new Channel({ file: '/nonexistent/sh', args: ['-s'] }, { readyMs: 5000, callMs: 5000, retryDelay: () => 0 });
+    const c = new Channel(
+      { file: '/nonexistent/sh', args: ['-s'] },
+      { readyMs: 5000, callMs: 5000, retryDelay: () => 0 },
+    );
     channels.push(c);
-    expect(await c.call('echo x')).toMatchObject({ ok: false, reason: 'unreachable', detail: expect.stringContaining('ENOENT') });
+    expect(await c.call('echo x')).toMatchObject({
+      ok: false,
+      reason: 'unreachable',
+      detail: expect.stringContaining('ENOENT'),
+    });
   });
 });
 
@@ -136,9 +150,26 @@ describe('HostChannel: the list operation over the open channel (what the watche
   it('reads exactly what listAgents reads, prompt included; five polls, one ssh process', async () => {
     const dir = lab.mkProject('thor', 'chan');
     const agent = `FAKE_AGENT_START=ask ${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)}`;
-    const r0 = await lab.tmux('thor', ['new-session', '-d', '-s', 'agents', '-x', '80', '-y', '24', '-n', 'chan', '-c', dir, agent]);
+    const r0 = await lab.tmux('thor', [
+      'new-session',
+      '-d',
+      '-s',
+      'agents',
+      '-x',
+      '80',
+      '-y',
+      '24',
+      '-n',
+      'chan',
+      '-c',
+      dir,
+      agent,
+    ]);
     expect(r0.exitCode, r0.stderr).toBe(0);
-    const shown = async () => (await lab.tmux('thor', ['capture-pane', '-p', '-t', '=agents:=chan'])).stdout.includes('Do you want to proceed?');
+    const shown = async () =>
+      (await lab.tmux('thor', ['capture-pane', '-p', '-t', '=agents:=chan'])).stdout.includes(
+        'Do you want to proceed?',
+      );
     await eventually(shown, 'the prompt');
     const ctx = await createContext({ ...lab.env, TRIMTAB_SSH: counter.program });
     const thor = ctx.config.hosts.find((h) => h.name === 'thor')!;
@@ -155,7 +186,11 @@ describe('HostChannel: the list operation over the open channel (what the watche
       expect(read.agents.map(without)).toEqual(listed.agents.map(without));
     }
     const [a] = listed.agents;
-    expect(a).toMatchObject({ project: 'chan', status: 'waiting', prompt: { kind: 'permission', title: 'Bash command' } });
+    expect(a).toMatchObject({
+      project: 'chan',
+      status: 'waiting',
+      prompt: { kind: 'permission', title: 'Bash command' },
+    });
     expect(counter.count()).toBe(1);
     expect(c.spawns).toBe(1);
   });

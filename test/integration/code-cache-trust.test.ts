@@ -4,10 +4,22 @@
  * is unchanged), is written anew, and never crashes the process (V8 dies with a fatal error on a cache
  * whose bytes were flipped in place).
  */
-import { execa } from 'execa';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../lab/lab.js';
 
@@ -32,11 +44,19 @@ async function primed() {
 
 async function hostsList(cache: string) {
   const r = await execa(process.execPath, [CLI, 'hosts', 'list'], {
-    env: { TRIMTAB_CONFIG_DIR: path.join(cache, '..', 'config'), TRIMTAB_CACHE_DIR: cache, TRIMTAB_DEBUG: '1', TRIMTAB_HOST: 'here' },
+    env: {
+      TRIMTAB_CONFIG_DIR: path.join(cache, '..', 'config'),
+      TRIMTAB_CACHE_DIR: cache,
+      TRIMTAB_DEBUG: '1',
+      TRIMTAB_HOST: 'here',
+    },
     extendEnv: false,
     reject: false,
   });
-  const debug = r.stderr.split('\n').filter((l) => l.startsWith('[debug] code cache:')).join('\n');
+  const debug = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('[debug] code cache:'))
+    .join('\n');
   return { exitCode: r.exitCode, signal: r.signal, stdout: r.stdout, debug };
 }
 

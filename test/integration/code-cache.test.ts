@@ -2,10 +2,20 @@
  * dist/trimtab.mjs compiles its program with a V8 code cache kept in the cache dir (src/boot.ts).
  * Whatever state that cache is in, trimtab must do the same thing; only its speed may differ.
  */
-import { execa } from 'execa';
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../lab/lab.js';
 
@@ -53,7 +63,11 @@ describe('start-up code cache', () => {
     const cache = path.join(tmp(), 'cache');
     const clean = await hostsList(cache);
     const [file] = caches(cache);
-    for (const damage of [Buffer.alloc(0), Buffer.from('not a code cache'), readFileSync(path.join(cache, file!)).subarray(0, 100)]) {
+    for (const damage of [
+      Buffer.alloc(0),
+      Buffer.from('not a code cache'),
+      readFileSync(path.join(cache, file!)).subarray(0, 100),
+    ]) {
       writeFileSync(path.join(cache, file!), damage);
       const r = await hostsList(cache);
       expect(r.exitCode).toBe(0);
@@ -67,7 +81,10 @@ describe('start-up code cache', () => {
     const root = tmp();
     const asFile = path.join(root, 'cache-is-a-file');
     writeFileSync(asFile, '');
-    const r = await execa(process.execPath, [CLI, '--version'], { env: { TRIMTAB_CACHE_DIR: asFile, TRIMTAB_DEBUG: '1' }, reject: false });
+    const r = await execa(process.execPath, [CLI, '--version'], {
+      env: { TRIMTAB_CACHE_DIR: asFile, TRIMTAB_DEBUG: '1' },
+      reject: false,
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+/);
     expect(r.stderr).toMatch(/code cache: not written/);
@@ -79,13 +96,23 @@ describe('start-up code cache', () => {
     const asRoot = process.getuid?.() === 0;
     if (asRoot) chmodSync(root, 0o755);
     else chmodSync(ro, 0o500);
-    const env = { TRIMTAB_CONFIG_DIR: path.join(root, 'config'), TRIMTAB_CACHE_DIR: ro, TRIMTAB_DEBUG: '1', TRIMTAB_HOST: 'here', HOME: root };
+    const env = {
+      TRIMTAB_CONFIG_DIR: path.join(root, 'config'),
+      TRIMTAB_CACHE_DIR: ro,
+      TRIMTAB_DEBUG: '1',
+      TRIMTAB_HOST: 'here',
+      HOME: root,
+    };
     // A copy of the one-file bundle beside the dir: `nobody` may not read the checkout's path.
     const cli = path.join(root, 'trimtab.mjs');
     copyFileSync(CLI, cli);
     chmodSync(cli, 0o755);
     const again = asRoot
-      ? await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, 'hosts', 'list'], { env, reject: false })
+      ? await execa(
+          'setpriv',
+          ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, 'hosts', 'list'],
+          { env, reject: false },
+        )
       : await execa(process.execPath, [CLI, 'hosts', 'list'], { env, reject: false });
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/code cache: (miss|not written)/);

@@ -4,14 +4,15 @@
  * pane never merge; an agent waiting on a prompt is refused unless --force. The real Claude Code side
  * of the same claims is real-delivery.test.ts.
  */
-import { execa, execaSync } from 'execa';
+
 import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa, execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/core/hosts/config.js';
 import { classifyScreen, screenEres } from '../../src/core/status/status.js';
 import { agentGuard, answerScript, keysScript, LIBRARIES } from '../../src/remote/scripts.js';
-import { CLI, FAKE_AGENT, eventually, startLab, type Lab, type LabHost } from '../lab/lab.js';
+import { CLI, eventually, FAKE_AGENT, type Lab, type LabHost, startLab } from '../lab/lab.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -21,21 +22,32 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-const screenOf = async (host: LabHost, target: string) => (await lab.tmux(host, ['capture-pane', '-p', '-t', target])).stdout;
-const submits = (host: LabHost, project: string) => lab.agentLog(host, project).filter((l) => l.event === 'submit').map((l) => l.text);
+const screenOf = async (host: LabHost, target: string) =>
+  (await lab.tmux(host, ['capture-pane', '-p', '-t', target])).stdout;
+const submits = (host: LabHost, project: string) =>
+  lab
+    .agentLog(host, project)
+    .filter((l) => l.event === 'submit')
+    .map((l) => l.text);
 
 async function spawn(host: LabHost, project: string): Promise<string> {
   lab.mkProject(host, project);
   const r = await lab.trimtab(['spawn', '--on', host, project]);
   expect(r.exitCode, r.stderr).toBe(0);
-  await eventually(() => lab.agentLog(host, project).some((l) => l.event === 'start'), `${project} to start on ${host}`);
+  await eventually(
+    () => lab.agentLog(host, project).some((l) => l.event === 'start'),
+    `${project} to start on ${host}`,
+  );
   return `${host}:agents:${project}`;
 }
 
 /** A window in `agents` running `command` (a shell the user works in, a REPL); its pane id. */
 async function window(host: LabHost, name: string, command: string, cwd: string): Promise<string> {
   const has = await lab.tmux(host, ['has-session', '-t', '=agents']);
-  const args = has.exitCode === 0 ? ['new-window', '-d', '-t', '=agents:'] : ['new-session', '-d', '-s', 'agents', '-x', '80', '-y', '24'];
+  const args =
+    has.exitCode === 0
+      ? ['new-window', '-d', '-t', '=agents:']
+      : ['new-session', '-d', '-s', 'agents', '-x', '80', '-y', '24'];
   const r = await lab.tmux(host, [...args, '-P', '-F', '#{pane_id}', '-n', name, '-c', cwd, command]);
   expect(r.exitCode, r.stderr).toBe(0);
   return r.stdout.trim();
@@ -58,7 +70,11 @@ describe('the waiting markers the host greps (screenEres) agree with classifyScr
   const corpus = path.resolve(import.meta.dirname, '../fixtures/corpus');
   const cases = readdirSync(corpus, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .flatMap((d) => (JSON.parse(readFileSync(path.join(corpus, d.name, 'cases.json'), 'utf8')) as Array<{ file: string }>).map((c) => path.join(corpus, d.name, c.file)));
+    .flatMap((d) =>
+      (JSON.parse(readFileSync(path.join(corpus, d.name, 'cases.json'), 'utf8')) as Array<{ file: string }>).map((c) =>
+        path.join(corpus, d.name, c.file),
+      ),
+    );
 
   for (const locale of ['C', 'C.UTF-8']) {
     it(`over ${cases.length} screens, with LC_ALL=${locale} (an ssh session often has no UTF-8 locale)`, async () => {
@@ -66,12 +82,28 @@ describe('the waiting markers the host greps (screenEres) agree with classifyScr
       const call = cases.map((f) => `t() { cat '${f}'; }; if waiting %0; then echo yes; else echo no; fi`).join('\n');
       const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
       const e = screenEres();
-      const script = [`M=m TS= WP=${q(e.waiting)} WU=${q(e.panels)} WO=${q(e.option)}`, LIBRARIES['prelude.sh'], LIBRARIES['target.sh'], LIBRARIES['deliver.sh'], call].join('\n');
-      const r = await execa('sh', ['-s'], { input: script, env: { PATH: process.env.PATH, LC_ALL: locale }, extendEnv: false });
+      const script = [
+        `M=m TS= WP=${q(e.waiting)} WU=${q(e.panels)} WO=${q(e.option)}`,
+        LIBRARIES['prelude.sh'],
+        LIBRARIES['target.sh'],
+        LIBRARIES['deliver.sh'],
+        call,
+      ].join('\n');
+      const r = await execa('sh', ['-s'], {
+        input: script,
+        env: { PATH: process.env.PATH, LC_ALL: locale },
+        extendEnv: false,
+      });
       const host = r.stdout.split('\n').filter((l) => l === 'yes' || l === 'no');
       expect(host).toHaveLength(cases.length);
-      const disagree = cases.filter((f, i) => (classifyScreen(readFileSync(f, 'utf8')) === 'waiting') !== (host[i] === 'yes'));
-      expect(disagree.map((f) => `${path.basename(path.dirname(f))}/${path.basename(f)}: host says ${host[cases.indexOf(f)]}`)).toEqual([]);
+      const disagree = cases.filter(
+        (f, i) => (classifyScreen(readFileSync(f, 'utf8')) === 'waiting') !== (host[i] === 'yes'),
+      );
+      expect(
+        disagree.map(
+          (f) => `${path.basename(path.dirname(f))}/${path.basename(f)}: host says ${host[cases.indexOf(f)]}`,
+        ),
+      ).toEqual([]);
       expect(host.filter((h) => h === 'yes').length).toBeGreaterThan(20);
     });
   }
@@ -79,7 +111,15 @@ describe('the waiting markers the host greps (screenEres) agree with classifyScr
 
 describe('which programs count as the agent (agentGuard: data for the host script)', () => {
   const guard = (agentCommand: string) => {
-    const g = agentGuard({ name: 'h', ssh: 'h', projectsDir: '~/p', agentCommand, tmuxSocket: '', aliases: [], local: false });
+    const g = agentGuard({
+      name: 'h',
+      ssh: 'h',
+      projectsDir: '~/p',
+      agentCommand,
+      tmuxSocket: '',
+      aliases: [],
+      local: false,
+    });
     return { AN: g.AN, AA: g.AA };
   };
   it.each([
@@ -129,7 +169,11 @@ describe('text goes only to a pane whose foreground program is the agent', () =>
     const sh = await lab.trimtab(['send', 'thor:agents:shell', `touch ${canary}`]);
     expect(sh.exitCode).toBe(1);
     expect(sh.stderr).toContain('thor:agents:shell runs sh, not an agent: nothing sent');
-    const node = await lab.trimtab(['send', 'thor:agents:repl', `require('fs').writeFileSync(${JSON.stringify(canary)}, '')`]);
+    const node = await lab.trimtab([
+      'send',
+      'thor:agents:repl',
+      `require('fs').writeFileSync(${JSON.stringify(canary)}, '')`,
+    ]);
     expect(node.exitCode).toBe(1);
     expect(node.stderr).toContain('thor:agents:repl runs node, not an agent: nothing sent');
     await new Promise((res) => setTimeout(res, 800));
@@ -153,37 +197,71 @@ describe('text goes only to a pane whose foreground program is the agent', () =>
   });
 
   it('keys (approve, reject, interrupt) are refused in a shell too', async () => {
-    const here: Host = { name: 'here', ssh: 'here', projectsDir: lab.projects('here'), agentCommand: `${process.execPath} ${FAKE_AGENT}`, tmuxSocket: lab.socket('here'), aliases: [], local: true };
+    const here: Host = {
+      name: 'here',
+      ssh: 'here',
+      projectsDir: lab.projects('here'),
+      agentCommand: `${process.execPath} ${FAKE_AGENT}`,
+      tmuxSocket: lab.socket('here'),
+      aliases: [],
+      local: true,
+    };
     const dir = lab.mkProject('here', 'keyshell');
     const pane = await window('here', 'keyshell', 'bash --norc --noprofile', dir);
     await eventually(async () => (await paneCommand('here', pane)) === 'bash', 'bash');
     const M = 'MARK1';
-    const r = await execa('sh', ['-s'], { input: keysScript(M, here, { kind: 'pane', paneId: pane }, ['t', 'o', 'u', 'c', 'h']), env: lab.env, extendEnv: false });
+    const r = await execa('sh', ['-s'], {
+      input: keysScript(M, here, { kind: 'pane', paneId: pane }, ['t', 'o', 'u', 'c', 'h']),
+      env: lab.env,
+      extendEnv: false,
+    });
     expect(r.stdout).toContain(`${M} error notagent bash`);
     expect(r.stdout).not.toContain(`${M} pressed`);
     expect(await screenOf('here', pane)).not.toContain('touch');
   });
 
   it('approve is refused in a shell whose screen shows the exact prompt it read; nothing is typed', async () => {
-    const here: Host = { name: 'here', ssh: 'here', projectsDir: lab.projects('here'), agentCommand: `${process.execPath} ${FAKE_AGENT}`, tmuxSocket: lab.socket('here'), aliases: [], local: true };
+    const here: Host = {
+      name: 'here',
+      ssh: 'here',
+      projectsDir: lab.projects('here'),
+      agentCommand: `${process.execPath} ${FAKE_AGENT}`,
+      tmuxSocket: lab.socket('here'),
+      aliases: [],
+      local: true,
+    };
     const dir = lab.mkProject('here', 'promptshell');
-    writeFileSync(path.join(dir, 'prompt.txt'), ' Bash command\n\n   touch pwned\n\n Do you want to proceed?\n ❯ 1. Yes\n   2. No\n');
+    writeFileSync(
+      path.join(dir, 'prompt.txt'),
+      ' Bash command\n\n   touch pwned\n\n Do you want to proceed?\n ❯ 1. Yes\n   2. No\n',
+    );
     const pane = await window('here', 'promptshell', 'bash --norc --noprofile', dir);
     await eventually(async () => (await paneCommand('here', pane)) === 'bash', 'bash');
     await lab.tmux('here', ['send-keys', '-t', pane, 'clear; cat prompt.txt', 'Enter']);
     await eventually(async () => /2\. No\n\S/u.test(await screenOf('here', pane)), 'the prompt text on the screen');
     // The lines answer_prompt compares: trailing blanks removed, blank lines left out.
     const before = await screenOf('here', pane);
-    const drawn = before.split('\n').map((l) => l.replace(/[ \t]+$/u, '')).filter(Boolean);
+    const drawn = before
+      .split('\n')
+      .map((l) => l.replace(/[ \t]+$/u, ''))
+      .filter(Boolean);
     expect(drawn).toContain(' Do you want to proceed?');
     const M = 'MARK2';
-    const r = await execa('sh', ['-s'], { input: answerScript(M, here, { kind: 'pane', paneId: pane }, drawn, ['1']), env: lab.env, extendEnv: false });
+    const r = await execa('sh', ['-s'], {
+      input: answerScript(M, here, { kind: 'pane', paneId: pane }, drawn, ['1']),
+      env: lab.env,
+      extendEnv: false,
+    });
     expect(r.stdout).toContain(`${M} error notagent bash`);
     expect(r.stdout).not.toContain(`${M} pressed`);
     expect(r.stdout).not.toContain(`${M} changed`);
     expect(await screenOf('here', pane)).toBe(before);
     // The lock was released on the way out: the pane takes a delivery lock again (a send is refused for bash, not busy).
-    const again = await execa('sh', ['-s'], { input: keysScript(M, here, { kind: 'pane', paneId: pane }, ['1']), env: lab.env, extendEnv: false });
+    const again = await execa('sh', ['-s'], {
+      input: keysScript(M, here, { kind: 'pane', paneId: pane }, ['1']),
+      env: lab.env,
+      extendEnv: false,
+    });
     expect(again.stdout).toContain(`${M} error notagent bash`);
   });
 
@@ -241,8 +319,16 @@ describe('two deliveries to one pane never merge', () => {
     const holder = execa('sleep', ['30'], { reject: false });
     symlinkSync(String(holder.pid), lock);
     // Its own process group, killed whole (as closing the terminal or Ctrl-C does): trimtab and its ssh.
-    const child = execa(process.execPath, [CLI, 'send', 'thor:agents:busy', 'from a killed trimtab'], { env: lab.env, extendEnv: false, reject: false, detached: true });
-    await eventually(() => readlinkOr(lock) === String(holder.pid) && pgrepOf(child.pid!), 'trimtab to wait for the lock');
+    const child = execa(process.execPath, [CLI, 'send', 'thor:agents:busy', 'from a killed trimtab'], {
+      env: lab.env,
+      extendEnv: false,
+      reject: false,
+      detached: true,
+    });
+    await eventually(
+      () => readlinkOr(lock) === String(holder.pid) && pgrepOf(child.pid!),
+      'trimtab to wait for the lock',
+    );
     await new Promise((res) => setTimeout(res, 800));
     process.kill(-child.pid!, 'SIGKILL');
     await child;
@@ -262,7 +348,10 @@ describe('an agent waiting on a prompt', () => {
   it('send refuses it (nothing typed) unless --force; broadcast leaves it out and says so', async () => {
     const target = await spawn('fedora', 'asking');
     await lab.trimtab(['send', target, '/ask']);
-    await eventually(async () => /Do you want to proceed\?/.test(await screenOf('fedora', '=agents:=asking')), 'the prompt');
+    await eventually(
+      async () => /Do you want to proceed\?/.test(await screenOf('fedora', '=agents:=asking')),
+      'the prompt',
+    );
     const before = lab.agentLog('fedora', 'asking').length;
     const r = await lab.trimtab(['send', target, 'hello']);
     expect(r.exitCode).toBe(1);
@@ -274,6 +363,9 @@ describe('an agent waiting on a prompt', () => {
     expect(lab.agentLog('fedora', 'asking')).toHaveLength(before);
     const forced = await lab.trimtab(['send', '--force', target, 'forced']);
     expect(forced.exitCode, forced.stderr).toBe(0);
-    await eventually(() => lab.agentLog('fedora', 'asking').some((l) => l.event === 'ignored' && l.text === 'forced'), 'the forced text to reach the prompt');
+    await eventually(
+      () => lab.agentLog('fedora', 'asking').some((l) => l.event === 'ignored' && l.text === 'forced'),
+      'the forced text to reach the prompt',
+    );
   });
 });

@@ -4,12 +4,13 @@
  * has none, a changed host key is a known_hosts file that says otherwise. What survives a kill or a
  * dropped connection is in survival.test.ts.
  */
-import { execa } from 'execa';
+
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, eventually, startLab, type Lab } from '../lab/lab.js';
 import { expectCleanError, faultHelpers } from '../lab/fault-helpers.js';
+import { CLI, eventually, type Lab, startLab } from '../lab/lab.js';
 import { addShellUser, hereEntry, isRoot, thorEntry, writeConfig } from '../lab/shell-user.js';
 
 if (process.env.CI && !isRoot) throw new Error('CI must run the fault tests as root (a throwaway user without tmux)');
@@ -20,7 +21,10 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   lab = await startLab();
-  env = writeConfig(lab, 'faults-config', [hereEntry(lab), thorEntry(lab)], { offlineRetrySeconds: 0, connectTimeoutSeconds: 2 });
+  env = writeConfig(lab, 'faults-config', [hereEntry(lab), thorEntry(lab)], {
+    offlineRetrySeconds: 0,
+    connectTimeoutSeconds: 2,
+  });
 });
 afterAll(async () => {
   await lab?.stop();
@@ -45,9 +49,15 @@ describe('tmux not installed on a host', () => {
     const noTmux = { PATH: binWithoutTmux() };
     lab.mkProject('here', 'alpha');
     const list = await listJson('here', noTmux);
-    expect(list.hosts).toEqual([{ name: 'here', local: true, reachable: true, error: 'tmux is not installed on here' }]);
+    expect(list.hosts).toEqual([
+      { name: 'here', local: true, reachable: true, error: 'tmux is not installed on here' },
+    ]);
     expect(list.stderr.trim()).toBe('⚠ tmux is not installed on here; skipped');
-    for (const args of [['send', 'here:alpha', 'hi'], ['spawn', '--on', 'here', 'alpha'], ['peek', 'here:alpha']]) {
+    for (const args of [
+      ['send', 'here:alpha', 'hi'],
+      ['spawn', '--on', 'here', 'alpha'],
+      ['peek', 'here:alpha'],
+    ]) {
       const r = await trimtab(args, noTmux);
       expectCleanError(r, 1, /^✖ tmux is not installed on here$/);
       expect(r.stderr).toContain('install it (apt install tmux');
@@ -65,9 +75,15 @@ describe('tmux not installed on a host', () => {
     u.mkProject('alpha');
     const e = writeConfig(lab, 'notmux-config', [hereEntry(lab), u.entry], { offlineRetrySeconds: 0 });
     const list = await listJson('notmux', e);
-    expect(list.hosts).toEqual([{ name: 'notmux', local: false, reachable: true, error: 'tmux is not installed on notmux' }]);
+    expect(list.hosts).toEqual([
+      { name: 'notmux', local: false, reachable: true, error: 'tmux is not installed on notmux' },
+    ]);
     expect(list.stderr.trim()).toBe('⚠ tmux is not installed on notmux; skipped');
-    for (const args of [['send', 'notmux:alpha', 'hi'], ['spawn', '--on', 'notmux', 'alpha'], ['peek', 'notmux:alpha']]) {
+    for (const args of [
+      ['send', 'notmux:alpha', 'hi'],
+      ['spawn', '--on', 'notmux', 'alpha'],
+      ['peek', 'notmux:alpha'],
+    ]) {
       const r = await trimtab(args, e);
       expectCleanError(r, 1, /^✖ tmux is not installed on notmux$/);
     }
@@ -77,10 +93,15 @@ describe('tmux not installed on a host', () => {
 describe('no tmux server, no agents session', () => {
   let fresh: NodeJS.ProcessEnv;
   beforeAll(() => {
-    fresh = writeConfig(lab, 'fresh-config', [
-      { ...hereEntry(lab), tmuxSocket: `${lab.socket('here')}-fresh` },
-      { ...thorEntry(lab), tmuxSocket: `${lab.socket('thor')}-fresh` },
-    ], { offlineRetrySeconds: 0 });
+    fresh = writeConfig(
+      lab,
+      'fresh-config',
+      [
+        { ...hereEntry(lab), tmuxSocket: `${lab.socket('here')}-fresh` },
+        { ...thorEntry(lab), tmuxSocket: `${lab.socket('thor')}-fresh` },
+      ],
+      { offlineRetrySeconds: 0 },
+    );
   });
 
   it('no server: list shows zero agents (exit 0); send and peek say there is no server (exit 1)', async () => {
@@ -88,8 +109,15 @@ describe('no tmux server, no agents session', () => {
       const list = await listJson(host, fresh);
       expect(list.agents).toEqual([]);
       expect(list.hosts[0]).toMatchObject({ reachable: true, error: null });
-      for (const args of [['send', `${host}:alpha`, 'hi'], ['peek', `${host}:alpha`]]) {
-        expectCleanError(await trimtab(args, fresh), 1, new RegExp(`^✖ no tmux server on ${host}, so no agent at ${host}:agents:alpha$`));
+      for (const args of [
+        ['send', `${host}:alpha`, 'hi'],
+        ['peek', `${host}:alpha`],
+      ]) {
+        expectCleanError(
+          await trimtab(args, fresh),
+          1,
+          new RegExp(`^✖ no tmux server on ${host}, so no agent at ${host}:agents:alpha$`),
+        );
       }
     }
   });
@@ -97,7 +125,10 @@ describe('no tmux server, no agents session', () => {
   it('no server: attach in a terminal says so (exit 1)', async () => {
     const t = await terminal(`${process.execPath} ${CLI} attach thor:alpha; echo "exit=$?"; sleep 60`);
     try {
-      const screen = await eventually(async () => ((await t.screen()).includes('exit=') ? t.screen() : undefined), 'attach to give up');
+      const screen = await eventually(
+        async () => ((await t.screen()).includes('exit=') ? t.screen() : undefined),
+        'attach to give up',
+      );
       expect(screen).toContain('✖ no tmux server on thor, so no agent at thor:agents:alpha');
       expect(screen).toContain('exit=1');
       expect(screen).not.toMatch(/^\s+at /m);
@@ -107,7 +138,17 @@ describe('no tmux server, no agents session', () => {
   });
 
   it('a server without the agents session: zero agents; send says no agent (exit 1); spawn makes the session', async () => {
-    await execa('tmux', ['-L', `${lab.socket('thor')}-fresh`, '-f', '/dev/null', 'new-session', '-d', '-s', 'other', 'sleep 600']);
+    await execa('tmux', [
+      '-L',
+      `${lab.socket('thor')}-fresh`,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      'other',
+      'sleep 600',
+    ]);
     const list = await listJson('thor', fresh);
     expect(list.agents).toEqual([]);
     expectCleanError(await trimtab(['send', 'thor:beta', 'hi'], fresh), 1, /^✖ no agent at thor:agents:beta$/);
@@ -115,7 +156,13 @@ describe('no tmux server, no agents session', () => {
     lab.mkProject('thor', 'beta');
     const spawn = await trimtab(['spawn', '--on', 'thor', 'beta'], fresh);
     expect(spawn.exitCode, spawn.stderr).toBe(0);
-    const sessions = await execa('tmux', ['-L', `${lab.socket('thor')}-fresh`, 'list-sessions', '-F', '#{session_name}']);
+    const sessions = await execa('tmux', [
+      '-L',
+      `${lab.socket('thor')}-fresh`,
+      'list-sessions',
+      '-F',
+      '#{session_name}',
+    ]);
     expect(sessions.stdout.split('\n').sort()).toEqual(['agents', 'other']);
     await execa('tmux', ['-L', `${lab.socket('thor')}-fresh`, 'kill-server'], { reject: false });
   });
@@ -124,30 +171,47 @@ describe('no tmux server, no agents session', () => {
 describe('panes in odd states', () => {
   it('a pane in copy mode: list reads its real status; send leaves copy mode and delivers', async () => {
     const target = await spawnIdle('thor', 'copier');
-    await eventually(async () => (await listJson('thor')).agents.find((a) => a.target === target)?.status === 'idle', 'idle');
+    await eventually(
+      async () => (await listJson('thor')).agents.find((a) => a.target === target)?.status === 'idle',
+      'idle',
+    );
     await lab.tmux('thor', ['copy-mode', '-t', '=agents:=copier']);
     await lab.tmux('thor', ['send-keys', '-t', '=agents:=copier', '-X', 'cursor-up']);
-    expect((await lab.tmux('thor', ['display-message', '-p', '-t', '=agents:=copier', '#{pane_in_mode}'])).stdout.trim()).toBe('1');
+    expect(
+      (await lab.tmux('thor', ['display-message', '-p', '-t', '=agents:=copier', '#{pane_in_mode}'])).stdout.trim(),
+    ).toBe('1');
     const { agents } = await listJson('thor');
     expect(agents.find((a) => a.target === target)?.status).toBe('idle');
     const r = await trimtab(['send', 'thor:copier', 'out of copy mode']);
     expect(r.exitCode, r.stderr).toBe(0);
     await eventually(() => submits('thor', 'copier').includes('out of copy mode'), 'the text to arrive');
-    expect((await lab.tmux('thor', ['display-message', '-p', '-t', '=agents:=copier', '#{pane_in_mode}'])).stdout.trim()).toBe('0');
+    expect(
+      (await lab.tmux('thor', ['display-message', '-p', '-t', '=agents:=copier', '#{pane_in_mode}'])).stdout.trim(),
+    ).toBe('0');
   });
 
   for (const host of ['thor', 'here'] as const) {
     it(`a dead pane on ${host} (the agent exited): listed as exited; send says so (exit 1) and logs the failure`, async () => {
       const target = await spawnIdle(host, 'dead');
       expect((await trimtab(['send', `${host}:dead`, '/crash'])).exitCode).toBe(0);
-      await eventually(async () => (await listJson(host)).agents.find((a) => a.target === target)?.status === 'exited', 'exited');
+      await eventually(
+        async () => (await listJson(host)).agents.find((a) => a.target === target)?.status === 'exited',
+        'exited',
+      );
       const r = await trimtab(['send', `${host}:dead`, 'anyone there?']);
       expectCleanError(r, 1, new RegExp(`^✖ not delivered to ${target}: the agent has exited$`));
       expect(r.stderr).toContain(`peek at it with trimtab peek ${target}`);
       const peek = await trimtab(['peek', `${host}:dead`, '-n', '5']);
       expect(peek.exitCode, peek.stderr).toBe(0); // its last screen is still there
-      const log = readFileSync(path.join(env.TRIMTAB_STATE_DIR!, 'sent.log'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-      expect(log.at(-1)).toMatchObject({ target, text: 'anyone there?', result: 'failed: not delivered to ' + target + ': the agent has exited' });
+      const log = readFileSync(path.join(env.TRIMTAB_STATE_DIR!, 'sent.log'), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(log.at(-1)).toMatchObject({
+        target,
+        text: 'anyone there?',
+        result: `failed: not delivered to ${target}: the agent has exited`,
+      });
     });
   }
 
@@ -167,7 +231,10 @@ describe('panes in odd states', () => {
     const hostile = `$(touch ${canary}); x\ty`;
     await lab.tmux('thor', ['rename-window', '-t', '=agents:=renamed', hostile]);
     // (tmux itself shows the tab in a window name as `\t`.)
-    const agent = await eventually(async () => (await listJson('thor')).agents.find((a) => String(a.window).startsWith(`$(touch ${canary}); x`)), 'the renamed window in the list');
+    const agent = await eventually(
+      async () => (await listJson('thor')).agents.find((a) => String(a.window).startsWith(`$(touch ${canary}); x`)),
+      'the renamed window in the list',
+    );
     expect(agent.target).toBe(`thor:${agent.paneId}`);
     expect(agent.status).toBe('idle');
     const r = await trimtab(['send', String(agent.target), 'still here']);
@@ -188,7 +255,8 @@ describe('host key unknown or changed', () => {
       .replace(/\n\s*StrictHostKeyChecking \S+/, '');
     writeFileSync(file, text);
     return writeConfig(lab, `config_${path.basename(knownHosts)}`, [hereEntry(lab), thorEntry(lab)], {
-      sshOptions: ['-F', file], offlineRetrySeconds: 0,
+      sshOptions: ['-F', file],
+      offlineRetrySeconds: 0,
     });
   }
 
@@ -211,10 +279,16 @@ describe('host key unknown or changed', () => {
       writeFileSync(kh, before);
       const e = sshConfigWith(kh);
       lab.mkProject('thor', 'keyed');
-      for (const args of [['send', 'thor:keyed', 'hi'], ['spawn', '--on', 'thor', 'keyed'], ['peek', 'thor:keyed']]) {
+      for (const args of [
+        ['send', 'thor:keyed', 'hi'],
+        ['spawn', '--on', 'thor', 'keyed'],
+        ['peek', 'thor:keyed'],
+      ]) {
         const r = await trimtab(args, e);
         expectCleanError(r, 3, /^✖ cannot reach thor: its ssh host key is unknown or has changed$/);
-        expect(r.stderr).toContain('run "ssh thor" once to check and accept the key (ssh-keygen -R to forget an old one)');
+        expect(r.stderr).toContain(
+          'run "ssh thor" once to check and accept the key (ssh-keygen -R to forget an old one)',
+        );
         expect(r.stderr).toContain('trimtab never turns host key checks off');
       }
       expect(readFileSync(kh, 'utf8')).toBe(before);
@@ -225,7 +299,14 @@ describe('host key unknown or changed', () => {
       const kh = path.join(lab.dir, `known_hosts_${kind}`);
       const e = sshConfigWith(kh);
       const list = await listJson('thor', e, 3);
-      expect(list.hosts).toEqual([{ name: 'thor', local: false, reachable: false, error: 'cannot reach thor: its ssh host key is unknown or has changed' }]);
+      expect(list.hosts).toEqual([
+        {
+          name: 'thor',
+          local: false,
+          reachable: false,
+          error: 'cannot reach thor: its ssh host key is unknown or has changed',
+        },
+      ]);
       expect(list.stderr.trim().split('\n')[0]).toBe('✖ cannot reach thor: its ssh host key is unknown or has changed');
       expect(list.stderr.trim().split('\n')).toHaveLength(2);
     });
@@ -252,9 +333,9 @@ describe('host key unknown or changed', () => {
     await trimtab(['broadcast', '--host', 'thor', '--yes', 'all'], e);
     const calls = ssh.calls();
     expect(calls.length).toBeGreaterThanOrEqual(5);
-    for (const c of calls) expect(c).not.toMatch(/StrictHostKeyChecking|UserKnownHostsFile|GlobalKnownHostsFile|CheckHostIP/i);
+    for (const c of calls)
+      expect(c).not.toMatch(/StrictHostKeyChecking|UserKnownHostsFile|GlobalKnownHostsFile|CheckHostIP/i);
     const bundle = readFileSync(CLI, 'utf8');
     expect(bundle).not.toMatch(/StrictHostKeyChecking|UserKnownHostsFile=\/dev\/null/);
   });
 });
-

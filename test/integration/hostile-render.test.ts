@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEntry } from '../../src/core/agents/sent-log.js';
-import { startLab, type Lab } from '../lab/lab.js';
+import { type Lab, startLab } from '../lab/lab.js';
 
 /** Any byte a terminal acts on, except the newline that ends each line of output. */
 const RAW = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -39,14 +39,17 @@ describe('escape sequences are shown, never sent raw', () => {
   it('trimtab log shows hostile targets, devices and failures escaped', async () => {
     const state = path.join(lab.dir, 'hostile-state');
     mkdirSync(state);
-    writeFileSync(path.join(state, 'sent.log'), formatEntry({
-      time: '2026-11-24T14:02:09.123Z',
-      host: 'thor',
-      target: `thor:agents:${WIPE}x`,
-      text: `hi ${CLIP}`,
-      result: `failed: tmux said ${CLIP}${WIPE}`,
-      from: `phone${WIPE}`,
-    }));
+    writeFileSync(
+      path.join(state, 'sent.log'),
+      formatEntry({
+        time: '2026-11-24T14:02:09.123Z',
+        host: 'thor',
+        target: `thor:agents:${WIPE}x`,
+        text: `hi ${CLIP}`,
+        result: `failed: tmux said ${CLIP}${WIPE}`,
+        from: `phone${WIPE}`,
+      }),
+    );
     for (const columns of ['40', '80']) {
       const r = await lab.trimtab(['log'], { env: { TRIMTAB_STATE_DIR: state, COLUMNS: columns } });
       expect(r.exitCode, r.stderr).toBe(0);

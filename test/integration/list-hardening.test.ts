@@ -2,14 +2,26 @@
 // never makes a host "unreachable"; a window named `uncle<TAB>x` is not `uncle`; thousands of panes
 // cost a bounded number of tmux clients in one round trip; `list --host H` for an unreachable H exits
 // 3; `hosts set` clears the offline memory. Real sshd, ssh and tmux (lab.ts); the fake agent.
-import { execa } from 'execa';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shQuote } from '../../src/core/quote.js';
+
 // src/adapters/cache.ts MAX_SOCKET_DIR: 104 bytes less the NUL and the 52 that ssh's control path adds.
 const MAX_SOCKET_DIR = 51;
-import { FAKE_AGENT, startLab, which, type Lab } from '../lab/lab.js';
+
+import { FAKE_AGENT, type Lab, startLab, which } from '../lab/lab.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -19,7 +31,9 @@ afterAll(async () => {
   // Masters started from a fallback socket dir (not under the lab's cache dir): ask each to exit.
   for (const dir of socketDirs) {
     for (const f of existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith('cm-')) : []) {
-      await execa('ssh', ['-F', lab.sshConfig, '-o', `ControlPath=${path.join(dir, f)}`, '-O', 'exit', 'thor'], { reject: false });
+      await execa('ssh', ['-F', lab.sshConfig, '-o', `ControlPath=${path.join(dir, f)}`, '-O', 'exit', 'thor'], {
+        reject: false,
+      });
     }
   }
   await lab?.stop();
@@ -35,9 +49,10 @@ async function spawnFake(host: 'here' | 'thor', window: string): Promise<string>
   expect(r.exitCode, r.stderr).toBe(0);
   return r.stdout.trim();
 }
-const hostsOf = (stdout: string) => (JSON.parse(stdout) as { hosts: Array<{ name: string; reachable: boolean; error: string | null }> }).hosts;
+const hostsOf = (stdout: string) =>
+  (JSON.parse(stdout) as { hosts: Array<{ name: string; reachable: boolean; error: string | null }> }).hosts;
 
-describe('the control socket dir (a local problem is never the host\'s fault)', () => {
+describe("the control socket dir (a local problem is never the host's fault)", () => {
   beforeAll(async () => {
     await spawnFake('thor', 'sock');
   });
@@ -48,7 +63,16 @@ describe('the control socket dir (a local problem is never the host\'s fault)', 
     mkdirSync(tmp, { recursive: true });
     const fallback = path.join(tmp, `trimtab-${process.getuid?.()}`);
     socketDirs.push(fallback);
-    return { env: { TRIMTAB_CACHE_DIR: undefined, HOME: home, XDG_RUNTIME_DIR: runtime, XDG_CACHE_HOME: undefined, TMPDIR: tmp }, fallback };
+    return {
+      env: {
+        TRIMTAB_CACHE_DIR: undefined,
+        HOME: home,
+        XDG_RUNTIME_DIR: runtime,
+        XDG_CACHE_HOME: undefined,
+        TMPDIR: tmp,
+      },
+      fallback,
+    };
   }
 
   it('a long $HOME (control path over the Unix socket limit): thor is still reached, through a short private dir', async () => {
@@ -80,7 +104,8 @@ describe('the control socket dir (a local problem is never the host\'s fault)', 
   });
 
   it('a fallback dir someone else owns is not used; plain ssh still reaches thor', async () => {
-    if (process.getuid?.() !== 0) throw new Error('this case needs root (to make a dir another user owns); CI runs as root');
+    if (process.getuid?.() !== 0)
+      throw new Error('this case needs root (to make a dir another user owns); CI runs as root');
     const home = path.join(lab.dir, 'k'.repeat(80));
     mkdirSync(home, { recursive: true });
     const { env, fallback } = userEnv(home);
@@ -97,7 +122,9 @@ describe('window names with a TAB', () => {
   it('`uncle<TAB>x` is listed whole, and a target `uncle` does not find it', async () => {
     const pane = await spawnFake('thor', 'uncle\tx');
     const r = await lab.trimtab(['list', '--json', '--host', 'thor']);
-    const agent = (JSON.parse(r.stdout) as { agents: Array<{ paneId: string; window: string }> }).agents.find((a) => a.paneId === pane);
+    const agent = (JSON.parse(r.stdout) as { agents: Array<{ paneId: string; window: string }> }).agents.find(
+      (a) => a.paneId === pane,
+    );
     expect(agent?.window).toBe('uncle\tx');
     const peek = await lab.trimtab(['peek', 'thor:agents:uncle']);
     expect(peek.exitCode).toBe(1);
@@ -112,7 +139,9 @@ describe('window names with a TAB', () => {
     lab.mkProject('thor', 'uncle');
     const r = await lab.trimtab(['spawn', '--on', 'thor', 'uncle', '--no-attach']);
     expect(r.exitCode, r.stderr).toBe(0);
-    const list = JSON.parse((await lab.trimtab(['list', '--json', '--host', 'thor'])).stdout) as { agents: Array<{ paneId: string; window: string }> };
+    const list = JSON.parse((await lab.trimtab(['list', '--json', '--host', 'thor'])).stdout) as {
+      agents: Array<{ paneId: string; window: string }>;
+    };
     expect(list.agents.map((a) => a.window)).toEqual(expect.arrayContaining(['uncle', 'uncle\tx']));
     expect(list.agents.find((a) => a.window === 'uncle\tx')?.paneId).toBe(other);
     await lab.tmux('thor', ['kill-pane', '-t', other]);
@@ -129,7 +158,8 @@ describe('thousands of panes', () => {
     await lab.tmux('here', ['new-session', '-d', '-s', 'agents', '-n', 'w0', 'exec sleep 600']);
     for (let made = 1; made < N; ) {
       const args: string[] = [];
-      for (let i = 0; i < 100 && made < N; i++, made++) args.push(...(i ? [';'] : []), 'new-window', '-d', '-t', '=agents:', '-n', `w${made}`, 'exec sleep 600');
+      for (let i = 0; i < 100 && made < N; i++, made++)
+        args.push(...(i ? [';'] : []), 'new-window', '-d', '-t', '=agents:', '-n', `w${made}`, 'exec sleep 600');
       const r = await lab.tmux('here', args);
       expect(r.exitCode, r.stderr).toBe(0);
     }
@@ -139,7 +169,10 @@ describe('thousands of panes', () => {
     const log = path.join(lab.dir, 'tmux-calls.log');
     writeFileSync(path.join(bin, 'tmux'), `#!/bin/sh\necho x >> ${shQuote(log)}\nexec ${shQuote(real)} "$@"\n`);
     chmodSync(path.join(bin, 'tmux'), 0o755);
-    const r = await lab.trimtab(['list', '--json', '--host', 'here'], { env: { PATH: `${bin}:${process.env.PATH}` }, timeoutMs: 120_000 });
+    const r = await lab.trimtab(['list', '--json', '--host', 'here'], {
+      env: { PATH: `${bin}:${process.env.PATH}` },
+      timeoutMs: 120_000,
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     const agents = (JSON.parse(r.stdout) as { agents: Array<{ window: string }> }).agents;
     expect(agents.filter((a) => /^w\d+$/.test(a.window))).toHaveLength(N);
@@ -166,7 +199,10 @@ describe('an unreachable host asked for by name', () => {
     await spawnFake('thor', 'fed');
     expect((await lab.trimtab(['hosts', 'set', 'fedora', '--ssh', 'asleep'])).exitCode).toBe(0);
     expect((await lab.trimtab(['list', '--host', 'fedora'])).exitCode).toBe(3);
-    const cache = JSON.parse(readFileSync(path.join(lab.dir, 'cache', 'hosts.json'), 'utf8')) as Record<string, { offlineSince?: number }>;
+    const cache = JSON.parse(readFileSync(path.join(lab.dir, 'cache', 'hosts.json'), 'utf8')) as Record<
+      string,
+      { offlineSince?: number }
+    >;
     expect(cache.fedora?.offlineSince).toBeGreaterThan(0);
     expect((await lab.trimtab(['hosts', 'set', 'fedora', '--ssh', 'fedora'])).exitCode).toBe(0);
     const r = await lab.trimtab(['list', '--json', '--host', 'fedora']);

@@ -4,12 +4,13 @@
  * runs in a real terminal (a tmux pane) as the current user; login.test.ts covers the same script
  * reached through sshd as a throwaway user, with a broken config and with trimtab removed.
  */
-import { execa } from 'execa';
+
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, eventually, startLab, which, type Lab } from '../lab/lab.js';
+import { CLI, eventually, type Lab, startLab, which } from '../lab/lab.js';
 
 let lab: Lab;
 let loginSh = '';
@@ -43,9 +44,23 @@ async function login(opts: { cols?: number; rows?: number; path?: string } = {})
   const e = Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const size = ['-x', String(opts.cols ?? 40), '-y', String(opts.rows ?? 20)];
   // tmux gives a new session's first pane the PATH of the client that made it, whatever -e says.
-  await execa(which('tmux')!, ['-L', socket, '-f', '/dev/null', 'new-session', '-d', ...size, ...e, `${loginSh}; echo "session-ended=$?"; sleep 600`], {
-    env: { ...process.env, SHELL: '/bin/sh', PATH: vars.PATH },
-  });
+  await execa(
+    which('tmux')!,
+    [
+      '-L',
+      socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      ...size,
+      ...e,
+      `${loginSh}; echo "session-ended=$?"; sleep 600`,
+    ],
+    {
+      env: { ...process.env, SHELL: '/bin/sh', PATH: vars.PATH },
+    },
+  );
   const tmux = (args: string[]) => execa('tmux', ['-L', socket, ...args], { reject: false });
   const screen = async () => (await tmux(['capture-pane', '-p'])).stdout;
   return {
@@ -74,13 +89,17 @@ async function expectShell(t: Login, ms?: number) {
 
 /** Pids of the processes below `pid` whose command is `name`. */
 async function descendants(pid: number, name: string): Promise<number[]> {
-  const rows = (await execa('ps', ['-e', '-o', 'pid=,ppid=,comm='])).stdout.split('\n').map((l) => l.trim().split(/\s+/));
+  const rows = (await execa('ps', ['-e', '-o', 'pid=,ppid=,comm='])).stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
   const below = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [p, pp] of rows) if (below.has(Number(pp)) && !below.has(Number(p))) (below.add(Number(p)), (grew = true));
+    for (const [p, pp] of rows) if (below.has(Number(pp)) && !below.has(Number(p))) below.add(Number(p)), (grew = true);
   }
-  return rows.filter(([p, , comm]) => below.has(Number(p)) && Number(p) !== pid && comm === name).map(([p]) => Number(p));
+  return rows
+    .filter(([p, , comm]) => below.has(Number(p)) && Number(p) !== pid && comm === name)
+    .map(([p]) => Number(p));
 }
 
 describe('the login entry always ends in a shell', () => {

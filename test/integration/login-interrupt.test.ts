@@ -7,10 +7,11 @@
  * (alternate screen, cursor hidden, echo off). The login script itself is the real one
  * (`trimtab login --script`, what install.sh installs), run in a real terminal (a tmux pane).
  */
-import { execa } from 'execa';
+
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, eventually, which } from '../lab/lab.js';
 
@@ -19,14 +20,17 @@ let loginSh = '';
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'trimtab-login-int-'));
   const busy = path.join(dir, 'busy-menu');
-  writeFileSync(busy, [
-    '#!/bin/sh',
-    "printf '\\033[?1049h\\033[?25l'",
-    'stty -echo -icanon',
-    'echo "busy menu: asking hosts"',
-    'sleep 600',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    busy,
+    [
+      '#!/bin/sh',
+      "printf '\\033[?1049h\\033[?25l'",
+      'stty -echo -icanon',
+      'echo "busy menu: asking hosts"',
+      'sleep 600',
+      '',
+    ].join('\n'),
+  );
   chmodSync(busy, 0o755);
   loginSh = path.join(dir, 'login.sh');
   writeFileSync(loginSh, `${(await execa(process.execPath, [CLI, 'login', '--script', busy])).stdout}\n`);
@@ -37,12 +41,34 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function terminal() {
   const socket = `trimtab-login-int-${Math.random().toString(36).slice(2, 8)}`;
-  const vars = { HOME: path.join(dir, 'home'), SHELL: '/bin/sh', TERM: 'xterm-256color', LANG: 'C.UTF-8', PS1: 'login$ ' };
+  const vars = {
+    HOME: path.join(dir, 'home'),
+    SHELL: '/bin/sh',
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    PS1: 'login$ ',
+  };
   const e = Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const env: NodeJS.ProcessEnv = { ...process.env, SHELL: '/bin/sh' };
   for (const k of ['TMUX', 'TMUX_PANE', 'TRIMTAB_LOGIN']) delete env[k];
-  await execa(which('tmux')!, ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '40', '-y', '20', ...e,
-    `${loginSh}; echo "session-ended=$?"; sleep 600`], { env, extendEnv: false });
+  await execa(
+    which('tmux')!,
+    [
+      '-L',
+      socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-x',
+      '40',
+      '-y',
+      '20',
+      ...e,
+      `${loginSh}; echo "session-ended=$?"; sleep 600`,
+    ],
+    { env, extendEnv: false },
+  );
   const tmux = (args: string[]) => execa('tmux', ['-L', socket, ...args], { reject: false });
   const screen = async () => (await tmux(['capture-pane', '-p'])).stdout;
   return {

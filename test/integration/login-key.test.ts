@@ -6,11 +6,12 @@
  *
  * Needs root (useradd, and sshd logging in as another user); CI runs as root.
  */
-import { execa } from 'execa';
+
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, startLab, type Lab } from '../lab/lab.js';
+import { CLI, type Lab, startLab } from '../lab/lab.js';
 
 const isRoot = process.getuid?.() === 0;
 if (process.env.CI && !isRoot) throw new Error('CI must run the login key tests as root');
@@ -20,7 +21,8 @@ let user: { name: string; home: string };
 let phoneConfig = '';
 const AWKWARD = `it's "my" apps`; // a space, a single and a double quote
 
-const ssh = (args: string[], input = '') => execa('ssh', ['-F', phoneConfig, ...args], { input, reject: false, timeout: 30_000 });
+const ssh = (args: string[], input = '') =>
+  execa('ssh', ['-F', phoneConfig, ...args], { input, reject: false, timeout: 30_000 });
 
 describe.skipIf(!isRoot)('the phone key (root: throwaway user)', () => {
   beforeAll(async () => {
@@ -33,7 +35,10 @@ describe.skipIf(!isRoot)('the phone key (root: throwaway user)', () => {
     mkdirSync(apps);
     own(apps);
     const loginSh = path.join(apps, 'login.sh');
-    writeFileSync(loginSh, `${(await execa(process.execPath, [CLI, 'login', '--script', '/nonexistent/trimtab'])).stdout}\n`);
+    writeFileSync(
+      loginSh,
+      `${(await execa(process.execPath, [CLI, 'login', '--script', '/nonexistent/trimtab'])).stdout}\n`,
+    );
     chmodSync(loginSh, 0o755);
     own(loginSh);
     const key = path.join(lab.dir, 'phonekey');
@@ -42,22 +47,27 @@ describe.skipIf(!isRoot)('the phone key (root: throwaway user)', () => {
     mkdirSync(sshDir, { mode: 0o700 });
     own(sshDir);
     const auth = path.join(sshDir, 'authorized_keys');
-    const added = await execa(process.execPath, [CLI, 'login', '--tool', 'add-key', auth, loginSh, `${key}.pub`], { reject: false });
+    const added = await execa(process.execPath, [CLI, 'login', '--tool', 'add-key', auth, loginSh, `${key}.pub`], {
+      reject: false,
+    });
     expect(added.exitCode, added.stderr).toBe(0);
     own(auth);
     phoneConfig = path.join(lab.dir, 'ssh_config_phone');
-    writeFileSync(phoneConfig, [
-      'Host phone',
-      '  HostName 127.0.0.1',
-      `  Port ${lab.port}`,
-      `  User ${user.name}`,
-      `  IdentityFile ${key}`,
-      '  IdentitiesOnly yes',
-      `  UserKnownHostsFile ${lab.dir}/known_hosts`,
-      '  StrictHostKeyChecking yes',
-      '  LogLevel ERROR',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      phoneConfig,
+      [
+        'Host phone',
+        '  HostName 127.0.0.1',
+        `  Port ${lab.port}`,
+        `  User ${user.name}`,
+        `  IdentityFile ${key}`,
+        '  IdentitiesOnly yes',
+        `  UserKnownHostsFile ${lab.dir}/known_hosts`,
+        '  StrictHostKeyChecking yes',
+        '  LogLevel ERROR',
+        '',
+      ].join('\n'),
+    );
   });
   afterAll(async () => {
     await lab?.stop();
@@ -86,7 +96,10 @@ describe.skipIf(!isRoot)('the phone key (root: throwaway user)', () => {
     const scp = await execa('scp', ['-F', phoneConfig, local, 'phone:payload.txt'], { reject: false });
     expect(scp.exitCode, scp.stderr).toBe(0);
     expect(readFileSync(path.join(user.home, 'payload.txt'), 'utf8')).toBe('payload\n');
-    const sftp = await execa('sftp', ['-F', phoneConfig, '-b', '-', 'phone'], { input: 'ls payload.txt\n', reject: false });
+    const sftp = await execa('sftp', ['-F', phoneConfig, '-b', '-', 'phone'], {
+      input: 'ls payload.txt\n',
+      reject: false,
+    });
     expect(sftp.exitCode, sftp.stderr).toBe(0);
     expect(sftp.stdout).toContain('payload.txt');
   });

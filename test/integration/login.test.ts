@@ -5,11 +5,21 @@
  * Needs root (useradd, and sshd logging in as another user). CI runs as root, so there it always runs;
  * a developer without root sees these skipped with this reason.
  */
-import { execa } from 'execa';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startLab, type Lab } from '../lab/lab.js';
+import { eventually, type Lab, startLab } from '../lab/lab.js';
 
 const isRoot = process.getuid?.() === 0;
 if (process.env.CI && !isRoot) throw new Error('CI must run the login tests as root');
@@ -21,14 +31,27 @@ let uid = 0;
 let gid = 0;
 
 /** Run a shell command as the lab user, in the repo (install.sh). */
-const asUser = (cmd: string) => execa('su', [user.name, '-s', '/bin/sh', '-c', `cd ${REPO} && ${cmd}`], { reject: false });
+const asUser = (cmd: string) =>
+  execa('su', [user.name, '-s', '/bin/sh', '-c', `cd ${REPO} && ${cmd}`], { reject: false });
 const own = (file: string) => chownSync(file, uid, gid);
 const sshArgs = (config: string, host: string) => ['-F', config, host];
 
 /** A terminal (40x20) running ssh -t into the lab as the user. */
 async function terminal(config: string, host: string) {
   const socket = `ttlogin-${Math.random().toString(36).slice(2, 8)}`;
-  await execa('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '40', '-y', '20', `ssh -t ${sshArgs(config, host).join(' ')}; echo "ssh-exit=$?"; sleep 600`]);
+  await execa('tmux', [
+    '-L',
+    socket,
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-d',
+    '-x',
+    '40',
+    '-y',
+    '20',
+    `ssh -t ${sshArgs(config, host).join(' ')}; echo "ssh-exit=$?"; sleep 600`,
+  ]);
   const screen = async () => (await execa('tmux', ['-L', socket, 'capture-pane', '-p'], { reject: false })).stdout;
   return {
     screen,
@@ -187,12 +210,15 @@ describe.skipIf(!isRoot)('trimtab login (root: throwaway user)', () => {
 
     it('puts a command= line for that key first in authorized_keys', () => {
       const keys = readFileSync(path.join(user.home, '.ssh/authorized_keys'), 'utf8');
-      expect(keys).toMatch(/^# >>> trimtab login menu >>>.*\nrestrict,pty,command="[^"]+\/login\.sh" ssh-ed25519 \S+ phone\n/);
+      expect(keys).toMatch(
+        /^# >>> trimtab login menu >>>.*\nrestrict,pty,command="[^"]+\/login\.sh" ssh-ed25519 \S+ phone\n/,
+      );
     });
 
     it('the phone key lands in the menu; q gives a working shell', () => menuThenShell(phoneConfig, 'phone'));
 
-    it('commands, scp and sftp (internal-sftp) still work with that key', () => commandsStillWork(phoneConfig, 'phone'));
+    it('commands, scp and sftp (internal-sftp) still work with that key', () =>
+      commandsStillWork(phoneConfig, 'phone'));
 
     it('--uninstall removes the key line, and the file it created', async () => {
       expect((await asUser('./install.sh --uninstall')).exitCode).toBe(0);

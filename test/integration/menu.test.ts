@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, eventually, startLab, type Lab } from '../lab/lab.js';
+import { CLI, eventually, type Lab, startLab } from '../lab/lab.js';
 import { Pane } from '../lab/pane.js';
 
 let lab: Lab;
@@ -21,7 +21,11 @@ const expectPhoneSized = (screen: string) => {
 
 beforeAll(async () => {
   lab = await startLab();
-  for (const [host, project] of [['here', 'alpha'], ['thor', 'beta'], ['fedora', 'gamma']] as const) {
+  for (const [host, project] of [
+    ['here', 'alpha'],
+    ['thor', 'beta'],
+    ['fedora', 'gamma'],
+  ] as const) {
     lab.mkProject(host, project);
     const r = await lab.trimtab(['spawn', '--on', host, project, '--no-attach']);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -29,7 +33,11 @@ beforeAll(async () => {
   }
   await lab.trimtab(['send', 'thor:beta', '/ask']);
   lab.mkProject('thor', 'delta');
-  pane = await Pane.start(`${lab.socket('here')}-phone`, `${process.execPath} ${CLI} menu; echo "exit=$?"; sleep 600`, lab.env);
+  pane = await Pane.start(
+    `${lab.socket('here')}-phone`,
+    `${process.execPath} ${CLI} menu; echo "exit=$?"; sleep 600`,
+    lab.env,
+  );
 });
 afterAll(async () => {
   await pane?.stop();
@@ -58,7 +66,10 @@ describe('trimtab menu in a 40x20 pane', () => {
     expect(screen).toContain('beta · thor · waiting');
     await settle();
     await pane.keys('1');
-    await eventually(() => lab.agentLog('thor', 'beta').some((l) => l.event === 'key' && l.key === '1'), 'the approval to reach the agent');
+    await eventually(
+      () => lab.agentLog('thor', 'beta').some((l) => l.event === 'key' && l.key === '1'),
+      'the approval to reach the agent',
+    );
     await pane.waitFor('b  back', 'the result screen');
     await pane.keys('b');
     await pane.waitFor(/beta · thor · (working|idle)/, 'the refreshed agent screen');
@@ -101,7 +112,10 @@ describe('trimtab menu in a 40x20 pane', () => {
     await pane.keys(/(\d+) +alpha +here/.exec(main)![1]!);
     await pane.waitFor('alpha · here · idle');
     await pane.keys('a');
-    await eventually(async () => (await lab.tmux('here', ['list-clients'])).stdout.includes('agents'), 'a client on the agents session');
+    await eventually(
+      async () => (await lab.tmux('here', ['list-clients'])).stdout.includes('agents'),
+      'a client on the agents session',
+    );
     await lab.tmux('here', ['detach-client', '-s', 'agents']);
     await pane.waitFor('alpha · here · idle', 'the menu after detaching');
     await pane.keys('Escape');
@@ -120,7 +134,10 @@ describe('trimtab menu in a 40x20 pane', () => {
     await pane.type(`fix the tests, don't push`);
     await pane.keys('Enter');
     await pane.waitFor('started thor:agents:delta');
-    const start = await eventually(() => lab.agentLog('thor', 'delta').find((l) => l.event === 'start'), 'delta to start');
+    const start = await eventually(
+      () => lab.agentLog('thor', 'delta').find((l) => l.event === 'start'),
+      'delta to start',
+    );
     // The first message reaches the agent as its own prompt argument, byte for byte.
     expect((start as unknown as { argv: string[] }).argv.slice(-2)).toEqual(['--', `fix the tests, don't push`]);
     await pane.keys('b');
@@ -148,7 +165,8 @@ describe('trimtab menu in a 40x20 pane', () => {
   });
 
   it('two-digit numbers select rows 10 and up: from ten rows on, typed digits wait for Enter', async () => {
-    for (let i = 0; i < 8; i++) await lab.tmux('here', ['new-window', '-d', '-t', '=agents:', '-n', `extra${i}`, 'sleep 600']);
+    for (let i = 0; i < 8; i++)
+      await lab.tmux('here', ['new-window', '-d', '-t', '=agents:', '-n', `extra${i}`, 'sleep 600']);
     await pane.keys('r');
     const screen = await pane.waitFor(/12 agents/);
     const row11 = /\b11 +(\S+) +(\S+)/.exec(screen)!;

@@ -3,11 +3,12 @@
  * connections reused through a master, a sleeping host not contacted again within the retry window,
  * a hung master detected and replaced.
  */
-import { execa, execaSync } from 'execa';
+
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa, execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startLab, type Lab } from '../lab/lab.js';
+import { eventually, type Lab, startLab } from '../lab/lab.js';
 
 let lab: Lab;
 let cacheDir = '';
@@ -15,7 +16,9 @@ const sockets = () => readdirSync(cacheDir).filter((f) => f.startsWith('cm-'));
 const socketOf = (host: string) => path.join(cacheDir, sockets().find((f) => f.startsWith(`cm-${host}-`))!);
 /** The pid of the ssh master behind a control socket (ssh -O check asks it). */
 async function masterPid(host: string): Promise<number | undefined> {
-  const r = await execa('ssh', ['-F', lab.sshConfig, '-o', `ControlPath=${socketOf(host)}`, '-O', 'check', host], { reject: false });
+  const r = await execa('ssh', ['-F', lab.sshConfig, '-o', `ControlPath=${socketOf(host)}`, '-O', 'check', host], {
+    reject: false,
+  });
   const m = /pid=(\d+)/.exec(r.stderr);
   return m ? Number(m[1]) : undefined;
 }
@@ -46,7 +49,11 @@ describe('connections', () => {
     expect((readFileSync('/proc/self/status', 'utf8'), true)).toBe(true);
     const mode = (await execa('stat', ['-c', '%a', cacheDir])).stdout;
     expect(mode).toBe('700');
-    expect(sockets().map((s) => s.split('-')[1]).sort()).toEqual(['fedora', 'thor']);
+    expect(
+      sockets()
+        .map((s) => s.split('-')[1])
+        .sort(),
+    ).toEqual(['fedora', 'thor']);
     const before = await masterPid('thor');
     expect(before).toBeGreaterThan(0);
     expect((await lab.trimtab(['send', 'thor:p1', 'reuse me'])).exitCode).toBe(0);
@@ -63,7 +70,9 @@ describe('connections', () => {
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...config, sshOptions: ['-F', own] }));
     const ssh = lab.countingSsh();
-    const r = await lab.trimtab(['list', '--host', 'thor'], { env: { TRIMTAB_CONFIG_DIR: dir, TRIMTAB_SSH: ssh.program } });
+    const r = await lab.trimtab(['list', '--host', 'thor'], {
+      env: { TRIMTAB_CONFIG_DIR: dir, TRIMTAB_SSH: ssh.program },
+    });
     expect(r.exitCode).toBe(0);
     expect(ssh.calls()[0]).not.toContain('ControlPath=');
   });
@@ -113,7 +122,9 @@ describe('a hung master', () => {
     const old = await masterPid('thor');
     expect(old).toBeGreaterThan(0);
     // Freeze every connection sshd serves now: the masters' remote ends stop answering.
-    const children = (await execa('pgrep', ['-P', String(lab.sshdPid)], { reject: false })).stdout.split('\n').filter(Boolean);
+    const children = (await execa('pgrep', ['-P', String(lab.sshdPid)], { reject: false })).stdout
+      .split('\n')
+      .filter(Boolean);
     expect(children.length).toBeGreaterThan(0);
     for (const pid of children) process.kill(Number(pid), 'SIGSTOP');
     try {
@@ -132,7 +143,9 @@ describe('a hung master', () => {
 
   it('a non-repeatable command (send) is not retried over a hung connection', async () => {
     await lab.trimtab(['list', '--host', 'thor']);
-    const children = (await execa('pgrep', ['-P', String(lab.sshdPid)], { reject: false })).stdout.split('\n').filter(Boolean);
+    const children = (await execa('pgrep', ['-P', String(lab.sshdPid)], { reject: false })).stdout
+      .split('\n')
+      .filter(Boolean);
     for (const pid of children) process.kill(Number(pid), 'SIGSTOP');
     const before = lab.agentLog('thor', 'p1').filter((l) => l.text === 'once only').length;
     try {
@@ -155,7 +168,9 @@ describe('screens', () => {
     mkdirSync(bin, { recursive: true });
     const log = path.join(bin, 'calls.log');
     const real = execaSync('sh', ['-c', 'command -v tmux']).stdout;
-    writeFileSync(path.join(bin, 'tmux'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${log}\n${before}\nexec ${real} "$@"\n`, { mode: 0o755 });
+    writeFileSync(path.join(bin, 'tmux'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${log}\n${before}\nexec ${real} "$@"\n`, {
+      mode: 0o755,
+    });
     const calls = () => readFileSync(log, 'utf8').trim().split('\n');
     return { env: { PATH: `${bin}:${process.env.PATH}` }, calls, reset: () => rmSync(log, { force: true }) };
   }
@@ -170,7 +185,10 @@ describe('screens', () => {
       lab.mkProject('here', p);
       expect((await lab.trimtab(['spawn', '--on', 'here', p, '--no-attach'])).exitCode).toBe(0);
     }
-    await eventually(async () => (await hereAgents({})).filter((a) => a.status === 'idle').length >= 5, 'five idle agents');
+    await eventually(
+      async () => (await hereAgents({})).filter((a) => a.status === 'idle').length >= 5,
+      'five idle agents',
+    );
     const tmux = wrappedTmux('count-tmux');
     const agents = await hereAgents(tmux.env);
     expect(agents.length).toBeGreaterThanOrEqual(5);
@@ -184,7 +202,10 @@ describe('screens', () => {
     const before = await hereAgents({});
     const victim = before.find((a) => a.target.endsWith(':s2'))!;
     // Close the victim just before the sequence of captures runs, so tmux stops the sequence there.
-    const tmux = wrappedTmux('closing-tmux', `case "$*" in *capture-pane*capture-pane*) ${execaSync('sh', ['-c', 'command -v tmux']).stdout} -L ${lab.socket('here')} kill-pane -t ${victim.paneId};; esac`);
+    const tmux = wrappedTmux(
+      'closing-tmux',
+      `case "$*" in *capture-pane*capture-pane*) ${execaSync('sh', ['-c', 'command -v tmux']).stdout} -L ${lab.socket('here')} kill-pane -t ${victim.paneId};; esac`,
+    );
     const after = await hereAgents(tmux.env);
     expect(tmux.calls().filter((c) => /^-u .*capture-pane -p -t %\d+$/.test(c)).length).toBeGreaterThan(0); // the fallback ran
     for (const a of after.filter((x) => x.paneId !== victim.paneId)) expect(a.status, a.target).toBe('idle');

@@ -4,13 +4,14 @@
  * them from every host). The local side gets its own HOME, so this machine's ~/.claude is never read
  * or written; ~/.claude on a target is only written for a throwaway user.
  */
-import { execa } from 'execa';
+
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
 import { git, seedRepo } from '../lab/git.js';
+import { FAKE_AGENT, type Lab, startLab } from '../lab/lab.js';
 
 let lab: Lab;
 /** This machine's HOME for trimtab: no ~/.claude files, so nothing is copied to the lab hosts' real homes. */
@@ -34,7 +35,8 @@ beforeAll(async () => {
   remotes = path.join(lab.dir, 'remotes');
   const seed = path.join(lab.dir, 'seed');
   await seedRepo(seed, 'seed\n');
-  for (const r of ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'other']) await git(lab.dir, 'clone', '-q', '--bare', seed, repo(r));
+  for (const r of ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'other'])
+    await git(lab.dir, 'clone', '-q', '--bare', seed, repo(r));
 
   // This machine (`here`): five projects with a remote, one repo without, one plain dir.
   const here = lab.projects('here');
@@ -58,18 +60,23 @@ afterAll(async () => {
 });
 
 type Env = NodeJS.ProcessEnv;
-const trimtab = (args: string[], env: Env = {}) => lab.trimtab(args, { env: { HOME: bareHome, COLUMNS: '40', ...env }, timeoutMs: 120_000 });
+const trimtab = (args: string[], env: Env = {}) =>
+  lab.trimtab(args, { env: { HOME: bareHome, COLUMNS: '40', ...env }, timeoutMs: 120_000 });
 const lines = (s: string) => s.trimEnd().split('\n');
 const expectFits = (stdout: string, cols = 40) => {
   for (const l of lines(stdout)) expect([...l].length, l).toBeLessThanOrEqual(cols);
 };
 const doctorJson = async (host: string, env: Env = {}) => {
   const r = await trimtab(['doctor', host, '--json'], env);
-  const report = JSON.parse(r.stdout).hosts[0] as { status: string; findings: Array<{ check: string; level: string; text: string; fix: string | null }> };
+  const report = JSON.parse(r.stdout).hosts[0] as {
+    status: string;
+    findings: Array<{ check: string; level: string; text: string; fix: string | null }>;
+  };
   const by = Object.fromEntries(report.findings.map((f) => [f.check, f]));
   return { exitCode: r.exitCode, stderr: r.stderr, status: report.status, by };
 };
-const hasSession = async (host: 'thor' | 'fedora') => (await lab.tmux(host, ['has-session', '-t', '=agents'])).exitCode === 0;
+const hasSession = async (host: 'thor' | 'fedora') =>
+  (await lab.tmux(host, ['has-session', '-t', '=agents'])).exitCode === 0;
 /** Output with its wrapping undone: a long path may be shifted or broken to fit 40 columns. */
 const unwrapped = (s: string) => s.replace(/\n */g, '');
 const ls = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
@@ -95,7 +102,9 @@ describe('doctor', () => {
     expect(d.status).toBe('warn');
     expect(d.by.projects).toMatchObject({ level: 'ok', text: `3 projects in ${lab.projects('thor')}` });
     expect(d.by.session).toMatchObject({ level: 'warn', fix: 'trimtab prepare thor' });
-    const node = process.execPath.startsWith(`${os.homedir()}/`) ? `~${process.execPath.slice(os.homedir().length)}` : process.execPath;
+    const node = process.execPath.startsWith(`${os.homedir()}/`)
+      ? `~${process.execPath.slice(os.homedir().length)}`
+      : process.execPath;
     expect(d.by.agent).toMatchObject({ level: 'ok', text: `agent ${node}` });
     for (const c of ['tmux', 'git', 'node']) expect(d.by[c]?.level, c).toBe('ok');
   });
@@ -115,10 +124,18 @@ describe('prepare', () => {
     const out = lines(r.stdout);
     expect(out[0]).toBe('plan for thor (from here), dry run:');
     for (const l of [
-      '+ clone alpha', '· beta already cloned', '+ clone delta', '⚠ gamma: other remote, left alone',
-      '⚠ epsilon: not a git repo, left alone', '- notes skipped: no git remote', '- plain skipped: not a git repo',
-      '- CLAUDE.md: none on this machine', '- settings.json: none on this machine', '+ create session agents',
-    ]) expect(out, l).toContain(l);
+      '+ clone alpha',
+      '· beta already cloned',
+      '+ clone delta',
+      '⚠ gamma: other remote, left alone',
+      '⚠ epsilon: not a git repo, left alone',
+      '- notes skipped: no git remote',
+      '- plain skipped: not a git repo',
+      '- CLAUDE.md: none on this machine',
+      '- settings.json: none on this machine',
+      '+ create session agents',
+    ])
+      expect(out, l).toContain(l);
     expect(unwrapped(r.stdout)).toContain(`+ clone alpha${repo('alpha')}`);
     expect(r.stderr).toContain('dry run: 3 changes to make, 2 left alone');
     expect(ls(lab.projects('thor'))).toEqual(['beta', 'epsilon', 'gamma']);
@@ -130,7 +147,13 @@ describe('prepare', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expectFits(r.stdout);
     const out = lines(r.stdout);
-    for (const l of ['✔ cloned alpha', '✔ cloned delta', '· beta already cloned', '✔ created session agents', '✔ agent starts: 2.1.34 (Claude Code)']) {
+    for (const l of [
+      '✔ cloned alpha',
+      '✔ cloned delta',
+      '· beta already cloned',
+      '✔ created session agents',
+      '✔ agent starts: 2.1.34 (Claude Code)',
+    ]) {
       expect(out, l).toContain(l);
     }
     expect(r.stderr).toContain('thor prepared: 3 changes, 2 left alone');
@@ -175,7 +198,9 @@ describe('prepare', () => {
   it('--projects picks projects; an unknown one is bad usage (exit 2)', async () => {
     const r = await trimtab(['prepare', 'fedora', '--projects', 'alpha,notes', '--dry-run']);
     expect(r.exitCode, r.stderr).toBe(0);
-    const items = lines(r.stdout).filter((l) => /^[+·⚠-] (alpha|beta|gamma|delta|epsilon|notes|plain)\b|^\+ clone/.test(l));
+    const items = lines(r.stdout).filter((l) =>
+      /^[+·⚠-] (alpha|beta|gamma|delta|epsilon|notes|plain)\b|^\+ clone/.test(l),
+    );
     expect(items).toEqual(['+ clone alpha', '- notes skipped: no git remote']);
     const bad = await trimtab(['prepare', 'fedora', '--projects', 'alpha,nope']);
     expect(bad.exitCode).toBe(2);
@@ -216,7 +241,11 @@ describe('a fresh account whose agent is only in ~/.npm-global/bin', () => {
   const claudeDir = () => path.join(user.home, '.claude');
   const setAgent = (agentCommand?: string) => {
     const config = JSON.parse(readFileSync(path.join(lab.env.TRIMTAB_CONFIG_DIR!, 'config.json'), 'utf8'));
-    const box: Record<string, string> = { name: 'box', ssh: `${user.name}@thor`, tmuxSocket: `${lab.socket('thor')}-box` };
+    const box: Record<string, string> = {
+      name: 'box',
+      ssh: `${user.name}@thor`,
+      tmuxSocket: `${lab.socket('thor')}-box`,
+    };
     if (agentCommand) box.agentCommand = agentCommand;
     config.hosts.push(box);
     writeFileSync(configFile, JSON.stringify(config));
@@ -234,7 +263,10 @@ describe('a fresh account whose agent is only in ~/.npm-global/bin', () => {
     writeFileSync(path.join(user.home, '.claude', 'settings.json'), '{ "theirs": true }\n');
     // The lab's bare repos belong to root, and git refuses to read a repository another user owns
     // ("dubious ownership"). Real remotes are on a server; here the user says it trusts them.
-    writeFileSync(path.join(user.home, '.gitconfig'), `[safe]\n${['alpha', 'beta'].map((r) => `\tdirectory = ${repo(r)}\n`).join('')}`);
+    writeFileSync(
+      path.join(user.home, '.gitconfig'),
+      `[safe]\n${['alpha', 'beta'].map((r) => `\tdirectory = ${repo(r)}\n`).join('')}`,
+    );
     await execa('chown', ['-R', `${user.name}:`, user.home]);
     // This machine's HOME, with the files to share.
     const home = path.join(lab.dir, 'home-box');
@@ -247,64 +279,99 @@ describe('a fresh account whose agent is only in ~/.npm-global/bin', () => {
     env = { HOME: home, TRIMTAB_CONFIG_DIR: configDir };
   });
 
-  it.runIf(canMakeUsers)('doctor finds the agent off the PATH and says which agentCommand to set (exit 1)', async () => {
-    const d = await doctorJson('box', env);
-    expect(d.exitCode, d.stderr).toBe(1);
-    expect(d.by.agent).toEqual({ check: 'agent', level: 'fail', text: 'claude not in the ssh PATH', fix: `trimtab hosts set box --agent ${user.home}/.npm-global/bin/claude` });
-    expect(d.by.projects).toMatchObject({ level: 'fail', text: 'no projects dir ~/1-Projects', fix: 'trimtab prepare box' });
-    expect(d.by.session?.level).toBe('warn');
-    expect(d.by['CLAUDE.md']).toMatchObject({ level: 'warn', text: 'CLAUDE.md missing' });
-    expect(d.by['settings.json']).toMatchObject({ level: 'warn', text: 'settings.json differs from here' });
-    const text = await trimtab(['doctor', 'box'], env);
-    expectFits(text.stdout);
-    expect(unwrapped(text.stdout)).toContain(`✖ claude not in the ssh PATH→ trimtab hosts set box --agent${user.home}/.npm-global/bin/claude`);
-    expect(text.stderr).toContain('to fix: box');
-  });
+  it.runIf(canMakeUsers)(
+    'doctor finds the agent off the PATH and says which agentCommand to set (exit 1)',
+    async () => {
+      const d = await doctorJson('box', env);
+      expect(d.exitCode, d.stderr).toBe(1);
+      expect(d.by.agent).toEqual({
+        check: 'agent',
+        level: 'fail',
+        text: 'claude not in the ssh PATH',
+        fix: `trimtab hosts set box --agent ${user.home}/.npm-global/bin/claude`,
+      });
+      expect(d.by.projects).toMatchObject({
+        level: 'fail',
+        text: 'no projects dir ~/1-Projects',
+        fix: 'trimtab prepare box',
+      });
+      expect(d.by.session?.level).toBe('warn');
+      expect(d.by['CLAUDE.md']).toMatchObject({ level: 'warn', text: 'CLAUDE.md missing' });
+      expect(d.by['settings.json']).toMatchObject({ level: 'warn', text: 'settings.json differs from here' });
+      const text = await trimtab(['doctor', 'box'], env);
+      expectFits(text.stdout);
+      expect(unwrapped(text.stdout)).toContain(
+        `✖ claude not in the ssh PATH→ trimtab hosts set box --agent${user.home}/.npm-global/bin/claude`,
+      );
+      expect(text.stderr).toContain('to fix: box');
+    },
+  );
 
   it.runIf(canMakeUsers)('--dry-run shows the copies and the agent problem, and writes nothing', async () => {
     const r = await trimtab(['prepare', 'box', '--projects', 'alpha,beta', '--dry-run'], env);
     expect(r.exitCode).toBe(1); // the agent will not start as configured
-    for (const l of ['+ create ~/1-Projects', '+ clone alpha', '+ clone beta', '+ copy ~/.claude/CLAUDE.md', '+ replace ~/.claude/settings.json', '✖ claude not in the ssh PATH']) {
+    for (const l of [
+      '+ create ~/1-Projects',
+      '+ clone alpha',
+      '+ clone beta',
+      '+ copy ~/.claude/CLAUDE.md',
+      '+ replace ~/.claude/settings.json',
+      '✖ claude not in the ssh PATH',
+    ]) {
       expect(lines(r.stdout), l).toContain(l);
     }
     expect(existsSync(path.join(user.home, '1-Projects'))).toBe(false);
     expect(ls(claudeDir())).toEqual(['settings.json']);
   });
 
-  it.runIf(canMakeUsers)('prepare clones as that user, copies ~/.claude with a backup, and says to fix agentCommand', async () => {
-    const r = await trimtab(['prepare', 'box', '--projects', 'alpha,beta'], env);
-    expect(r.exitCode).toBe(1);
-    const out = lines(r.stdout);
-    for (const l of ['✔ created ~/1-Projects', '✔ cloned alpha', '✔ cloned beta', '✔ copied ~/.claude/CLAUDE.md', '✔ replaced ~/.claude/settings.json', '✔ created session agents', '✖ agent does not start (not found)']) {
-      expect(out, l).toContain(l);
-    }
-    expect(unwrapped(r.stdout)).toContain(`→ trimtab hosts set box --agent${user.home}/.npm-global/bin/claude`);
-    expect(r.stderr).toContain('1 problem on box');
-    const projects = path.join(user.home, '1-Projects');
-    expect(ls(projects)).toEqual(['alpha', 'beta']);
-    expect(statSync(path.join(projects, 'alpha')).uid).toBe(statSync(user.home).uid);
-    for (const [f, text] of Object.entries(mine)) {
-      expect(readFileSync(path.join(claudeDir(), f), 'utf8')).toBe(text);
-      expect(statSync(path.join(claudeDir(), f)).mode & 0o777).toBe(0o600);
-    }
-    const backups = ls(claudeDir()).filter((f) => f.startsWith('settings.json.bak-'));
-    expect(backups).toHaveLength(1);
-    expect(backups[0]).toMatch(/^settings\.json\.bak-\d{8}-\d{6}$/);
-    expect(readFileSync(path.join(claudeDir(), backups[0]!), 'utf8')).toBe('{ "theirs": true }\n');
-  });
+  it.runIf(canMakeUsers)(
+    'prepare clones as that user, copies ~/.claude with a backup, and says to fix agentCommand',
+    async () => {
+      const r = await trimtab(['prepare', 'box', '--projects', 'alpha,beta'], env);
+      expect(r.exitCode).toBe(1);
+      const out = lines(r.stdout);
+      for (const l of [
+        '✔ created ~/1-Projects',
+        '✔ cloned alpha',
+        '✔ cloned beta',
+        '✔ copied ~/.claude/CLAUDE.md',
+        '✔ replaced ~/.claude/settings.json',
+        '✔ created session agents',
+        '✖ agent does not start (not found)',
+      ]) {
+        expect(out, l).toContain(l);
+      }
+      expect(unwrapped(r.stdout)).toContain(`→ trimtab hosts set box --agent${user.home}/.npm-global/bin/claude`);
+      expect(r.stderr).toContain('1 problem on box');
+      const projects = path.join(user.home, '1-Projects');
+      expect(ls(projects)).toEqual(['alpha', 'beta']);
+      expect(statSync(path.join(projects, 'alpha')).uid).toBe(statSync(user.home).uid);
+      for (const [f, text] of Object.entries(mine)) {
+        expect(readFileSync(path.join(claudeDir(), f), 'utf8')).toBe(text);
+        expect(statSync(path.join(claudeDir(), f)).mode & 0o777).toBe(0o600);
+      }
+      const backups = ls(claudeDir()).filter((f) => f.startsWith('settings.json.bak-'));
+      expect(backups).toHaveLength(1);
+      expect(backups[0]).toMatch(/^settings\.json\.bak-\d{8}-\d{6}$/);
+      expect(readFileSync(path.join(claudeDir(), backups[0]!), 'utf8')).toBe('{ "theirs": true }\n');
+    },
+  );
 
-  it.runIf(canMakeUsers)('after the fix doctor gives (run as given), a second run changes nothing and the agent starts', async () => {
-    const fix = (await doctorJson('box', env)).by.agent!.fix!;
-    expect(fix).toMatch(/^trimtab hosts set box --agent \S+$/);
-    const set = await trimtab(fix.split(' ').slice(1), env);
-    expect(set.exitCode, set.stderr).toBe(0);
-    const r = await trimtab(['prepare', 'box', '--projects', 'alpha,beta'], env);
-    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(lines(r.stdout)).toContain('✔ agent starts: 2.1.34 (Claude Code)');
-    expect(lines(r.stdout)).toContain('· CLAUDE.md same as here');
-    expect(r.stderr).toContain('nothing to change: box is ready');
-    expect(ls(claudeDir()).filter((f) => f.includes('.bak-'))).toHaveLength(1);
-  });
+  it.runIf(canMakeUsers)(
+    'after the fix doctor gives (run as given), a second run changes nothing and the agent starts',
+    async () => {
+      const fix = (await doctorJson('box', env)).by.agent!.fix!;
+      expect(fix).toMatch(/^trimtab hosts set box --agent \S+$/);
+      const set = await trimtab(fix.split(' ').slice(1), env);
+      expect(set.exitCode, set.stderr).toBe(0);
+      const r = await trimtab(['prepare', 'box', '--projects', 'alpha,beta'], env);
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(lines(r.stdout)).toContain('✔ agent starts: 2.1.34 (Claude Code)');
+      expect(lines(r.stdout)).toContain('· CLAUDE.md same as here');
+      expect(r.stderr).toContain('nothing to change: box is ready');
+      expect(ls(claudeDir()).filter((f) => f.includes('.bak-'))).toHaveLength(1);
+    },
+  );
 
   it.runIf(canMakeUsers)('doctor after: all good (exit 0)', async () => {
     const d = await doctorJson('box', env);
@@ -323,9 +390,13 @@ describe('a fresh account whose agent is only in ~/.npm-global/bin', () => {
   it.runIf(canMakeUsers)('keeps every older backup: a changed file gets a new one', async () => {
     writeFileSync(path.join(claudeDir(), 'settings.json'), '{ "changed": "again" }\n');
     await execa('chown', [`${user.name}:`, path.join(claudeDir(), 'settings.json')]);
-    for (let i = 0; i < 2; i++) expect((await trimtab(['prepare', 'box', '--projects', 'alpha'], env)).exitCode).toBe(0);
+    for (let i = 0; i < 2; i++)
+      expect((await trimtab(['prepare', 'box', '--projects', 'alpha'], env)).exitCode).toBe(0);
     const backups = ls(claudeDir()).filter((f) => f.startsWith('settings.json.bak-'));
     expect(backups).toHaveLength(2);
-    expect(backups.map((b) => readFileSync(path.join(claudeDir(), b), 'utf8')).sort()).toEqual(['{ "changed": "again" }\n', '{ "theirs": true }\n']);
+    expect(backups.map((b) => readFileSync(path.join(claudeDir(), b), 'utf8')).sort()).toEqual([
+      '{ "changed": "again" }\n',
+      '{ "theirs": true }\n',
+    ]);
   });
 });

@@ -12,12 +12,13 @@
  * pipe-pane), and what tmux did with them (no OSC 52 paste buffer with set-clipboard on, no OSC 2 title
  * change). Replay a failure with TRIMTAB_SEED=<seed>.
  */
-import { execa } from 'execa';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, eventually, FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
 import { firstRawControl, hostileRemoteNames, seedFromEnv } from '../lab/hostile.js';
+import { CLI, eventually, FAKE_AGENT, type Lab, startLab } from '../lab/lab.js';
 import { Pane } from '../lab/pane.js';
 import { runMany } from '../lab/run-many.js';
 import { hereEntry, thorEntry, writeConfig } from '../lab/shell-user.js';
@@ -87,7 +88,11 @@ async function tmuxRaw(args: Array<string | Buffer>) {
     'shift "$n"',
     'exec tmux -L "$sock" "$@"',
   ].join('\n');
-  const r = await execa('sh', ['-c', script, 'sh', lab.socket('thor'), ...words], { env: lab.env, extendEnv: false, reject: false });
+  const r = await execa('sh', ['-c', script, 'sh', lab.socket('thor'), ...words], {
+    env: lab.env,
+    extendEnv: false,
+    reject: false,
+  });
   return r;
 }
 
@@ -96,7 +101,10 @@ function wrapper(i: number, title: Buffer, content: Buffer, then: string): strin
   const dir = path.join(lab.dir, 'wrappers');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `title-${i}`);
-  writeFileSync(file, Buffer.concat([Buffer.from('\x1b]2;'), title, Buffer.from('\x1b\\'), content, Buffer.from('\r\n')]));
+  writeFileSync(
+    file,
+    Buffer.concat([Buffer.from('\x1b]2;'), title, Buffer.from('\x1b\\'), content, Buffer.from('\r\n')]),
+  );
   return `cat '${file}'; exec ${then}`;
 }
 
@@ -118,7 +126,20 @@ beforeAll(async () => {
   for (let i = 0; i < WINDOWS; i++) {
     const cwd = lab.mkProject('thor', `w${i}`);
     const then = i < FAKE ? agent : 'cat';
-    const r = await tmuxRaw(['new-window', '-d', '-P', '-F', '#{pane_id}', '-t', 'agents:', '-n', windowNames[i]!, '-c', cwd, wrapper(i, titles[i]!, windowNames[i]!, then)]);
+    const r = await tmuxRaw([
+      'new-window',
+      '-d',
+      '-P',
+      '-F',
+      '#{pane_id}',
+      '-t',
+      'agents:',
+      '-n',
+      windowNames[i]!,
+      '-c',
+      cwd,
+      wrapper(i, titles[i]!, windowNames[i]!, then),
+    ]);
     expect(r.exitCode, `seed ${SEED}: new-window ${show(windowNames[i]!)}: ${r.stderr}`).toBe(0);
     windowPanes.push(r.stdout.trim());
   }
@@ -135,11 +156,19 @@ beforeAll(async () => {
     await tmuxRaw(['select-pane', '-t', r.stdout.trim(), '-T', Buffer.concat([Buffer.from('claude '), titles[k]!])]);
   }
   for (let i = 0; i < FAKE; i++) {
-    await eventually(() => lab.agentLog('thor', `w${i}`).some((l) => l.event === 'start'), `seed ${SEED}: fake agent w${i}`, 20_000);
+    await eventually(
+      () => lab.agentLog('thor', `w${i}`).some((l) => l.event === 'start'),
+      `seed ${SEED}: fake agent w${i}`,
+      20_000,
+    );
   }
   // Outside the agents session a `node` pane is an agent once its screen looks like Claude Code's.
   for (const id of outsidePanes) {
-    await eventually(async () => (await lab.tmux('thor', ['capture-pane', '-p', '-t', id])).stdout.includes('? for shortcuts'), `seed ${SEED}: fake agent in ${id} drawn`, 20_000);
+    await eventually(
+      async () => (await lab.tmux('thor', ['capture-pane', '-p', '-t', id])).stdout.includes('? for shortcuts'),
+      `seed ${SEED}: fake agent in ${id} drawn`,
+      20_000,
+    );
   }
 }, 120_000);
 
@@ -157,7 +186,11 @@ async function listJson() {
 
 describe(`hostile names from a remote host (seed ${SEED})`, () => {
   it('tmux on the lab host really holds raw control bytes in the names (the test is not vacuous)', async () => {
-    const r = await execa('tmux', ['-L', lab.socket('thor'), 'list-panes', '-a', '-F', '#{window_name}|#{pane_current_path}'], { env: lab.env, extendEnv: false, encoding: 'buffer' });
+    const r = await execa(
+      'tmux',
+      ['-L', lab.socket('thor'), 'list-panes', '-a', '-F', '#{window_name}|#{pane_current_path}'],
+      { env: lab.env, extendEnv: false, encoding: 'buffer' },
+    );
     const raw = Buffer.from(r.stdout);
     expect(raw.includes(Buffer.from('\x1b]52;'))).toBe(true);
     expect(raw.includes(Buffer.from('\x1b[2J'))).toBe(true);
@@ -169,7 +202,10 @@ describe(`hostile names from a remote host (seed ${SEED})`, () => {
     const thor = agents.filter((a) => a.host === 'thor');
     // plain, the windows, and the agents outside the session (found by their Claude-like screens).
     const panes = (await lab.tmux('thor', ['list-panes', '-a', '-F', '#{pane_id} #{pane_current_command}'])).stdout;
-    expect(thor.length, `seed ${SEED}: ${JSON.stringify(thor.map((a) => [a.paneId, a.window, a.path]))} of\n${panes}`).toBe(1 + WINDOWS + OUTSIDE);
+    expect(
+      thor.length,
+      `seed ${SEED}: ${JSON.stringify(thor.map((a) => [a.paneId, a.window, a.path]))} of\n${panes}`,
+    ).toBe(1 + WINDOWS + OUTSIDE);
     // The names arrive as data (escaped in JSON, decoded here): an ESC in a window name is still there.
     expect(thor.some((a) => a.window?.includes('\x1b]52;'))).toBe(true);
   });
@@ -180,7 +216,9 @@ describe(`hostile names from a remote host (seed ${SEED})`, () => {
       expect(r.code, `seed ${SEED}: ${r.err.toString()}`).toBe(0);
       expectClean(`list at ${columns} columns`, r);
       const lines = r.out.toString().trimEnd().split('\n');
-      expect(lines.filter((l) => l.startsWith('thor')).length, `seed ${SEED}: ${r.out.toString()}`).toBe(1 + WINDOWS + OUTSIDE);
+      expect(lines.filter((l) => l.startsWith('thor')).length, `seed ${SEED}: ${r.out.toString()}`).toBe(
+        1 + WINDOWS + OUTSIDE,
+      );
     }
   });
 
@@ -191,17 +229,31 @@ describe(`hostile names from a remote host (seed ${SEED})`, () => {
       expectClean(`send to window ${show(windowNames[i]!)}`, r);
     }
     for (let i = 0; i < FAKE; i++) {
-      await eventually(() => lab.agentLog('thor', `w${i}`).some((l) => l.event === 'submit' && l.text === `hello ${i}`), `seed ${SEED}: w${i} got its text`);
+      await eventually(
+        () => lab.agentLog('thor', `w${i}`).some((l) => l.event === 'submit' && l.text === `hello ${i}`),
+        `seed ${SEED}: w${i} got its text`,
+      );
     }
     for (const columns of ['40', '120']) {
       const r = await run(['log'], { COLUMNS: columns });
       expect(r.code, r.err.toString()).toBe(0);
       expectClean(`log at ${columns} columns`, r);
-      expect(r.out.toString().split('\n').filter((l) => l.includes('hello')).length).toBeGreaterThanOrEqual(FAKE);
+      expect(
+        r.out
+          .toString()
+          .split('\n')
+          .filter((l) => l.includes('hello')).length,
+      ).toBeGreaterThanOrEqual(FAKE);
     }
     const json = await run(['log', '--json']);
     expectClean('log --json', json);
-    expect(json.out.toString().trimEnd().split('\n').map((l) => JSON.parse(l)).length).toBeGreaterThanOrEqual(FAKE);
+    expect(
+      json.out
+        .toString()
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)).length,
+    ).toBeGreaterThanOrEqual(FAKE);
   });
 
   it('peek of each hostile window and send to a pane that runs no agent: output and error lines printable', async () => {
@@ -217,9 +269,18 @@ describe(`hostile names from a remote host (seed ${SEED})`, () => {
   it('hostile targets typed by a user: exit 2 with a printable error line', async () => {
     const jobs = [...windowNames, ...titles, ...dirNames, ...sessionNames].flatMap((n) => {
       const text = n.toString('utf8'); // argv strings are UTF-16: invalid bytes arrive as U+FFFD
-      return [['send', '--', `thor:${text}`, 'hi'], ['peek', '--', `thor:agents:${text}`], ['spawn', '--on', 'thor', '--', text], ['list', '--host', text]];
+      return [
+        ['send', '--', `thor:${text}`, 'hi'],
+        ['peek', '--', `thor:agents:${text}`],
+        ['spawn', '--on', 'thor', '--', text],
+        ['list', '--host', text],
+      ];
     });
-    const results = await runMany(lab, { ...lab.env, ...env }, jobs.map((argv, i) => ({ lane: String(i % 4), argv })));
+    const results = await runMany(
+      lab,
+      { ...lab.env, ...env },
+      jobs.map((argv, i) => ({ lane: String(i % 4), argv })),
+    );
     results.forEach((r, i) => {
       const what = `seed ${SEED}: trimtab ${jobs[i]!.map((a) => JSON.stringify(a)).join(' ')}`;
       expect(r.code, `${what}: ${r.stderr}`).toBe(2);
@@ -236,11 +297,22 @@ describe(`hostile names from a remote host (seed ${SEED})`, () => {
     for (const code of [255, 1]) {
       const ssh = path.join(lab.dir, `hostile-ssh-${code}`);
       writeFileSync(ssh, `#!/bin/sh\ncat '${noise}' >&2\nexit ${code}\n`, { mode: 0o755 });
-      for (const [i, argv] of Object.entries( [['list'], ['list', '--json'], ['list', '--host', 'thor'], ['peek', 'thor:plain'], ['send', 'thor:plain', 'hi'], ['spawn', '--on', 'thor', 'plain', '--no-attach']])) {
+      for (const [i, argv] of Object.entries([
+        ['list'],
+        ['list', '--json'],
+        ['list', '--host', 'thor'],
+        ['peek', 'thor:plain'],
+        ['send', 'thor:plain', 'hi'],
+        ['spawn', '--on', 'thor', 'plain', '--no-attach'],
+      ])) {
         // A fresh cache each time: no offline memory, so every command really runs the hostile ssh.
-        const r = await run(argv, { TRIMTAB_SSH: ssh, TRIMTAB_CACHE_DIR: path.join(lab.dir, `cache-hostile-${code}-${i}`) });
+        const r = await run(argv, {
+          TRIMTAB_SSH: ssh,
+          TRIMTAB_CACHE_DIR: path.join(lab.dir, `cache-hostile-${code}-${i}`),
+        });
         // list goes on without the host (exit 0 for the local one); the rest fail. Either way a line says why.
-        if (argv[0] !== 'list') expect(r.code, `seed ${SEED}: ${argv.join(' ')} with ssh exiting ${code}: ${r.err.toString()}`).not.toBe(0);
+        if (argv[0] !== 'list')
+          expect(r.code, `seed ${SEED}: ${argv.join(' ')} with ssh exiting ${code}: ${r.err.toString()}`).not.toBe(0);
         expect(r.err.length, `seed ${SEED}: ${argv.join(' ')} with ssh exiting ${code}`).toBeGreaterThan(0);
         expectClean(`${argv.join(' ')} with ssh exiting ${code}`, r);
       }
@@ -257,7 +329,8 @@ describe(`the menu draws hostile names as text (seed ${SEED})`, () => {
 
   /** Every byte trimtab wrote to its terminal so far. */
   const written = () => (existsSync(rawLog) ? readFileSync(rawLog) : Buffer.alloc(0));
-  const tmuxPhone = async (...args: string[]) => (await execa('tmux', ['-L', pane.socket, ...args], { reject: false })).stdout;
+  const tmuxPhone = async (...args: string[]) =>
+    (await execa('tmux', ['-L', pane.socket, ...args], { reject: false })).stdout;
 
   /**
    * Escape sequences the menu itself draws with (cursor home, erase line/below, alternate screen, cursor
@@ -272,14 +345,22 @@ describe(`the menu draws hostile names as text (seed ${SEED})`, () => {
   it('main, spawn, agent and peek screens: no foreign sequence written, no clipboard write, no title change', async () => {
     const go = path.join(lab.dir, 'menu-go');
     rawLog = path.join(lab.dir, 'menu-raw.log');
-    pane = await Pane.start(`${lab.socket('here')}-phone`, `while [ ! -e '${go}' ]; do sleep 0.1; done; exec '${process.execPath}' '${CLI}' menu`, { ...lab.env, ...env });
+    pane = await Pane.start(
+      `${lab.socket('here')}-phone`,
+      `while [ ! -e '${go}' ]; do sleep 0.1; done; exec '${process.execPath}' '${CLI}' menu`,
+      { ...lab.env, ...env },
+    );
     // A terminal that obeys OSC 52 (tmux stores it as a paste buffer) and OSC 2; record what reaches it.
     await tmuxPhone('set-option', '-s', 'set-clipboard', 'on');
     await tmuxPhone('select-pane', '-T', 'phone-title');
     await tmuxPhone('pipe-pane', '-o', `cat >> '${rawLog}'`);
     /** Wait until trimtab has written `text` (in the bytes, so a screen a raw sequence garbled still counts), then read the screen. */
     const drawn = async (from: number, text: string) => {
-      await eventually(() => written().subarray(from).includes(text), `seed ${SEED}: the menu to draw ${JSON.stringify(text)}`, 15_000);
+      await eventually(
+        () => written().subarray(from).includes(text),
+        `seed ${SEED}: the menu to draw ${JSON.stringify(text)}`,
+        15_000,
+      );
       return pane.screen();
     };
     const press = async (key: string, text: string) => {
@@ -290,13 +371,22 @@ describe(`the menu draws hostile names as text (seed ${SEED})`, () => {
     /** What reached the terminal so far: nothing foreign in the bytes, no clipboard write, the title as set. */
     const expectUntouched = async (stage: string) => {
       expect(foreign(written()), `seed ${SEED}: ${stage}: the menu wrote a raw sequence from a host`).toBeNull();
-      expect(await tmuxPhone('list-buffers'), `seed ${SEED}: ${stage}: an OSC 52 clipboard write reached the terminal`).toBe('');
-      expect(await tmuxPhone('display-message', '-p', '#{pane_title}'), `seed ${SEED}: ${stage}: an OSC 2 title reached the terminal`).toBe('phone-title');
+      expect(
+        await tmuxPhone('list-buffers'),
+        `seed ${SEED}: ${stage}: an OSC 52 clipboard write reached the terminal`,
+      ).toBe('');
+      expect(
+        await tmuxPhone('display-message', '-p', '#{pane_title}'),
+        `seed ${SEED}: ${stage}: an OSC 2 title reached the terminal`,
+      ).toBe('phone-title');
     };
     writeFileSync(go, '');
 
     const main = await drawn(0, `${1 + WINDOWS + OUTSIDE} agents`);
-    await eventually(async () => (await pane.screen()).includes('q  quit to shell'), `seed ${SEED}: the main screen's last row`);
+    await eventually(
+      async () => (await pane.screen()).includes('q  quit to shell'),
+      `seed ${SEED}: the main screen's last row`,
+    );
     expect(written().length, 'pipe-pane records the menu').toBeGreaterThan(100);
     await expectUntouched('main screen');
     // The spawn screen lists thor's projects, hostile directory names among them.
@@ -318,7 +408,8 @@ describe(`the menu draws hostile names as text (seed ${SEED})`, () => {
     await expectUntouched('back on the main screen');
     // Shown as text instead: these screens have a hostile escape or bidi control in visible form. (The
     // spawn screen may leave names that are no valid project name out altogether; it is checked above.)
-    for (const [what, text] of Object.entries({ main, agentScreen, peekScreen })) expect(text, `seed ${SEED}: ${what}`).toMatch(/\^\[|<U\+20/);
+    for (const [what, text] of Object.entries({ main, agentScreen, peekScreen }))
+      expect(text, `seed ${SEED}: ${what}`).toMatch(/\^\[|<U\+20/);
     for (const [what, text] of Object.entries({ main, spawnScreen, agentScreen, peekScreen })) {
       expect(text.split('\n').length, `seed ${SEED}: ${what}`).toBeLessThanOrEqual(20);
     }

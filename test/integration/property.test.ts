@@ -11,16 +11,27 @@
  * (test/fixtures/run-many.mjs): a Node start per text would cost more than the sends. The hand-picked
  * texts go through real `trimtab send` processes, so argv carries hostile bytes too.
  */
-import { execa, execaSync } from 'execa';
+
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa, execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startLab, which, type Lab } from '../lab/lab.js';
-import { FIXED_NAMES, FIXED_TEXTS, hostileName, hostileTexts, prng, seedFromEnv, validTarget, VALID_NAME } from '../lab/hostile.js';
-import { runMany as runJobs, type Job } from '../lab/run-many.js';
-import { addShellUser, hereEntry, isRoot, thorEntry, writeConfig, type ShellUser } from '../lab/shell-user.js';
+import {
+  FIXED_NAMES,
+  FIXED_TEXTS,
+  hostileName,
+  hostileTexts,
+  prng,
+  seedFromEnv,
+  VALID_NAME,
+  validTarget,
+} from '../lab/hostile.js';
+import { eventually, type Lab, startLab, which } from '../lab/lab.js';
+import { type Job, runMany as runJobs } from '../lab/run-many.js';
+import { addShellUser, hereEntry, isRoot, type ShellUser, thorEntry, writeConfig } from '../lab/shell-user.js';
 
-if (process.env.CI && !isRoot) throw new Error('CI must run the property tests as root (remote login shells are throwaway users)');
+if (process.env.CI && !isRoot)
+  throw new Error('CI must run the property tests as root (remote login shells are throwaway users)');
 
 const SEED = seedFromEnv();
 console.log(`property tests: seed ${SEED} (replay with TRIMTAB_SEED=${SEED})`);
@@ -34,7 +45,7 @@ let lab: Lab;
 let env: NodeJS.ProcessEnv;
 let canaryDir = '';
 let canary = '';
-let users: ShellUser[] = [];
+const users: ShellUser[] = [];
 
 interface Agent {
   host: string;
@@ -47,7 +58,8 @@ const sent = new Map<string, string[]>(); // target -> texts, in order
 const targetOf = (a: Agent) => `${a.host}:${a.project}`;
 const label = (a: Agent) => `${a.host}:agents:${a.project}`;
 
-const trimtab = (args: string[], extra: NodeJS.ProcessEnv = {}) => lab.trimtab(args, { env: { ...env, ...extra }, timeoutMs: 120_000 });
+const trimtab = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+  lab.trimtab(args, { env: { ...env, ...extra }, timeoutMs: 120_000 });
 
 /** Run jobs through the bundle's main() in one process; lanes run in parallel, jobs in a lane in order. */
 async function runMany(jobs: Job[], extra: NodeJS.ProcessEnv = {}) {
@@ -58,7 +70,8 @@ async function runMany(jobs: Job[], extra: NodeJS.ProcessEnv = {}) {
   }
 }
 
-const show = (text: string) => JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…(${text.length} chars)` : text);
+const show = (text: string) =>
+  JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…(${text.length} chars)` : text);
 
 /** Every file named like the canary anywhere an injected command could have written it. */
 function canaryHits(): string[] {
@@ -83,7 +96,8 @@ beforeAll(async () => {
   if (isRoot) {
     for (const shell of ['bash', 'dash', 'zsh']) {
       const program = which(shell);
-      if (!program) throw new Error(`${shell} is not installed: .ci/run installs dash and zsh (apt-get install -y dash zsh)`);
+      if (!program)
+        throw new Error(`${shell} is not installed: .ci/run installs dash and zsh (apt-get install -y dash zsh)`);
       const u = await addShellUser(lab, shell, program);
       users.push(u);
       remotes.push(u.entry);
@@ -106,9 +120,12 @@ beforeAll(async () => {
   agents.push(...remoteAgents);
   env = writeConfig(lab, 'property-config', [hereEntry(lab), ...remotes]);
 
-  const spawned = await runMany(agents.map((a) => ({ lane: a.host, argv: ['spawn', '--on', a.host, a.project, '--no-attach'] })));
+  const spawned = await runMany(
+    agents.map((a) => ({ lane: a.host, argv: ['spawn', '--on', a.host, a.project, '--no-attach'] })),
+  );
   spawned.forEach((r, i) => expect(r.code, `spawn ${targetOf(agents[i]!)}: ${r.stderr}`).toBe(0));
-  for (const a of agents) await eventually(() => a.log().some((l) => l.event === 'start'), `${targetOf(a)} to start`, 20_000);
+  for (const a of agents)
+    await eventually(() => a.log().some((l) => l.event === 'start'), `${targetOf(a)} to start`, 20_000);
 }, 180_000);
 
 afterAll(async () => {
@@ -119,8 +136,16 @@ afterAll(async () => {
 async function expectArrived() {
   for (const a of agents) {
     const want = sent.get(targetOf(a)) ?? [];
-    const submits = () => a.log().filter((l) => l.event === 'submit').map((l) => l.text);
-    await eventually(() => submits().length >= want.length, `${targetOf(a)} to get ${want.length} texts (seed ${SEED})`, 30_000).catch(() => undefined);
+    const submits = () =>
+      a
+        .log()
+        .filter((l) => l.event === 'submit')
+        .map((l) => l.text);
+    await eventually(
+      () => submits().length >= want.length,
+      `${targetOf(a)} to get ${want.length} texts (seed ${SEED})`,
+      30_000,
+    ).catch(() => undefined);
     const got = submits();
     const first = want.findIndex((t, i) => got[i] !== t);
     if (first >= 0 || got.length !== want.length) {
@@ -151,12 +176,12 @@ describe(`the generated texts (seed ${SEED})`, () => {
     '|': (s) => s.includes('|'),
     '>': (s) => s.includes('>'),
     'leading -': (s) => s.startsWith('-'),
-    'backslash': (s) => s.includes('\\'),
+    backslash: (s) => s.includes('\\'),
     '%': (s) => s.includes('%'),
-    'tab': (s) => s.includes('\t'),
-    'newline': (s) => s.includes('\n'),
-    'CJK': (s) => /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]/.test(s),
-    'emoji': (s) => /\p{Extended_Pictographic}/u.test(s),
+    tab: (s) => s.includes('\t'),
+    newline: (s) => s.includes('\n'),
+    CJK: (s) => /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]/.test(s),
+    emoji: (s) => /\p{Extended_Pictographic}/u.test(s),
     'combining mark': (s) => /\p{M}/u.test(s),
     'very long line (4 KB+)': (s) => s.length >= 4096,
   };
@@ -167,7 +192,9 @@ describe(`the generated texts (seed ${SEED})`, () => {
     const counts = Object.fromEntries(Object.entries(KINDS).map(([k, f]) => [k, texts.filter(f).length]));
     const least = CASES >= 1000 ? { long: 10, other: 20 } : { long: 0, other: 1 };
     for (const [k, n] of Object.entries(counts)) {
-      expect(n, `seed ${SEED}: only ${n} texts with ${k}: ${JSON.stringify(counts)}`).toBeGreaterThanOrEqual(k.startsWith('very long') ? least.long : least.other);
+      expect(n, `seed ${SEED}: only ${n} texts with ${k}: ${JSON.stringify(counts)}`).toBeGreaterThanOrEqual(
+        k.startsWith('very long') ? least.long : least.other,
+      );
     }
     for (const t of texts) {
       expect(Buffer.from(t, 'utf8').toString('utf8'), `seed ${SEED}: ${show(t)} is not valid UTF-16/UTF-8`).toBe(t);
@@ -222,10 +249,16 @@ describe(`send: hostile texts (seed ${SEED})`, () => {
   }, 900_000);
 
   it('the sent log holds every text, delivered, in order, for each agent', () => {
-    const lines = readFileSync(path.join(env.TRIMTAB_STATE_DIR!, 'sent.log'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path.join(env.TRIMTAB_STATE_DIR!, 'sent.log'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     for (const a of agents) {
       const mine = lines.filter((l) => l.target === label(a));
-      expect(mine.map((l) => l.text), `seed ${SEED}: sent.log for ${targetOf(a)}`).toEqual(sent.get(targetOf(a)));
+      expect(
+        mine.map((l) => l.text),
+        `seed ${SEED}: sent.log for ${targetOf(a)}`,
+      ).toEqual(sent.get(targetOf(a)));
       for (const l of mine) {
         expect(l).toMatchObject({ host: a.host, result: 'delivered' });
         expect(Object.keys(l)).toEqual(['time', 'host', 'target', 'text', 'result', 'from']);
@@ -268,7 +301,16 @@ describe(`hostile names and targets are refused before anything runs (seed ${SEE
       }
       if (n !== '') jobs.push({ lane: 'x', argv: ['spawn', `--on=${n}`, 'alpha'], expect: /unknown host/ });
       // Every shape for the hand-picked names, two random shapes for each generated one.
-      const shapes = [n, `thor:${n}`, `here:${n}`, `thor:agents:${n}`, `thor:${n}:x`, `%${n}`, `thor:%${n}`, `${n}:${n}:${n}`];
+      const shapes = [
+        n,
+        `thor:${n}`,
+        `here:${n}`,
+        `thor:agents:${n}`,
+        `thor:${n}:x`,
+        `%${n}`,
+        `thor:%${n}`,
+        `${n}:${n}:${n}`,
+      ];
       const some = FIXED_NAMES.includes(n) ? shapes : [pick(shapes), pick(shapes)];
       for (const t of some) {
         if (validTarget(t, hosts)) continue;

@@ -1,17 +1,27 @@
 // The real Claude Code (the pinned npm release) in the lab: a tmux pane on a lab host, the stand-in
 // Messages API on 127.0.0.1, and Claude Code's own registry read over the lab's real ssh with the
 // host sh function, parsed by the pure reader. A missing binary fails here, never skips.
-import { execa } from 'execa';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRegistry, readRegistry, type RegistryState } from '../../src/core/status/registry.js';
 import { shQuote } from '../../src/core/quote.js';
-import { startFakeApi, type FakeApi } from '../lab/fake-api.js';
-import { eventually, startLab, type Lab } from '../lab/lab.js';
+import { type RegistryState, readRegistry } from '../../src/core/status/registry.js';
+import { type FakeApi, startFakeApi } from '../lab/fake-api.js';
+import { eventually, type Lab, startLab } from '../lab/lab.js';
 import {
-  claudeConfigDir, paneDead, pressKeys, registryEntry, requireLabClaude, screen, startClaude, typeLine, waitForScreen,
-  writeClaudeConfig, type ClaudePane,
+  type ClaudePane,
+  claudeConfigDir,
+  paneDead,
+  pressKeys,
+  registryEntry,
+  requireLabClaude,
+  screen,
+  startClaude,
+  typeLine,
+  waitForScreen,
+  writeClaudeConfig,
 } from '../lab/real-claude.js';
 
 // The library list_agents sends; list_registry needs nothing from the prelude.
@@ -23,7 +33,10 @@ beforeAll(async () => {
   requireLabClaude();
   lab = await startLab();
   api = await startFakeApi();
-  writeClaudeConfig(claudeConfigDir(lab, 'thor'), ['api', 'crash', 'plan'].map((p) => lab.mkProject('thor', p)));
+  writeClaudeConfig(
+    claudeConfigDir(lab, 'thor'),
+    ['api', 'crash', 'plan'].map((p) => lab.mkProject('thor', p)),
+  );
 });
 afterAll(async () => {
   await api?.close();
@@ -36,7 +49,11 @@ afterAll(async () => {
  */
 async function registryOnThor(): Promise<Map<string, RegistryState>> {
   const call = `list_registry ${shQuote(claudeConfigDir(lab, 'thor'))}\n`;
-  const r = await execa('ssh', ['-F', lab.sshConfig, 'thor', 'sh -s'], { input: `${LIST_SH}\n${call}`, reject: false, timeout: 30_000 });
+  const r = await execa('ssh', ['-F', lab.sshConfig, 'thor', 'sh -s'], {
+    input: `${LIST_SH}\n${call}`,
+    reject: false,
+    timeout: 30_000,
+  });
   expect(r.exitCode, r.stderr).toBe(0);
   const panes = (await lab.tmux('thor', ['list-panes', '-a', '-F', '#{pane_id} #{pane_pid}'])).stdout
     .split('\n')
@@ -86,10 +103,14 @@ describe('one real Claude Code through its states', () => {
     const s = await waitForScreen(lab, cp, PROMPT, 'the Bash prompt');
     expect(s).toContain('Bash command');
     expect(s).toContain('echo approved > bash-out.txt');
-    const st = await eventually(async () => {
-      const x = await stateOf(cp);
-      return x?.status === 'waiting' ? x : undefined;
-    }, 'registry waiting', 20_000);
+    const st = await eventually(
+      async () => {
+        const x = await stateOf(cp);
+        return x?.status === 'waiting' ? x : undefined;
+      },
+      'registry waiting',
+      20_000,
+    );
     expect(st.waitingFor).toBe('permission prompt');
     expect(existsSync(path.join(cwd(), 'bash-out.txt'))).toBe(false);
     await pressKeys(lab, cp, optionKey(s, 'Yes'));
@@ -115,10 +136,14 @@ describe('one real Claude Code through its states', () => {
     await typeLine(lab, cp, 'lab:ask');
     const s = await waitForScreen(lab, cp, /Enter to select/, 'the question');
     expect(s).toContain('Which colour should the lab use?');
-    const st = await eventually(async () => {
-      const x = await stateOf(cp);
-      return x?.status === 'waiting' ? x : undefined;
-    }, 'registry waiting', 20_000);
+    const st = await eventually(
+      async () => {
+        const x = await stateOf(cp);
+        return x?.status === 'waiting' ? x : undefined;
+      },
+      'registry waiting',
+      20_000,
+    );
     expect(st.waitingFor).toBe('input needed');
     await pressKeys(lab, cp, optionKey(s, 'Green'));
     await waitForScreen(lab, cp, (x) => /→ Green/.test(x) && !/Enter to select/.test(x), 'the answer');
@@ -134,7 +159,12 @@ describe('one real Claude Code through its states', () => {
 
 describe('a real Claude Code killed with kill -9', () => {
   it('leaves a stale registry file that the reader ignores (its pid is dead)', async () => {
-    const cp = await startClaude(lab, 'thor', { api, cwd: path.join(lab.projects('thor'), 'crash'), name: 'crash', cols: 40 });
+    const cp = await startClaude(lab, 'thor', {
+      api,
+      cwd: path.join(lab.projects('thor'), 'crash'),
+      name: 'crash',
+      cols: 40,
+    });
     await eventually(stateOf.bind(null, cp), 'a registry entry', 30_000);
     process.kill(cp.pid, 'SIGKILL');
     await eventually(() => paneDead(lab, cp), 'the pane to die', 30_000);
@@ -150,7 +180,13 @@ describe('a real Claude Code killed with kill -9', () => {
 
 describe('prompts a real Claude Code puts up in other modes', () => {
   it('the trust dialog of a dir left out of the trusted list: no registry entry yet (the screen decides)', async () => {
-    const cp = await startClaude(lab, 'thor', { api, cwd: lab.mkProject('thor', 'strange'), name: 'strange', cols: 80, ready: /trust this folder/ });
+    const cp = await startClaude(lab, 'thor', {
+      api,
+      cwd: lab.mkProject('thor', 'strange'),
+      name: 'strange',
+      cols: 80,
+      ready: /trust this folder/,
+    });
     expect(await screen(lab, cp)).toContain('Accessing workspace:');
     expect(registryEntry(claudeConfigDir(lab, 'thor'), cp.pid)).toBeUndefined();
     expect((await registryOnThor()).has(cp.pane)).toBe(false);
@@ -158,13 +194,23 @@ describe('prompts a real Claude Code puts up in other modes', () => {
   }, 90_000);
 
   it('the plan approval in plan mode: registry waiting on a permission prompt; "No" keeps planning', async () => {
-    const cp = await startClaude(lab, 'thor', { api, cwd: path.join(lab.projects('thor'), 'plan'), name: 'plan', cols: 120, permissionMode: 'plan' });
+    const cp = await startClaude(lab, 'thor', {
+      api,
+      cwd: path.join(lab.projects('thor'), 'plan'),
+      name: 'plan',
+      cols: 120,
+      permissionMode: 'plan',
+    });
     await typeLine(lab, cp, 'lab:plan');
     const s = await waitForScreen(lab, cp, /Exit plan mode\?/, 'the plan approval');
-    const st = await eventually(async () => {
-      const x = await stateOf(cp);
-      return x?.status === 'waiting' ? x : undefined;
-    }, 'registry waiting', 20_000);
+    const st = await eventually(
+      async () => {
+        const x = await stateOf(cp);
+        return x?.status === 'waiting' ? x : undefined;
+      },
+      'registry waiting',
+      20_000,
+    );
     expect(st.waitingFor).toBe('permission prompt');
     await pressKeys(lab, cp, optionKey(s, 'No'));
     await waitForScreen(lab, cp, (x) => !/Exit plan mode\?/.test(x), 'the approval to close');

@@ -5,9 +5,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeApi, type FakeApi } from '../lab/fake-api.js';
-import { eventually, startLab, type Lab } from '../lab/lab.js';
-import { claudeConfigDir, requireLabClaude, screen, startClaude, typeLine, waitForScreen, writeClaudeConfig, type ClaudePane } from '../lab/real-claude.js';
+import { type FakeApi, startFakeApi } from '../lab/fake-api.js';
+import { eventually, type Lab, startLab } from '../lab/lab.js';
+import {
+  type ClaudePane,
+  claudeConfigDir,
+  requireLabClaude,
+  screen,
+  startClaude,
+  typeLine,
+  waitForScreen,
+  writeClaudeConfig,
+} from '../lab/real-claude.js';
 
 let lab: Lab;
 let api: FakeApi;
@@ -29,11 +38,20 @@ afterAll(async () => {
 });
 
 /** Wait until the agent is back at an empty input box with no turn running. */
-const settled = () => waitForScreen(lab, cp, (s) => /^❯\s*$/m.test(s) && !/esc to interrupt/i.test(s) && !PROMPT.test(s), 'the agent to settle', 60_000);
+const settled = () =>
+  waitForScreen(
+    lab,
+    cp,
+    (s) => /^❯\s*$/m.test(s) && !/esc to interrupt/i.test(s) && !PROMPT.test(s),
+    'the agent to settle',
+    60_000,
+  );
 
 describe('the real Claude Code', () => {
   it('runs in a pane whose foreground command trimtab accepts as the agent', async () => {
-    const cmd = (await lab.tmux('thor', ['display-message', '-p', '-t', cp.pane, '#{pane_current_command}'])).stdout.trim();
+    const cmd = (
+      await lab.tmux('thor', ['display-message', '-p', '-t', cp.pane, '#{pane_current_command}'])
+    ).stdout.trim();
     expect(cmd).toMatch(/^(claude|node|\d+\.\d+\.\d+)$/);
     const r = await lab.trimtab(['send', TARGET, 'first words']);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -42,7 +60,13 @@ describe('the real Claude Code', () => {
   });
 
   it('five concurrent sends arrive as five separate user messages, byte for byte, none merged, none empty', async () => {
-    const texts = ['one: "quoted" $(x)', "two: it's `ticked`", 'three; & | \\ end;', 'four: ünï ✓ 日本', 'five: Enter C-c'];
+    const texts = [
+      'one: "quoted" $(x)',
+      "two: it's `ticked`",
+      'three; & | \\ end;',
+      'four: ünï ✓ 日本',
+      'five: Enter C-c',
+    ];
     const before = api.received().length;
     const results = await Promise.all(texts.map((t) => lab.trimtab(['send', TARGET, '--', t])));
     for (const r of results) expect(r.exitCode, r.stderr).toBe(0);
@@ -62,7 +86,11 @@ describe('the real Claude Code', () => {
     const texts = ['six', 'seven', 'eight', 'nine', 'ten'];
     const results = await Promise.all(texts.map((t) => lab.trimtab(['send', TARGET, t])));
     for (const r of results) expect(r.exitCode, r.stderr).toBe(0);
-    await eventually(() => api.received().length - before >= texts.length + 1, 'the slow turn and five user messages', 90_000);
+    await eventually(
+      () => api.received().length - before >= texts.length + 1,
+      'the slow turn and five user messages',
+      90_000,
+    );
     await settled();
     const got = api.received().slice(before);
     expect(got[0]).toBe('lab:slow 3');

@@ -7,16 +7,27 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeApi, type FakeApi } from '../lab/fake-api.js';
-import { eventually, startLab, type Lab } from '../lab/lab.js';
+import { type FakeApi, startFakeApi } from '../lab/fake-api.js';
+import { eventually, type Lab, startLab } from '../lab/lab.js';
 import {
-  claudeCommand, claudeConfigDir, claudeEnv, paneDead, requireLabClaude, screen, typeLine, waitForScreen, writeClaudeConfig, type ClaudePane,
+  type ClaudePane,
+  claudeCommand,
+  claudeConfigDir,
+  claudeEnv,
+  paneDead,
+  requireLabClaude,
+  screen,
+  typeLine,
+  waitForScreen,
+  writeClaudeConfig,
 } from '../lab/real-claude.js';
 
 type Message = { role: string; content: string | Array<{ type: string; text?: string }> };
 
 /** A loopback pass-through in front of the stand-in that keeps the messages of every request. */
-async function startRecorder(upstream: string): Promise<{ url: string; requests: () => Message[][]; close: () => Promise<void> }> {
+async function startRecorder(
+  upstream: string,
+): Promise<{ url: string; requests: () => Message[][]; close: () => Promise<void> }> {
   const seen: Message[][] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,11 +53,16 @@ async function startRecorder(upstream: string): Promise<{ url: string; requests:
   return {
     url,
     requests: () => [...seen],
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
-const textOf = (m: Message) => (typeof m.content === 'string' ? m.content : m.content.map((b) => b.text ?? '').join('\n'));
+const textOf = (m: Message) =>
+  typeof m.content === 'string' ? m.content : m.content.map((b) => b.text ?? '').join('\n');
 
 let lab: Lab;
 let api: FakeApi;
@@ -54,7 +70,9 @@ let recorder: Awaited<ReturnType<typeof startRecorder>>;
 const configDir = () => claudeConfigDir(lab, 'thor');
 /** Whether Claude Code's own config (`.claude.json`, in CLAUDE_CONFIG_DIR) marks a folder trusted. */
 const trusted = (dir: string) => {
-  const config = JSON.parse(readFileSync(path.join(configDir(), '.claude.json'), 'utf8')) as { projects?: Record<string, { hasTrustDialogAccepted?: boolean }> };
+  const config = JSON.parse(readFileSync(path.join(configDir(), '.claude.json'), 'utf8')) as {
+    projects?: Record<string, { hasTrustDialogAccepted?: boolean }>;
+  };
   return config.projects?.[dir]?.hasTrustDialogAccepted === true;
 };
 
@@ -67,7 +85,10 @@ beforeAll(async () => {
   // thor's agent is the real Claude Code, its environment in the command as a user would write it.
   const file = path.join(lab.env.TRIMTAB_CONFIG_DIR!, 'config.json');
   const config = JSON.parse(readFileSync(file, 'utf8')) as { hosts: Array<{ name: string; agentCommand: string }> };
-  config.hosts.find((h) => h.name === 'thor')!.agentCommand = claudeCommand(claudeEnv({ ...api, url: recorder.url }, configDir()), bin);
+  config.hosts.find((h) => h.name === 'thor')!.agentCommand = claudeCommand(
+    claudeEnv({ ...api, url: recorder.url }, configDir()),
+    bin,
+  );
   writeFileSync(file, JSON.stringify(config, null, 2));
 }, 60_000);
 afterAll(async () => {
@@ -83,7 +104,13 @@ const spawn = async (args: string[]) => {
 };
 
 const paneOf = async (window: string) => {
-  const r = await lab.tmux('thor', ['display-message', '-p', '-t', `=agents:=${window}`, '#{pane_id} #{pane_pid} #{window_id}']);
+  const r = await lab.tmux('thor', [
+    'display-message',
+    '-p',
+    '-t',
+    `=agents:=${window}`,
+    '#{pane_id} #{pane_pid} #{window_id}',
+  ]);
   const [pane = '', pid = '0', windowId = ''] = r.stdout.trim().split(' ');
   return { cp: { host: 'thor', pane, pid: Number(pid), window } as ClaudePane, windowId };
 };
@@ -106,7 +133,11 @@ describe('spawn PROJECT TASK, then restart and continue, with the real Claude Co
     await spawn(['task', '--', TASK]);
     const { cp, windowId: id } = await paneOf('task');
     windowId = id;
-    await eventually(() => api.received().includes(TASK), `the stand-in to receive ${JSON.stringify(TASK)}; got ${JSON.stringify(api.received())}`, 60_000);
+    await eventually(
+      () => api.received().includes(TASK),
+      `the stand-in to receive ${JSON.stringify(TASK)}; got ${JSON.stringify(api.received())}`,
+      60_000,
+    );
     await waitForScreen(lab, cp, /Hello from the lab/, 'the reply');
     expect(argvOf(cp.pid).slice(-2)).toEqual(['--', TASK]);
     expect(existsSync(path.join(lab.projects('thor'), 'task', 'canary'))).toBe(false);
@@ -125,7 +156,11 @@ describe('spawn PROJECT TASK, then restart and continue, with the real Claude Co
     const { cp } = await paneOf('task');
     await typeLine(lab, cp, '/exit');
     await eventually(() => paneDead(lab, cp), 'the pane to die', 30_000);
-    await eventually(async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:task')?.status === 'exited', 'listed as exited', 20_000);
+    await eventually(
+      async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:task')?.status === 'exited',
+      'listed as exited',
+      20_000,
+    );
     // A task that names a claude subcommand (`claude logs` prints a background session's output):
     // after `--` it is a prompt.
     const r = await spawn(['task', 'logs']);
@@ -175,7 +210,11 @@ describe('spawn --continue where there is nothing to continue', () => {
       return;
     }
     // Claude Code took longer than that to start and end: remain-on-exit keeps its window and last words.
-    await eventually(async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:fresh')?.status === 'exited', 'listed as exited', 60_000);
+    await eventually(
+      async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:fresh')?.status === 'exited',
+      'listed as exited',
+      60_000,
+    );
     const peek = await lab.trimtab(['peek', 'thor:fresh']);
     expect(peek.stdout).toContain('No conversation found to continue');
   }, 120_000);
@@ -187,7 +226,11 @@ describe('the trust dialog of a folder Claude Code has not been told to trust', 
     await spawn(['strange', 'first, after the trust question']);
     const { cp } = await paneOf('strange');
     await waitForScreen(lab, cp, /trust this folder/, 'the trust dialog', 60_000);
-    const agent = await eventually(async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:strange' && a.status === 'waiting'), 'waiting', 20_000);
+    const agent = await eventually(
+      async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:strange' && a.status === 'waiting'),
+      'waiting',
+      20_000,
+    );
     // 2.1.328 lists "No, exit" first, with the cursor on it, and numbers neither option.
     expect(agent.prompt).toMatchObject({
       kind: 'trust',
@@ -206,12 +249,26 @@ describe('the trust dialog of a folder Claude Code has not been told to trust', 
     await lab.tmux('thor', ['send-keys', '-t', cp.pane, 'Down']);
     await waitForScreen(lab, cp, /❯ Yes, I trust this folder/, 'the cursor on Yes', 20_000);
     await lab.tmux('thor', ['send-keys', '-t', cp.pane, 'Enter']);
-    await waitForScreen(lab, cp, (s) => /^❯/m.test(s) && !/trust this folder/.test(s), 'the input box after trusting', 60_000);
-    const after = await eventually(async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:strange' && a.status === 'idle'), 'idle', 20_000);
+    await waitForScreen(
+      lab,
+      cp,
+      (s) => /^❯/m.test(s) && !/trust this folder/.test(s),
+      'the input box after trusting',
+      60_000,
+    );
+    const after = await eventually(
+      async () => (await listJson()).agents.find((a) => a.target === 'thor:agents:strange' && a.status === 'idle'),
+      'idle',
+      20_000,
+    );
     expect(after.prompt).toBeNull();
     expect(trusted(dir)).toBe(true);
     // The task waited behind the dialog and goes out once the folder is trusted.
-    await eventually(() => api.received().includes('first, after the trust question'), 'the task after trusting', 45_000);
+    await eventually(
+      () => api.received().includes('first, after the trust question'),
+      'the task after trusting',
+      45_000,
+    );
     expect(await screen(lab, cp)).not.toContain('Accessing workspace');
   }, 120_000);
 });

@@ -5,11 +5,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeApi, type FakeApi } from '../lab/fake-api.js';
-import { eventually, startLab, type Lab } from '../lab/lab.js';
+import { type FakeApi, startFakeApi } from '../lab/fake-api.js';
+import { eventually, type Lab, startLab } from '../lab/lab.js';
 import {
-  claudeConfigDir, paneDead, pressKeys, registryEntry, requireLabClaude, screen, startClaude, typeLine, waitForScreen,
-  writeClaudeConfig, type ClaudePane,
+  type ClaudePane,
+  claudeConfigDir,
+  paneDead,
+  pressKeys,
+  registryEntry,
+  requireLabClaude,
+  screen,
+  startClaude,
+  typeLine,
+  waitForScreen,
+  writeClaudeConfig,
 } from '../lab/real-claude.js';
 
 interface Listed {
@@ -18,7 +27,12 @@ interface Listed {
   statusSource: string;
   waitingFor: string | null;
   sessionId: string | null;
-  prompt: { kind: string; title: string; subject: string; options: Array<{ key: string | null; label: string }> } | null;
+  prompt: {
+    kind: string;
+    title: string;
+    subject: string;
+    options: Array<{ key: string | null; label: string }>;
+  } | null;
 }
 
 let lab: Lab;
@@ -27,7 +41,10 @@ beforeAll(async () => {
   requireLabClaude();
   lab = await startLab();
   api = await startFakeApi();
-  writeClaudeConfig(claudeConfigDir(lab, 'thor'), ['api', 'crash', 'narrow', 'decoy'].map((p) => lab.mkProject('thor', p)));
+  writeClaudeConfig(
+    claudeConfigDir(lab, 'thor'),
+    ['api', 'crash', 'narrow', 'decoy'].map((p) => lab.mkProject('thor', p)),
+  );
 });
 afterAll(async () => {
   await api?.close();
@@ -45,10 +62,14 @@ async function list(): Promise<Map<string, Listed>> {
 const listedAs = async (cp: ClaudePane) => (await list()).get(cp.pane);
 /** Poll the list until the pane's entry passes `ok`. */
 const listedWhen = (cp: ClaudePane, ok: (a: Listed) => boolean, what: string, ms = 30_000) =>
-  eventually(async () => {
-    const a = await listedAs(cp);
-    return a && ok(a) ? a : undefined;
-  }, what, ms);
+  eventually(
+    async () => {
+      const a = await listedAs(cp);
+      return a && ok(a) ? a : undefined;
+    },
+    what,
+    ms,
+  );
 
 /** The numbered options as drawn on the screen: `N. Label` rows (a long label wraps onto the next row). */
 function screenOptions(s: string): Array<{ key: string; label: string }> {
@@ -134,13 +155,23 @@ describe('one real Claude Code, as list --json shows it', () => {
   it('exited (/exit): from the screen, with no session', async () => {
     await typeLine(lab, cp, '/exit');
     await eventually(() => paneDead(lab, cp), 'the pane to die', 30_000);
-    expect(await listedAs(cp)).toMatchObject({ status: 'exited', statusSource: 'screen', waitingFor: null, sessionId: null });
+    expect(await listedAs(cp)).toMatchObject({
+      status: 'exited',
+      statusSource: 'screen',
+      waitingFor: null,
+      sessionId: null,
+    });
   });
 });
 
 describe('a real Claude Code killed with kill -9', () => {
   it('its stale registry file (still saying busy) does not make it "working"', async () => {
-    const cp = await startClaude(lab, 'thor', { api, cwd: path.join(lab.projects('thor'), 'crash'), name: 'crash', cols: 80 });
+    const cp = await startClaude(lab, 'thor', {
+      api,
+      cwd: path.join(lab.projects('thor'), 'crash'),
+      name: 'crash',
+      cols: 80,
+    });
     await typeLine(lab, cp, 'lab:slow 60');
     await listedWhen(cp, (x) => x.status === 'working' && x.statusSource === 'claude', 'working', 30_000);
     process.kill(cp.pid, 'SIGKILL');
@@ -148,13 +179,23 @@ describe('a real Claude Code killed with kill -9', () => {
     expect(registryEntry(claudeConfigDir(lab, 'thor'), cp.pid)).toMatchObject({ pid: cp.pid, status: 'busy' });
     // The screen still shows the spinner and "esc to interrupt": only the dead pid tells.
     expect(await screen(lab, cp)).toMatch(/esc to interrupt/);
-    expect(await listedAs(cp)).toMatchObject({ status: 'exited', statusSource: 'screen', waitingFor: null, sessionId: null });
+    expect(await listedAs(cp)).toMatchObject({
+      status: 'exited',
+      statusSource: 'screen',
+      waitingFor: null,
+      sessionId: null,
+    });
   }, 120_000);
 });
 
 describe('a narrow pane (40 columns, a phone)', () => {
   it('waiting on Bash: the whole command, unwrapped, and the options as drawn', async () => {
-    const cp = await startClaude(lab, 'thor', { api, cwd: path.join(lab.projects('thor'), 'narrow'), name: 'narrow', cols: 40 });
+    const cp = await startClaude(lab, 'thor', {
+      api,
+      cwd: path.join(lab.projects('thor'), 'narrow'),
+      name: 'narrow',
+      cols: 40,
+    });
     const command = 'echo a-rather-long-command-line that wraps at forty columns > narrow-out.txt';
     await typeLine(lab, cp, `lab:bash ${command}`);
     const s = await waitForScreen(lab, cp, PROMPT, 'the Bash prompt');
@@ -169,10 +210,26 @@ describe('a narrow pane (40 columns, a phone)', () => {
 
 describe('garbage in the registry folder, beside real files', () => {
   it('never breaks list, and nothing of it is printed', async () => {
-    const cp = await startClaude(lab, 'thor', { api, cwd: path.join(lab.projects('thor'), 'decoy'), name: 'real', cols: 80 });
+    const cp = await startClaude(lab, 'thor', {
+      api,
+      cwd: path.join(lab.projects('thor'), 'decoy'),
+      name: 'real',
+      cols: 80,
+    });
     // Panes of the agents session whose process is alive but is not Claude Code: `sleep`.
     const decoy = async (name: string) => {
-      const made = await lab.tmux('thor', ['new-window', '-d', '-P', '-F', '#{pane_id} #{pane_pid}', '-t', '=agents:', '-n', name, 'exec sleep 600']);
+      const made = await lab.tmux('thor', [
+        'new-window',
+        '-d',
+        '-P',
+        '-F',
+        '#{pane_id} #{pane_pid}',
+        '-t',
+        '=agents:',
+        '-n',
+        name,
+        'exec sleep 600',
+      ]);
       const [pane = '', pid = ''] = made.stdout.trim().split(' ');
       return { pane, pid: Number(pid) };
     };
@@ -202,7 +259,10 @@ describe('garbage in the registry folder, beside real files', () => {
     // A redirect: 2.1.328 runs a plain `echo` without asking.
     await typeLine(lab, cp, 'lab:bash echo beside-garbage > garbage-out.txt');
     await waitForScreen(lab, cp, PROMPT, 'the Bash prompt');
-    expect(await listedWhen(cp, (x) => x.status === 'waiting', 'waiting')).toMatchObject({ statusSource: 'claude', waitingFor: 'permission prompt' });
+    expect(await listedWhen(cp, (x) => x.status === 'waiting', 'waiting')).toMatchObject({
+      statusSource: 'claude',
+      waitingFor: 'permission prompt',
+    });
     expect(await screen(lab, cp)).toContain('beside-garbage');
     await pressKeys(lab, cp, 'Escape');
   }, 120_000);

@@ -3,16 +3,25 @@
 // permission prompts (`lab:bash CMD`), and a local HTTP receiver on 127.0.0.1 stands in for ntfy.
 // The watcher is the built trimtab, as its own process. Times are measured and bounded generously
 // (several labs share two cores); what is asserted exactly is the count and the order of events.
-import { execa, type ResultPromise } from 'execa';
+
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeApi, type FakeApi } from '../lab/fake-api.js';
-import { CLI, eventually, startLab, type Lab } from '../lab/lab.js';
+import { type FakeApi, startFakeApi } from '../lab/fake-api.js';
+import { CLI, eventually, type Lab, startLab } from '../lab/lab.js';
 import {
-  claudeConfigDir, pressKeys, requireLabClaude, screen, startClaude, typeLine, waitForScreen, writeClaudeConfig, type ClaudePane,
+  type ClaudePane,
+  claudeConfigDir,
+  pressKeys,
+  requireLabClaude,
+  screen,
+  startClaude,
+  typeLine,
+  waitForScreen,
+  writeClaudeConfig,
 } from '../lab/real-claude.js';
 
 const INTERVAL = 1;
@@ -20,7 +29,12 @@ const INTERVAL = 1;
 const PUSH_BOUND_MS = (INTERVAL + 1) * 1000 + 8000;
 const PROMPT = /Esc to cancel/;
 
-interface Received { at: number; headers: http.IncomingHttpHeaders; body: string; answered: number }
+interface Received {
+  at: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  answered: number;
+}
 const received: Received[] = [];
 let answers: number[] = [];
 let receiver: http.Server;
@@ -42,7 +56,12 @@ function writeConfig(notify: Record<string, unknown>): void {
 }
 
 function watch(args: string[]): ResultPromise {
-  return execa(process.execPath, [CLI, 'watch', ...args], { env: { ...lab.env, TRIMTAB_SSH: counter.program }, extendEnv: false, reject: false, timeout: 120_000 });
+  return execa(process.execPath, [CLI, 'watch', ...args], {
+    env: { ...lab.env, TRIMTAB_SSH: counter.program },
+    extendEnv: false,
+    reject: false,
+    timeout: 120_000,
+  });
 }
 
 /** The number in front of an option label, read off the screen (never assumed). */
@@ -63,8 +82,13 @@ async function polls(n: number): Promise<void> {
 }
 
 /** What the watcher last saw of the api agent on thor. */
-const memo = () => Object.values(JSON.parse(readFileSync(stateFile(), 'utf8')).agents as Record<string, { host: string; project: string; status: string }>)
-  .find((m) => m.host === 'thor' && m.project === 'api');
+const memo = () =>
+  Object.values(
+    JSON.parse(readFileSync(stateFile(), 'utf8')).agents as Record<
+      string,
+      { host: string; project: string; status: string }
+    >,
+  ).find((m) => m.host === 'thor' && m.project === 'api');
 
 /** Approve the prompt on screen with the key its "Yes" option shows, and wait for the turn to end. */
 async function approve(file: string): Promise<void> {
@@ -139,11 +163,15 @@ describe('trimtab watch with a real Claude Code on thor', () => {
     await typeLine(lab, cp, 'lab:bash echo two > two.txt');
     // The prompt's appearance, measured the way a user would see it: polling the pane.
     let appeared = 0;
-    await eventually(async () => {
-      const shown = PROMPT.test(await screen(lab, cp));
-      if (shown) appeared = Date.now();
-      return shown || received.length > 2;
-    }, 'the second prompt', 45_000);
+    await eventually(
+      async () => {
+        const shown = PROMPT.test(await screen(lab, cp));
+        if (shown) appeared = Date.now();
+        return shown || received.length > 2;
+      },
+      'the second prompt',
+      45_000,
+    );
     await eventually(() => received.length > 2, 'the second push', 30_000);
     appeared ||= received[2]!.at; // the push beat our pane poll to it
     const post = received[2]!;
@@ -171,14 +199,34 @@ describe('trimtab watch with a real Claude Code on thor', () => {
     const out = path.join(lab.dir, 'command-env.jsonl');
     const viaShell = path.join(lab.dir, 'via-shell.txt');
     const recorder = path.join(lab.dir, 'recorder.mjs');
-    const names = ['TRIMTAB_EVENT', 'TRIMTAB_HOST', 'TRIMTAB_TARGET', 'TRIMTAB_PROJECT', 'TRIMTAB_TITLE', 'TRIMTAB_MESSAGE'];
-    writeFileSync(recorder, [
-      "import { appendFileSync } from 'node:fs';",
-      `const env = Object.fromEntries(${JSON.stringify(names)}.map((k) => [k, process.env[k]]));`,
-      `appendFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(2), env }) + '\\n');`,
-    ].join('\n'));
+    const names = [
+      'TRIMTAB_EVENT',
+      'TRIMTAB_HOST',
+      'TRIMTAB_TARGET',
+      'TRIMTAB_PROJECT',
+      'TRIMTAB_TITLE',
+      'TRIMTAB_MESSAGE',
+    ];
+    writeFileSync(
+      recorder,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        `const env = Object.fromEntries(${JSON.stringify(names)}.map((k) => [k, process.env[k]]));`,
+        `appendFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(2), env }) + '\\n');`,
+      ].join('\n'),
+    );
     // A shell command that uses the variables the right way (quoted: they stay data), then the recorder.
-    writeConfig({ command: ['sh', '-c', 'printf "%s\\n" "$TRIMTAB_MESSAGE" >> "$1"; exec "$2" "$3" fixed-arg', 'sh', viaShell, process.execPath, recorder] });
+    writeConfig({
+      command: [
+        'sh',
+        '-c',
+        'printf "%s\\n" "$TRIMTAB_MESSAGE" >> "$1"; exec "$2" "$3" fixed-arg',
+        'sh',
+        viaShell,
+        process.execPath,
+        recorder,
+      ],
+    });
     expect((await watch(['--once'])).exitCode).toBe(0);
     const hostile = `echo "$(touch ${pwned}-a)" \`touch ${pwned}-b\`; touch ${pwned}-c`;
     await typeLine(lab, cp, `lab:bash ${hostile}`);
@@ -186,11 +234,17 @@ describe('trimtab watch with a real Claude Code on thor', () => {
     expect(s).toContain(`touch ${pwned}-c`);
     const r = await watch(['--once']);
     expect(r.exitCode, String(r.stderr)).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
     expect(lines[0].argv).toEqual(['fixed-arg']);
     expect(lines[0].env).toMatchObject({
-      TRIMTAB_EVENT: 'waiting', TRIMTAB_HOST: 'thor', TRIMTAB_TARGET: 'thor:agents:api', TRIMTAB_PROJECT: 'api',
+      TRIMTAB_EVENT: 'waiting',
+      TRIMTAB_HOST: 'thor',
+      TRIMTAB_TARGET: 'thor:agents:api',
+      TRIMTAB_PROJECT: 'api',
       TRIMTAB_TITLE: 'api on thor waits for you',
     });
     // 2.1.328 draws a command it cannot check ("Quoted text in this command can't be checked") with a

@@ -3,15 +3,16 @@
  * connection; spawn and doctor read an agent command alike; the menu's broadcast is the command's;
  * a master that is slow to answer (stopped for a few seconds: a busy machine) is kept.
  */
-import { execa } from 'execa';
+
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shQuote } from '../../src/core/quote.js';
-import { CLI, eventually, FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
 import { git, gitEnv, seedRepo } from '../lab/git.js';
+import { CLI, eventually, FAKE_AGENT, type Lab, startLab } from '../lab/lab.js';
 import { Pane } from '../lab/pane.js';
 
 let lab: Lab;
@@ -40,7 +41,9 @@ async function silentGitServer(root: string, delayMs: number) {
       const repo = path.join(root, command.split(' ')[1] ?? '');
       const version = extra.find((e) => e.startsWith('version='));
       setTimeout(() => {
-        const child = spawn('git', ['upload-pack', '--strict', repo], { env: { ...gitEnv, ...(version ? { GIT_PROTOCOL: version } : {}) } });
+        const child = spawn('git', ['upload-pack', '--strict', repo], {
+          env: { ...gitEnv, ...(version ? { GIT_PROTOCOL: version } : {}) },
+        });
         child.stdin.on('error', () => {});
         sock.pipe(child.stdin);
         child.stdout.pipe(sock);
@@ -69,7 +72,10 @@ describe('prepare over a slow clone', () => {
       const home = path.join(lab.dir, 'home-slow');
       mkdirSync(home);
       // The survey first, so the apply goes through an existing master: the case the watchdog watches.
-      const r = await lab.trimtab(['prepare', 'thor', '--projects', 'slow'], { env: { HOME: home, COLUMNS: '80' }, timeoutMs: 120_000 });
+      const r = await lab.trimtab(['prepare', 'thor', '--projects', 'slow'], {
+        env: { HOME: home, COLUMNS: '80' },
+        timeoutMs: 120_000,
+      });
       expect(r.stderr).not.toContain('hung');
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/✔ +cloned? slow/);
@@ -83,7 +89,10 @@ describe('prepare over a slow clone', () => {
 describe('one reading of agentCommand', () => {
   const doctorAgent = async () => {
     const r = await lab.trimtab(['doctor', 'thor', '--json']);
-    return JSON.parse(r.stdout).hosts[0].findings.find((f: { check: string }) => f.check === 'agent') as { level: string; text: string };
+    return JSON.parse(r.stdout).hosts[0].findings.find((f: { check: string }) => f.check === 'agent') as {
+      level: string;
+      text: string;
+    };
   };
 
   it('spawn and doctor agree on a quoted agent path with a space', async () => {
@@ -93,22 +102,43 @@ describe('one reading of agentCommand', () => {
     writeFileSync(program, `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)} "$@"\n`);
     chmodSync(program, 0o755);
     lab.mkProject('thor', 'spaced');
-    expect((await lab.trimtab(['hosts', 'set', 'thor', '--agent', `${shQuote(program)} --model opus`])).exitCode).toBe(0);
+    expect((await lab.trimtab(['hosts', 'set', 'thor', '--agent', `${shQuote(program)} --model opus`])).exitCode).toBe(
+      0,
+    );
 
     expect(await doctorAgent()).toMatchObject({ level: 'ok', text: expect.stringContaining('my tools/claude') });
     const r = await lab.trimtab(['spawn', '--on', 'thor', 'spaced', '--no-attach']);
     expect(r.exitCode, r.stderr).toBe(0);
-    const start = await eventually(() => lab.agentLog('thor', 'spaced').find((l) => l.event === 'start'), 'the agent to start');
+    const start = await eventually(
+      () => lab.agentLog('thor', 'spaced').find((l) => l.event === 'start'),
+      'the agent to start',
+    );
     expect(start.argv).toEqual(['--model', 'opus']);
 
     // And both say "not found" for the same command when the program is not there.
-    expect((await lab.trimtab(['hosts', 'set', 'thor', '--agent', `${shQuote(path.join(lab.dir, 'no tools', 'claude'))} --model opus`])).exitCode).toBe(0);
-    expect(await doctorAgent()).toMatchObject({ level: 'fail', text: expect.stringMatching(/^claude not (found|in the ssh PATH)$/) });
+    expect(
+      (
+        await lab.trimtab([
+          'hosts',
+          'set',
+          'thor',
+          '--agent',
+          `${shQuote(path.join(lab.dir, 'no tools', 'claude'))} --model opus`,
+        ])
+      ).exitCode,
+    ).toBe(0);
+    expect(await doctorAgent()).toMatchObject({
+      level: 'fail',
+      text: expect.stringMatching(/^claude not (found|in the ssh PATH)$/),
+    });
     lab.mkProject('thor', 'spaced2');
     const missing = await lab.trimtab(['spawn', '--on', 'thor', 'spaced2', '--no-attach']);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('not found on thor');
-    expect((await lab.trimtab(['hosts', 'set', 'thor', '--agent', `${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)}`])).exitCode).toBe(0);
+    expect(
+      (await lab.trimtab(['hosts', 'set', 'thor', '--agent', `${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)}`]))
+        .exitCode,
+    ).toBe(0);
   });
 });
 
@@ -141,7 +171,10 @@ describe("the menu's broadcast is trimtab broadcast", () => {
   }
 
   it('records every delivery in the sent log exactly as the command does', async () => {
-    for (const [host, p] of [['here', 'bc1'], ['fedora', 'bc2']] as const) {
+    for (const [host, p] of [
+      ['here', 'bc1'],
+      ['fedora', 'bc2'],
+    ] as const) {
       lab.mkProject(host, p);
       expect((await lab.trimtab(['spawn', '--on', host, p, '--no-attach'])).exitCode).toBe(0);
       await eventually(() => lab.agentLog(host, p).some((l) => l.event === 'start'), `${p} started`);
@@ -170,7 +203,11 @@ describe("the menu's broadcast is trimtab broadcast", () => {
       const screen = await pane.waitFor('✖', 'the refusal');
       const cli = await lab.trimtab(['broadcast', '--yes', 'nobody home']);
       expect(cli.exitCode).toBe(1);
-      const [message, hint] = cli.stderr.trim().split('\n').filter((l) => !l.startsWith('⚠')).map((l) => l.trim());
+      const [message, hint] = cli.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('⚠'))
+        .map((l) => l.trim());
       expect(message).toBe('✖ no agents to send to');
       expect(screen).toContain(message);
       expect(screen).toContain(hint);
@@ -183,9 +220,13 @@ describe("the menu's broadcast is trimtab broadcast", () => {
 
 describe('a master that answers slowly', () => {
   const cacheDir = () => lab.env.TRIMTAB_CACHE_DIR!;
-  const socketOf = (host: string) => path.join(cacheDir(), readdirSync(cacheDir()).find((f) => f.startsWith(`cm-${host}-`))!);
+  const socketOf = (host: string) =>
+    path.join(cacheDir(), readdirSync(cacheDir()).find((f) => f.startsWith(`cm-${host}-`))!);
   async function masterPid(host: string): Promise<number | undefined> {
-    const r = await execa('ssh', ['-F', lab.sshConfig, '-o', `ControlPath=${socketOf(host)}`, '-O', 'check', host], { reject: false, timeout: 5000 });
+    const r = await execa('ssh', ['-F', lab.sshConfig, '-o', `ControlPath=${socketOf(host)}`, '-O', 'check', host], {
+      reject: false,
+      timeout: 5000,
+    });
     return Number(/pid=(\d+)/.exec(r.stderr)?.[1]) || undefined;
   }
 

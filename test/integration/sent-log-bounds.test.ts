@@ -3,13 +3,14 @@
  * `trimtab log` (string-width over the whole text took hours on Node 20), and a full disk that tears
  * an append must not glue the next entry onto the torn line.
  */
-import { execa } from 'execa';
+
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatEntry, parseLog } from '../../src/core/agents/sent-log.js';
 import { recordSent, sentLogPath } from '../../src/adapters/sent-log.js';
+import { formatEntry, parseLog } from '../../src/core/agents/sent-log.js';
 import { width } from '../../src/core/render/render.js';
 import { CLI, startLab } from '../lab/lab.js';
 
@@ -27,12 +28,23 @@ afterAll(() => {
 });
 
 const entry = (text: string) => ({
-  time: '2026-11-24T14:02:09.123Z', host: 'thor', target: 'thor:agents:api', text, result: 'delivered', from: 'fedora',
+  time: '2026-11-24T14:02:09.123Z',
+  host: 'thor',
+  target: 'thor:agents:api',
+  text,
+  result: 'delivered',
+  from: 'fedora',
 });
 /** `trimtab log` with its own state and config dirs, 40 columns, no terminal. */
 const log = (state: string, args: string[] = []) =>
   execa(process.execPath, [CLI, 'log', ...args], {
-    env: { TRIMTAB_STATE_DIR: state, TRIMTAB_CONFIG_DIR: path.join(state, 'config'), TRIMTAB_HOST: 'here', COLUMNS: '40', NO_COLOR: '1' },
+    env: {
+      TRIMTAB_STATE_DIR: state,
+      TRIMTAB_CONFIG_DIR: path.join(state, 'config'),
+      TRIMTAB_HOST: 'here',
+      COLUMNS: '40',
+      NO_COLOR: '1',
+    },
     extendEnv: false,
     reject: false,
     timeout: 180_000, // a hang shows as a kill, not as slowness: nothing here counts wall time
@@ -94,10 +106,15 @@ describe.skipIf(!isRoot)('a full disk tears an append (root: a 16 KiB tmpfs)', (
       const torn = readFileSync(sentLogPath(env), 'utf8');
       expect(torn.endsWith('\n')).toBe(false); // the kernel took part of the write: a torn line
       rmSync(filler);
-      recordSent(io, [{ host: 'thor', target: 'thor:agents:api', text: 'after the disk was freed', result: 'delivered' }]);
+      recordSent(io, [
+        { host: 'thor', target: 'thor:agents:api', text: 'after the disk was freed', result: 'delivered' },
+      ]);
       const lines = readFileSync(sentLogPath(env), 'utf8').split('\n');
       expect(JSON.parse(lines.at(-2)!)).toMatchObject({ text: 'after the disk was freed' }); // a line of its own
-      expect(parseLog(lines.join('\n'))).toMatchObject({ skipped: 1, entries: [{ text: 'first' }, { text: 'after the disk was freed' }] });
+      expect(parseLog(lines.join('\n'))).toMatchObject({
+        skipped: 1,
+        entries: [{ text: 'first' }, { text: 'after the disk was freed' }],
+      });
       mkdirSync(path.join(mnt, 'config'));
       const r = await log(mnt);
       expect(r.exitCode).toBe(0);

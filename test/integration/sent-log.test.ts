@@ -3,13 +3,14 @@
  * and typed messages, approve/reject/interrupt keys) is appended to the sent log with its host, target,
  * result and device; `trimtab log` shows it in 40 columns. A log that cannot be written never fails a send.
  */
-import { execa } from 'execa';
+
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, eventually, startLab, type Lab, type LabHost } from '../lab/lab.js';
+import { CLI, eventually, type Lab, type LabHost, startLab } from '../lab/lab.js';
 
 let lab: Lab;
 let stateDir = '';
@@ -20,7 +21,11 @@ beforeAll(async () => {
   lab = await startLab();
   stateDir = path.join(lab.dir, 'state');
   env = { TRIMTAB_STATE_DIR: stateDir };
-  for (const [host, project] of [['here', 'alpha'], ['thor', 'alpha'], ['fedora', 'beta']] as const) {
+  for (const [host, project] of [
+    ['here', 'alpha'],
+    ['thor', 'alpha'],
+    ['fedora', 'beta'],
+  ] as const) {
     lab.mkProject(host, project);
     const r = await lab.trimtab(['spawn', '--on', host, project, '--no-attach'], { env });
     expect(r.exitCode, r.stderr).toBe(0);
@@ -33,8 +38,15 @@ afterAll(async () => {
 
 const trimtab = (args: string[], extra: NodeJS.ProcessEnv = {}) => lab.trimtab(args, { env: { ...env, ...extra } });
 const logLines = (dir = stateDir) =>
-  readFileSync(path.join(dir, 'sent.log'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-const submits = (host: LabHost, project: string) => lab.agentLog(host, project).filter((l) => l.event === 'submit').map((l) => l.text);
+  readFileSync(path.join(dir, 'sent.log'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const submits = (host: LabHost, project: string) =>
+  lab
+    .agentLog(host, project)
+    .filter((l) => l.event === 'submit')
+    .map((l) => l.text);
 
 describe('send and broadcast are recorded', () => {
   it('a delivered send: time, host, target, text byte for byte, result, device', async () => {
@@ -43,21 +55,40 @@ describe('send and broadcast are recorded', () => {
     const r = await trimtab(['send', 'thor:alpha', '--', text]);
     expect(r.exitCode, r.stderr).toBe(0);
     const last = logLines().at(-1)!;
-    expect(last).toEqual({ time: expect.any(String), host: 'thor', target: 'thor:agents:alpha', text, result: 'delivered', from: device });
+    expect(last).toEqual({
+      time: expect.any(String),
+      host: 'thor',
+      target: 'thor:agents:alpha',
+      text,
+      result: 'delivered',
+      from: device,
+    });
     expect(Date.parse(String(last.time))).toBeGreaterThanOrEqual(before - 1000);
   });
 
   it('the device says which ssh client it came through', async () => {
     const r = await trimtab(['send', 'here:alpha', 'from the phone'], { SSH_CLIENT: '100.64.0.9 51234 22' });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(logLines().at(-1)).toMatchObject({ host: 'here', target: 'here:agents:alpha', from: `${device} (ssh 100.64.0.9)` });
+    expect(logLines().at(-1)).toMatchObject({
+      host: 'here',
+      target: 'here:agents:alpha',
+      from: `${device} (ssh 100.64.0.9)`,
+    });
   });
 
   it('failures are recorded with the reason: no such agent, host unreachable, agent exited', async () => {
     expect((await trimtab(['send', 'thor:ghost', 'boo'])).exitCode).toBe(1);
-    expect(logLines().at(-1)).toMatchObject({ target: 'thor:agents:ghost', text: 'boo', result: 'failed: no agent at thor:agents:ghost' });
+    expect(logLines().at(-1)).toMatchObject({
+      target: 'thor:agents:ghost',
+      text: 'boo',
+      result: 'failed: no agent at thor:agents:ghost',
+    });
     expect((await trimtab(['send', 'asleep:x', 'zzz'])).exitCode).toBe(3);
-    expect(logLines().at(-1)).toMatchObject({ host: 'asleep', text: 'zzz', result: 'failed: cannot reach asleep (timed out after 2 s)' });
+    expect(logLines().at(-1)).toMatchObject({
+      host: 'asleep',
+      text: 'zzz',
+      result: 'failed: cannot reach asleep (timed out after 2 s)',
+    });
   });
 
   it('broadcast records one line per agent', async () => {
@@ -77,7 +108,11 @@ describe('send and broadcast are recorded', () => {
     const broken = { TRIMTAB_STATE_DIR: path.join(blocker, 'state') };
     const send = await trimtab(['send', 'thor:alpha', 'logged nowhere'], broken);
     expect(send.exitCode, send.stderr).toBe(0);
-    expect(send.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^⚠ could not write the sent log .*not-a-dir\/state\/sent\.log: .*\(the text was still sent\)$/)]);
+    expect(send.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^⚠ could not write the sent log .*not-a-dir\/state\/sent\.log: .*\(the text was still sent\)$/,
+      ),
+    ]);
     await eventually(() => submits('thor', 'alpha').includes('logged nowhere'), 'the text to arrive');
     // Broadcast writes once per host: still one warning.
     const b = await trimtab(['broadcast', '--yes', 'also nowhere'], broken);
@@ -87,11 +122,16 @@ describe('send and broadcast are recorded', () => {
 
   it('honours $XDG_STATE_HOME, then ~/.local/state', async () => {
     const xdg = path.join(lab.dir, 'xdg-state');
-    expect((await lab.trimtab(['send', 'here:alpha', 'xdg'], { env: { TRIMTAB_STATE_DIR: '', XDG_STATE_HOME: xdg } })).exitCode).toBe(0);
+    expect(
+      (await lab.trimtab(['send', 'here:alpha', 'xdg'], { env: { TRIMTAB_STATE_DIR: '', XDG_STATE_HOME: xdg } }))
+        .exitCode,
+    ).toBe(0);
     expect(logLines(path.join(xdg, 'trimtab')).at(-1)).toMatchObject({ text: 'xdg' });
     const home = path.join(lab.dir, 'home');
     mkdirSync(home);
-    const r = await lab.trimtab(['send', 'here:alpha', 'home'], { env: { TRIMTAB_STATE_DIR: '', HOME: home, XDG_STATE_HOME: '' } });
+    const r = await lab.trimtab(['send', 'here:alpha', 'home'], {
+      env: { TRIMTAB_STATE_DIR: '', HOME: home, XDG_STATE_HOME: '' },
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(logLines(path.join(home, '.local/state/trimtab')).at(-1)).toMatchObject({ text: 'home' });
   });
@@ -114,7 +154,12 @@ describe('trimtab log', () => {
   it('--json prints the entries as JSON lines, exactly as stored', async () => {
     const r = await trimtab(['log', '-n', '2', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual(logLines().slice(-2));
+    expect(
+      r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual(logLines().slice(-2));
   });
 
   it('with nothing sent yet, says so (exit 0); a bad -n is a usage error (exit 2)', async () => {
@@ -122,13 +167,21 @@ describe('trimtab log', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('nothing sent from this device yet');
-    for (const bad of [['-n', '0'], ['-n', 'x'], ['extra']]) expect((await trimtab(['log', ...bad])).exitCode, bad.join(' ')).toBe(2);
+    for (const bad of [['-n', '0'], ['-n', 'x'], ['extra']])
+      expect((await trimtab(['log', ...bad])).exitCode, bad.join(' ')).toBe(2);
   });
 
   it('skips a half-written line and says how many', async () => {
     const dir = path.join(lab.dir, 'torn-state');
     mkdirSync(dir);
-    const good = JSON.stringify({ time: '2026-11-24T10:00:00.000Z', host: 'thor', target: 'thor:agents:a', text: 'ok', result: 'delivered', from: 'x' });
+    const good = JSON.stringify({
+      time: '2026-11-24T10:00:00.000Z',
+      host: 'thor',
+      target: 'thor:agents:a',
+      text: 'ok',
+      result: 'delivered',
+      from: 'x',
+    });
     writeFileSync(path.join(dir, 'sent.log'), `${good}\n{"time":"2026-11-24T10:0\n`);
     const r = await trimtab(['log'], { TRIMTAB_STATE_DIR: dir });
     expect(r.exitCode).toBe(0);
@@ -144,10 +197,14 @@ describe('the menu records what it types', () => {
   const screen = async () => (await tmuxOuter(['capture-pane', '-p'])).stdout;
   const waitFor = async (pattern: RegExp | string) => {
     let last = '';
-    await eventually(async () => {
-      last = await screen();
-      return typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last);
-    }, String(pattern), 15_000).catch(() => {
+    await eventually(
+      async () => {
+        last = await screen();
+        return typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last);
+      },
+      String(pattern),
+      15_000,
+    ).catch(() => {
       throw new Error(`timed out waiting for ${String(pattern)}; screen:\n${last}`);
     });
     return last;
@@ -158,9 +215,24 @@ describe('the menu records what it types', () => {
 
   beforeAll(async () => {
     socket = `${lab.socket('here')}-menu`;
-    const vars = Object.entries({ ...lab.env, ...env }).filter(([k]) => /^(TRIMTAB_|PATH$|HOME$|LANG$)/.test(k)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    const vars = Object.entries({ ...lab.env, ...env })
+      .filter(([k]) => /^(TRIMTAB_|PATH$|HOME$|LANG$)/.test(k))
+      .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     await lab.trimtab(['send', 'fedora:beta', '/ask']);
-    await execa('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '40', '-y', '20', ...vars, `${process.execPath} ${CLI} menu; sleep 600`]);
+    await execa('tmux', [
+      '-L',
+      socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-x',
+      '40',
+      '-y',
+      '20',
+      ...vars,
+      `${process.execPath} ${CLI} menu; sleep 600`,
+    ]);
   });
   afterAll(async () => {
     await tmuxOuter(['kill-server']);
@@ -171,10 +243,19 @@ describe('the menu records what it types', () => {
     await keys('1');
     await waitFor('beta · fedora · waiting');
     await keys('1'); // approve (1)
-    await eventually(() => lab.agentLog('fedora', 'beta').some((l) => l.event === 'key' && l.key === '1'), 'the approval');
+    await eventually(
+      () => lab.agentLog('fedora', 'beta').some((l) => l.event === 'key' && l.key === '1'),
+      'the approval',
+    );
     await waitFor('b  back');
     expect(logLines().at(-1)).toEqual({
-      time: expect.any(String), host: 'fedora', target: 'fedora:agents:beta', text: '1', keys: true, result: 'delivered', from: device,
+      time: expect.any(String),
+      host: 'fedora',
+      target: 'fedora:agents:beta',
+      text: '1',
+      keys: true,
+      result: 'delivered',
+      from: device,
     });
     await keys('b');
   });

@@ -3,14 +3,26 @@
  * (src/remote/sh), whole scripts as trimtab sends them, and the login script it generates. No
  * shellcheck is a failure, never a skip (the test setup installs it).
  */
-import { execa } from 'execa';
+
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/hosts/config.js';
-import { answerScript, LIBRARIES, listScript, prepareScript, sendScript, spawnScript, surveyScript, syncApplyScript, syncProbeScript, writeIgnoresScript } from '../../src/remote/scripts.js';
-import { planPrepare } from '../../src/core/hosts/prepare.js';
 import type { Survey } from '../../src/core/hosts/host-survey.js';
+import { planPrepare } from '../../src/core/hosts/prepare.js';
+import {
+  answerScript,
+  LIBRARIES,
+  listScript,
+  prepareScript,
+  sendScript,
+  spawnScript,
+  surveyScript,
+  syncApplyScript,
+  syncProbeScript,
+  writeIgnoresScript,
+} from '../../src/remote/scripts.js';
 import { CLI, which } from '../lab/lab.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -22,7 +34,8 @@ async function shellcheck(args: string[], input?: string) {
 }
 
 describe('shellcheck', () => {
-  it('is installed', () => expect(which('shellcheck'), 'install shellcheck (scripts/test-setup.sh does, as root)').toBeTruthy());
+  it('is installed', () =>
+    expect(which('shellcheck'), 'install shellcheck (scripts/test-setup.sh does, as root)').toBeTruthy());
 
   it.each(['install.sh', 'scripts/test-setup.sh', '.ci/run'])('%s', async (file) => {
     expect(await shellcheck([path.join(ROOT, file)])).toEqual({ exitCode: 0, output: '' });
@@ -40,9 +53,22 @@ describe('shellcheck', () => {
   });
 
   const host = { ...resolveConfig({}, {}, 'thor').hosts[0]!, tmuxSocket: "it's", syncthingHome: '~/st' };
-  const survey = { projectsDirExists: false, session: false, git: 'git', projects: {}, files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: false } } } as unknown as Survey;
+  const survey = {
+    projectsDirExists: false,
+    session: false,
+    git: 'git',
+    projects: {},
+    files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: false } },
+  } as unknown as Survey;
   const file = { name: 'CLAUDE.md' as const, sha256: 'a'.repeat(64), base64: 'aGkK', mode: 0o600 };
-  const plan = planPrepare({ host, session: 'agents', survey, projects: [{ name: 'p', kind: 'remote', remote: 'origin', url: 'git://x/p' }], files: { 'CLAUDE.md': file }, stamp: 's' });
+  const plan = planPrepare({
+    host,
+    session: 'agents',
+    survey,
+    projects: [{ name: 'p', kind: 'remote', remote: 'origin', url: 'git://x/p' }],
+    files: { 'CLAUDE.md': file },
+    stamp: 's',
+  });
   const M = '@@trimtab-0123456789ab@@';
   it.each([
     ['list', listScript(M, host, 'agents')],

@@ -7,14 +7,15 @@
  * Needs root (useradd, and sshd logging in as another user). CI runs as root, so there it always runs;
  * a developer without root sees these skipped with this reason.
  */
-import { execa } from 'execa';
+
 import { chownSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startLab, which, type Lab } from '../lab/lab.js';
 import { FIXED_TEXTS } from '../lab/hostile.js';
+import { eventually, type Lab, startLab, which } from '../lab/lab.js';
 import { runMany } from '../lab/run-many.js';
-import { addShellUser, isRoot, writeConfig, type ShellUser } from '../lab/shell-user.js';
+import { addShellUser, isRoot, type ShellUser, writeConfig } from '../lab/shell-user.js';
 
 if (process.env.CI && !isRoot) throw new Error('CI must run the login shell tests as root (throwaway users)');
 
@@ -37,7 +38,8 @@ describe.skipIf(!isRoot)('remote login shells (root: throwaway users)', () => {
     lab = await startLab();
     for (const shell of SHELLS) {
       const program = which(shell);
-      if (!program) throw new Error(`${shell} is not installed: .ci/run installs dash and zsh (apt-get install -y dash zsh)`);
+      if (!program)
+        throw new Error(`${shell} is not installed: .ci/run installs dash and zsh (apt-get install -y dash zsh)`);
       const u = await addShellUser(lab, shell, program);
       for (const file of CHATTY[shell]!) {
         const p = path.join(u.home, file);
@@ -46,7 +48,11 @@ describe.skipIf(!isRoot)('remote login shells (root: throwaway users)', () => {
       }
       users.set(shell, u);
     }
-    env = writeConfig(lab, 'shells-config', [...users.values()].map((u) => u.entry));
+    env = writeConfig(
+      lab,
+      'shells-config',
+      [...users.values()].map((u) => u.entry),
+    );
   });
   afterAll(async () => {
     await lab?.stop();
@@ -68,7 +74,13 @@ describe.skipIf(!isRoot)('remote login shells (root: throwaway users)', () => {
         expect(r.exitCode, r.stderr).toBe(0);
         expect(r.stdout.trim()).toBe(`${shell}:agents:alpha`);
         expect(r.stderr).toContain(`attach with: ssh -t ${u().user}@thor "tmux -u attach -t '=agents:=alpha'"`);
-        await eventually(() => u().agentLog('alpha').some((l) => l.event === 'start'), `the agent to start under ${shell}`);
+        await eventually(
+          () =>
+            u()
+              .agentLog('alpha')
+              .some((l) => l.event === 'start'),
+          `the agent to start under ${shell}`,
+        );
         const again = await trimtab(['spawn', '--on', shell, 'alpha']);
         expect(again.exitCode, again.stderr).toBe(0);
         expect(again.stderr).toContain('is already running');
@@ -88,7 +100,9 @@ describe.skipIf(!isRoot)('remote login shells (root: throwaway users)', () => {
           expect(r.exitCode, r.stderr).toBe(0);
           const out = JSON.parse(r.stdout);
           expect(out.hosts).toEqual([{ name: shell, local: false, reachable: true, error: null }]);
-          return out.agents.find((a: Record<string, string>) => a.target === `${shell}:agents:alpha` && a.status === 'idle');
+          return out.agents.find(
+            (a: Record<string, string>) => a.target === `${shell}:agents:alpha` && a.status === 'idle',
+          );
         }, `${shell}:agents:alpha to be idle`);
         expect(agent).toMatchObject({ project: 'alpha', path: path.join(u().projectsDir, 'alpha') });
       });
@@ -100,7 +114,13 @@ describe.skipIf(!isRoot)('remote login shells (root: throwaway users)', () => {
         const b = await trimtab(['broadcast', '--host', shell, '--yes', `all hands on ${shell}`]);
         expect(b.exitCode, b.stderr).toBe(0);
         expect(b.stdout.trim()).toBe(`✔ ${shell}:agents:alpha  delivered`);
-        await eventually(() => u().agentLog('alpha').some((l) => l.text === `all hands on ${shell}`), 'the broadcast to arrive');
+        await eventually(
+          () =>
+            u()
+              .agentLog('alpha')
+              .some((l) => l.text === `all hands on ${shell}`),
+          'the broadcast to arrive',
+        );
       });
     });
   }
@@ -109,14 +129,25 @@ describe.skipIf(!isRoot)('remote login shells (root: throwaway users)', () => {
     // One lane per shell, all at once, in one process (the property tests send them as separate
     // processes too, and 1,000 generated texts spread over the three shells).
     const texts = (u: ShellUser) => FIXED_TEXTS(path.join(u.home, 'CANARY'));
-    const jobs = SHELLS.flatMap((shell) => texts(users.get(shell)!).map((text) => ({ lane: shell, argv: ['send', `${shell}:alpha`, '--', text] })));
+    const jobs = SHELLS.flatMap((shell) =>
+      texts(users.get(shell)!).map((text) => ({ lane: shell, argv: ['send', `${shell}:alpha`, '--', text] })),
+    );
     const results = await runMany(lab, env, jobs);
-    results.forEach((r, i) => expect(r.code, `${jobs[i]!.lane}: ${JSON.stringify(jobs[i]!.argv[3]!.slice(0, 60))}: ${r.stderr}`).toBe(0));
+    results.forEach((r, i) =>
+      expect(r.code, `${jobs[i]!.lane}: ${JSON.stringify(jobs[i]!.argv[3]!.slice(0, 60))}: ${r.stderr}`).toBe(0),
+    );
     for (const shell of SHELLS) {
       const u = users.get(shell)!;
-      const submits = () => u.agentLog('alpha').filter((l) => l.event === 'submit').map((l) => l.text);
+      const submits = () =>
+        u
+          .agentLog('alpha')
+          .filter((l) => l.event === 'submit')
+          .map((l) => l.text);
       const want = JSON.stringify(texts(u));
-      await eventually(() => JSON.stringify(submits().slice(-texts(u).length)) === want, `every text to arrive under ${shell}`).catch(() => undefined);
+      await eventually(
+        () => JSON.stringify(submits().slice(-texts(u).length)) === want,
+        `every text to arrive under ${shell}`,
+      ).catch(() => undefined);
       expect(submits().slice(-texts(u).length), shell).toEqual(texts(u));
       expect(existsSync(path.join(u.home, 'CANARY')), shell).toBe(false);
     }

@@ -7,11 +7,11 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listProjects } from '../../src/remote/spawn.js';
-import { createContext } from '../../src/remote/context.js';
 import { findHost } from '../../src/core/hosts/config.js';
 import { shQuote } from '../../src/core/quote.js';
-import { eventually, startLab, type Lab, type LabHost } from '../lab/lab.js';
+import { createContext } from '../../src/remote/context.js';
+import { listProjects } from '../../src/remote/spawn.js';
+import { eventually, type Lab, type LabHost, startLab } from '../lab/lab.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -21,11 +21,16 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-const starts = (host: LabHost, project: string) => lab.agentLog(host, project).filter((l) => l.event === 'start') as unknown as Array<{ argv: string[]; pid: number }>;
+const starts = (host: LabHost, project: string) =>
+  lab.agentLog(host, project).filter((l) => l.event === 'start') as unknown as Array<{ argv: string[]; pid: number }>;
 const windowsNamed = async (host: LabHost, name: string) =>
-  (await lab.tmux(host, ['list-windows', '-t', '=agents', '-F', '#{window_name} #{window_id}'])).stdout.split('\n').filter((l) => l.split(' ')[0] === name);
+  (await lab.tmux(host, ['list-windows', '-t', '=agents', '-F', '#{window_name} #{window_id}'])).stdout
+    .split('\n')
+    .filter((l) => l.split(' ')[0] === name);
 const paneState = async (host: LabHost, project: string) =>
-  (await lab.tmux(host, ['display-message', '-p', '-t', `=agents:=${project}`, '#{window_id} #{pane_id} #{pane_dead}'])).stdout.trim();
+  (
+    await lab.tmux(host, ['display-message', '-p', '-t', `=agents:=${project}`, '#{window_id} #{pane_id} #{pane_dead}'])
+  ).stdout.trim();
 
 describe('spawn PROJECT TASK with the fake agent', () => {
   it('the task and --continue arrive as argv words after the configured command, never through tmux default-shell', async () => {
@@ -35,12 +40,26 @@ describe('spawn PROJECT TASK with the fake agent', () => {
     const ran = path.join(lab.dir, 'default-shell-ran');
     writeFileSync(notShell, `#!/bin/sh\ntouch ${shQuote(ran)}\nexit 1\n`);
     chmodSync(notShell, 0o755);
-    await lab.tmux('thor', ['new-session', '-d', '-s', 'holder', 'sleep 600', ';', 'set-option', '-g', 'default-shell', notShell]);
+    await lab.tmux('thor', [
+      'new-session',
+      '-d',
+      '-s',
+      'holder',
+      'sleep 600',
+      ';',
+      'set-option',
+      '-g',
+      'default-shell',
+      notShell,
+    ]);
     lab.mkProject('thor', 'argv');
     const task = `it's "quoted" $(touch canary) \`id\` ; & \\n\\ ✓\nline two`;
     const r = await lab.trimtab(['spawn', '--on', 'thor', '--continue', 'argv', '--', task]);
     expect(r.exitCode, r.stderr).toBe(0);
-    const [start] = await eventually(() => (starts('thor', 'argv').length ? starts('thor', 'argv') : undefined), 'the agent to start');
+    const [start] = await eventually(
+      () => (starts('thor', 'argv').length ? starts('thor', 'argv') : undefined),
+      'the agent to start',
+    );
     expect(start!.argv.slice(-3)).toEqual(['--continue', '--', task]);
     expect(lab.agentLog('thor', 'argv').some((l) => l.event === 'submit')).toBe(false); // an argument, never typed
     expect(existsSync(ran)).toBe(false);
@@ -84,7 +103,9 @@ describe('spawn PROJECT TASK with the fake agent', () => {
 
   it('refuses a task that cannot travel (an end-of-paste sequence) before any host is asked (exit 2)', async () => {
     const ssh = lab.countingSsh();
-    const r = await lab.trimtab(['spawn', '--on', 'thor', 'argv', 'a\x1b[201~b'], { env: { TRIMTAB_SSH: ssh.program } });
+    const r = await lab.trimtab(['spawn', '--on', 'thor', 'argv', 'a\x1b[201~b'], {
+      env: { TRIMTAB_SSH: ssh.program },
+    });
     expect(r.exitCode).toBe(2);
     expect(ssh.count()).toBe(0);
   });
@@ -100,20 +121,28 @@ describe('spawn PROJECT that is not here', () => {
     expect(lines[0]).toBe('✖ no project "elsewhere" here; it is on thor (not checked: asleep, unreachable)');
     expect(r.stderr).toContain('trimtab spawn --on thor elsewhere TASK...');
     // here is local (no ssh); one ssh each for thor, fedora and asleep.
-    expect(ssh.calls().map((c) => c.split(' -- ')[1]?.split(' ')[0]).sort()).toEqual(['asleep', 'fedora', 'thor']);
+    expect(
+      ssh
+        .calls()
+        .map((c) => c.split(' -- ')[1]?.split(' ')[0])
+        .sort(),
+    ).toEqual(['asleep', 'fedora', 'thor']);
     expect(await windowsNamed('thor', 'elsewhere')).toHaveLength(0);
   });
 
   it('says it is nowhere when no host has it', async () => {
     const r = await lab.trimtab(['spawn', 'nowhere']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`no project directory ${lab.projects('here')}/nowhere on here (not checked: asleep, unreachable)`);
+    expect(r.stderr).toContain(
+      `no project directory ${lab.projects('here')}/nowhere on here (not checked: asleep, unreachable)`,
+    );
   });
 });
 
 describe('listProjects (the menu spawn list)', () => {
   it('offers only the names spawn accepts', async () => {
-    for (const d of ['good', 'grid.play', 'a b', '-rf', 'x;y', '$(id)', 'phantom\nghost']) mkdirSync(path.join(lab.projects('fedora'), d), { recursive: true });
+    for (const d of ['good', 'grid.play', 'a b', '-rf', 'x;y', '$(id)', 'phantom\nghost'])
+      mkdirSync(path.join(lab.projects('fedora'), d), { recursive: true });
     const ctx = await createContext(lab.env);
     const names = await listProjects(ctx, findHost(ctx.config, 'fedora'));
     expect(names).toContain('good');

@@ -3,12 +3,13 @@
  * connection dropped mid-command (the lab sshd's connection processes killed): the pane keeps running,
  * no duplicate window, nothing half-made. And a config write killed at any moment leaves a whole file.
  */
-import { execa } from 'execa';
+
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, eventually, startLab, type Lab, type LabHost } from '../lab/lab.js';
 import { expectCleanError, faultHelpers } from '../lab/fault-helpers.js';
+import { CLI, eventually, type Lab, type LabHost, startLab } from '../lab/lab.js';
 import { hereEntry, thorEntry, writeConfig } from '../lab/shell-user.js';
 
 let lab: Lab;
@@ -16,7 +17,10 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   lab = await startLab();
-  env = writeConfig(lab, 'survival-config', [hereEntry(lab), thorEntry(lab)], { offlineRetrySeconds: 0, connectTimeoutSeconds: 2 });
+  env = writeConfig(lab, 'survival-config', [hereEntry(lab), thorEntry(lab)], {
+    offlineRetrySeconds: 0,
+    connectTimeoutSeconds: 2,
+  });
 });
 afterAll(async () => {
   await lab?.stop();
@@ -42,7 +46,9 @@ describe('config writes', () => {
       const parsed = JSON.parse(after) as { hosts: Array<{ name: string }> }; // throws on a torn file
       const added = parsed.hosts.some((h) => h.name === `h${i}`);
       expect(after === before || added, `kill after ${i * 30} ms: neither the old file nor the new one`).toBe(true);
-      outcomes.push(r.signal === 'SIGKILL' ? (added ? 'killed after the write' : 'killed before the write') : 'finished');
+      outcomes.push(
+        r.signal === 'SIGKILL' ? (added ? 'killed after the write' : 'killed before the write') : 'finished',
+      );
     }
     // Every run either finished or left the file whole; at least one kill must have landed mid-run.
     expect(outcomes).toContain('killed before the write');
@@ -50,7 +56,8 @@ describe('config writes', () => {
     // the next save removes them while it holds the lock, so only config.json remains. (The aging
     // below was for the work dirs of the earlier conf-based store; it finds none now.)
     const { utimesSync, readdirSync: ls } = await import('node:fs');
-    for (const d of ls(dir).filter((f) => f.startsWith('.trimtab-save-'))) utimesSync(path.join(dir, d), new Date(0), new Date(0));
+    for (const d of ls(dir).filter((f) => f.startsWith('.trimtab-save-')))
+      utimesSync(path.join(dir, d), new Date(0), new Date(0));
     expect((await trimtab(['hosts', 'add', 'last', '--ssh', 'u@last'], { TRIMTAB_CONFIG_DIR: dir })).exitCode).toBe(0);
     expect(ls(dir)).toEqual(['config.json']);
   }, 120_000);
@@ -117,7 +124,8 @@ describe('the agent survives', () => {
         await new Promise((res) => setTimeout(res, 1500)); // whatever trimtab had started finishes or dies
         expect(await windowsNamed(host, project), moment).toBeLessThanOrEqual(1);
         // A window left behind holds a live pane (its shell may still be starting the agent).
-        if ((await windowsNamed(host, project)) === 1) expect((await paneState(host, `=agents:=${project}`)).split(' ')[0], moment).toBe('0');
+        if ((await windowsNamed(host, project)) === 1)
+          expect((await paneState(host, `=agents:=${project}`)).split(' ')[0], moment).toBe('0');
         await expectOneLiveAgent(host, project);
       }
     }, 120_000);
@@ -126,7 +134,11 @@ describe('the agent survives', () => {
       await spawnIdle(host, 'interrupted');
       const text = `half-way ${host} ${'x'.repeat(50)}`;
       const child = start(['send', `${host}:interrupted`, text]);
-      await waitFor(async () => (await lab.tmux(host, ['capture-pane', '-p', '-t', '=agents:=interrupted'])).stdout.includes('half-way'), 'the pasted text');
+      await waitFor(
+        async () =>
+          (await lab.tmux(host, ['capture-pane', '-p', '-t', '=agents:=interrupted'])).stdout.includes('half-way'),
+        'the pasted text',
+      );
       child.kill('SIGKILL');
       await child;
       await new Promise((res) => setTimeout(res, 1000));
@@ -147,9 +159,16 @@ describe('the agent survives', () => {
       await spawnIdle(host, 'attached');
       const t = await terminal(`exec ${process.execPath} ${CLI} attach ${host}:attached`);
       try {
-        await eventually(async () => (await lab.tmux(host, ['list-clients', '-F', '#{client_session}'])).stdout.includes('agents'), 'a client attached');
+        await eventually(
+          async () => (await lab.tmux(host, ['list-clients', '-F', '#{client_session}'])).stdout.includes('agents'),
+          'a client attached',
+        );
         process.kill(await t.pid(), 'SIGKILL');
-        await eventually(async () => !(await lab.tmux(host, ['list-clients', '-F', '#{client_session}'])).stdout.includes('agents'), 'the client to go', 15_000);
+        await eventually(
+          async () => !(await lab.tmux(host, ['list-clients', '-F', '#{client_session}'])).stdout.includes('agents'),
+          'the client to go',
+          15_000,
+        );
       } finally {
         await t.stop();
       }
@@ -169,7 +188,11 @@ describe('the agent survives', () => {
     const flag = path.join(bin, 'pasting');
     mkdirSync(bin, { recursive: true });
     const real = (await execa('sh', ['-c', 'command -v tmux'])).stdout;
-    writeFileSync(path.join(bin, 'tmux'), `#!/bin/sh\ncase "$*" in *paste-buffer*) : > ${flag}; sleep 1;; esac\nexec ${real} "$@"\n`, { mode: 0o755 });
+    writeFileSync(
+      path.join(bin, 'tmux'),
+      `#!/bin/sh\ncase "$*" in *paste-buffer*) : > ${flag}; sleep 1;; esac\nexec ${real} "$@"\n`,
+      { mode: 0o755 },
+    );
     const text = 'slow paste here';
     const extra = { PATH: `${bin}:${process.env.PATH}` };
     const child = start(['send', 'here:slowpaste', text], extra);
@@ -186,7 +209,11 @@ describe('the agent survives', () => {
     await waitFor(async () => (await windowsNamed('thor', 'dropped')) > 0, 'the window');
     await dropConnections();
     const r = await child;
-    expectCleanError({ exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) }, 3, /^✖ lost the connection to thor part way$/m);
+    expectCleanError(
+      { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) },
+      3,
+      /^✖ lost the connection to thor part way$/m,
+    );
     await expectOneLiveAgent('thor', 'dropped');
   });
 
@@ -194,16 +221,30 @@ describe('the agent survives', () => {
     await spawnIdle('thor', 'cutoff');
     const text = `cut off ${'y'.repeat(50)}`;
     const child = start(['send', 'thor:cutoff', text]);
-    await waitFor(async () => (await lab.tmux('thor', ['capture-pane', '-p', '-t', '=agents:=cutoff'])).stdout.includes('cut off'), 'the pasted text');
+    await waitFor(
+      async () => (await lab.tmux('thor', ['capture-pane', '-p', '-t', '=agents:=cutoff'])).stdout.includes('cut off'),
+      'the pasted text',
+    );
     await dropConnections();
     const r = await child;
-    expectCleanError({ exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) }, 3, /^✖ lost the connection to thor part way, after the text was pasted into thor:agents:cutoff$/m);
+    expectCleanError(
+      { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) },
+      3,
+      /^✖ lost the connection to thor part way, after the text was pasted into thor:agents:cutoff$/m,
+    );
     expect(String(r.stderr)).toMatch(/thor still presses Enter; check with trimtab peek thor:agents:cutoff/);
     expect(await paneState('thor', '=agents:=cutoff')).toBe('0 node');
     await eventually(() => submits('thor', 'cutoff').length > 0, 'the Enter after the drop');
     expect(submits('thor', 'cutoff')).toEqual([text]);
-    const log = readFileSync(path.join(env.TRIMTAB_STATE_DIR!, 'sent.log'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(log.at(-1)).toMatchObject({ target: 'thor:agents:cutoff', text, result: expect.stringMatching(/^failed: lost the connection to thor part way/) });
+    const log = readFileSync(path.join(env.TRIMTAB_STATE_DIR!, 'sent.log'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(log.at(-1)).toMatchObject({
+      target: 'thor:agents:cutoff',
+      text,
+      result: expect.stringMatching(/^failed: lost the connection to thor part way/),
+    });
   });
 
   it('the ssh connection dropped under peek --follow: a clear exit 3, the agent keeps running', async () => {
@@ -214,7 +255,11 @@ describe('the agent survives', () => {
     await eventually(() => out.includes('───'), 'the first frame');
     await dropConnections();
     const r = await child;
-    expectCleanError({ exitCode: r.exitCode ?? -1, stdout: '', stderr: String(r.stderr) }, 3, /^✖ lost the connection to thor part way$/m);
+    expectCleanError(
+      { exitCode: r.exitCode ?? -1, stdout: '', stderr: String(r.stderr) },
+      3,
+      /^✖ lost the connection to thor part way$/m,
+    );
     expect(await paneState('thor', '=agents:=watched')).toBe('0 node');
   });
 });

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startLab, type Lab } from '../lab/lab.js';
+import { eventually, type Lab, startLab } from '../lab/lab.js';
 import { createSyncthing, requireSyncthing, type Syncthing } from '../lab/syncthing.js';
 
 let lab: Lab;
@@ -39,7 +39,11 @@ beforeAll(async () => {
   await Promise.all([thorSt.start(), fedoraSt.start()]);
   const file = path.join(lab.env.TRIMTAB_CONFIG_DIR!, 'config.json');
   const config = JSON.parse(readFileSync(file, 'utf8'));
-  const homes: Record<string, string> = { thor: thorSt.home, fedora: fedoraSt.home, here: path.join(lab.dir, 'no-syncthing-here') };
+  const homes: Record<string, string> = {
+    thor: thorSt.home,
+    fedora: fedoraSt.home,
+    here: path.join(lab.dir, 'no-syncthing-here'),
+  };
   for (const h of config.hosts) if (homes[h.name]) h.syncthingHome = homes[h.name];
   config.sync = { ignore: ['(?d)*.tmp'] };
   writeFileSync(file, JSON.stringify(config, null, 2));
@@ -60,10 +64,14 @@ async function status(host?: string, env: NodeJS.ProcessEnv = {}): Promise<Statu
 const row = (s: StatusJson, host: string) => s.folders.find((f) => f.host === host && f.project === 'proj');
 /** Poll both hosts until `check` passes on their `proj` rows (polls, never sleeps a fixed time). */
 const rowsUntil = (what: string, check: (thor: Row | undefined, fedora: Row | undefined) => boolean, ms = 30_000) =>
-  eventually(async () => {
-    const [t, f] = await Promise.all([status('thor'), status('fedora')]);
-    return check(row(t, 'thor'), row(f, 'fedora')) ? { thor: row(t, 'thor')!, fedora: row(f, 'fedora')! } : undefined;
-  }, what, ms);
+  eventually(
+    async () => {
+      const [t, f] = await Promise.all([status('thor'), status('fedora')]);
+      return check(row(t, 'thor'), row(f, 'fedora')) ? { thor: row(t, 'thor')!, fedora: row(f, 'fedora')! } : undefined;
+    },
+    what,
+    ms,
+  );
 const settled = async () => {
   // Both sides agree and nothing is queued: fedora needs nothing, and thor knows fedora has it all.
   await rowsUntil('both sides in sync', (t, f) => t?.state === 'in-sync' && f?.state === 'in-sync');
@@ -76,9 +84,17 @@ describe('sync', () => {
     const out = JSON.parse(r.stdout) as StatusJson;
     expect(row(out, 'thor')).toMatchObject({ state: 'not-shared', label: 'not shared' });
     expect(row(out, 'fedora')).toMatchObject({ state: 'not-shared' });
-    expect(out.hosts.find((h) => h.name === 'thor')).toMatchObject({ local: false, reachable: true, error: null, deviceId: thorSt.id });
+    expect(out.hosts.find((h) => h.name === 'thor')).toMatchObject({
+      local: false,
+      reachable: true,
+      error: null,
+      deviceId: thorSt.id,
+    });
     expect(out.hosts.find((h) => h.name === 'here')?.error).toBe('no Syncthing on here (no config.xml)');
-    expect(out.hosts.find((h) => h.name === 'asleep')).toMatchObject({ reachable: false, error: 'cannot reach asleep (timed out after 2 s)' });
+    expect(out.hosts.find((h) => h.name === 'asleep')).toMatchObject({
+      reachable: false,
+      error: 'cannot reach asleep (timed out after 2 s)',
+    });
     expect(r.stderr.split('\n')).toContain('⚠ no Syncthing on here (no config.xml)');
   });
 
@@ -93,18 +109,21 @@ describe('sync', () => {
       '"proj" = {',
       `path = "${thorDir}";`,
       'devices = [ "fedora" ];',
-    ]) expect(nix.stdout).toContain(want);
+    ])
+      expect(nix.stdout).toContain(want);
     expect(nix.stdout).toMatch(/overrideFolders.*deleted|deleted[\s\S]*overrideFolders/);
 
     const fedora = await lab.trimtab(['sync', 'setup', 'fedora', '--with', 'thor', '--os', 'fedora']);
     expect(fedora.exitCode, fedora.stderr).toBe(0);
-    expect(fedora.stdout.split('\n')).toEqual(expect.arrayContaining([
-      'sudo dnf install -y syncthing',
-      'systemctl --user enable --now syncthing',
-      'trimtab sync setup fedora --apply',
-      `#   device thor: add ${thorSt.id.slice(0, 7)} at tcp://127.0.0.1:${thorSt.listenPort}`,
-      `#   folder proj: add ${fedoraDir}`,
-    ]));
+    expect(fedora.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        'sudo dnf install -y syncthing',
+        'systemctl --user enable --now syncthing',
+        'trimtab sync setup fedora --apply',
+        `#   device thor: add ${thorSt.id.slice(0, 7)} at tcp://127.0.0.1:${thorSt.listenPort}`,
+        `#   folder proj: add ${fedoraDir}`,
+      ]),
+    );
 
     const refused = await lab.trimtab(['sync', 'setup', 'thor', '--apply', '--os', 'nixos', '--with', 'fedora']);
     expect(refused.exitCode).toBe(2);
@@ -113,17 +132,29 @@ describe('sync', () => {
 
   it('setup --apply adds the other device and the folder on each side, once', async () => {
     // thor's REST API over ssh (curl on the host); fedora's from fedora itself (fetch, no ssh).
-    for (const [host, peer, env] of [['thor', 'fedora', {}], ['fedora', 'thor', { TRIMTAB_HOST: 'fedora' }]] as const) {
+    for (const [host, peer, env] of [
+      ['thor', 'fedora', {}],
+      ['fedora', 'thor', { TRIMTAB_HOST: 'fedora' }],
+    ] as const) {
       const r = await lab.trimtab(['sync', 'setup', host, '--apply', '--with', peer], { env });
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stderr).toContain(`✔ ${host}: 2 changes applied`);
     }
-    const folders = await thorSt.api<Array<{ id: string; path: string; devices: Array<{ deviceID: string }> }>>('GET', '/rest/config/folders');
+    const folders = await thorSt.api<Array<{ id: string; path: string; devices: Array<{ deviceID: string }> }>>(
+      'GET',
+      '/rest/config/folders',
+    );
     expect(folders).toHaveLength(1);
     expect(folders[0]).toMatchObject({ id: 'proj', path: thorDir });
     expect(folders[0]!.devices.map((d) => d.deviceID).sort()).toEqual([thorSt.id, fedoraSt.id].sort());
-    const devices = await fedoraSt.api<Array<{ deviceID: string; name: string; addresses: string[] }>>('GET', '/rest/config/devices');
-    expect(devices.find((d) => d.deviceID === thorSt.id)).toMatchObject({ name: 'thor', addresses: [`tcp://127.0.0.1:${thorSt.listenPort}`, 'dynamic'] });
+    const devices = await fedoraSt.api<Array<{ deviceID: string; name: string; addresses: string[] }>>(
+      'GET',
+      '/rest/config/devices',
+    );
+    expect(devices.find((d) => d.deviceID === thorSt.id)).toMatchObject({
+      name: 'thor',
+      addresses: [`tcp://127.0.0.1:${thorSt.listenPort}`, 'dynamic'],
+    });
 
     const again = await lab.trimtab(['sync', 'setup', 'thor', '--apply', '--with', 'fedora']);
     expect(again.exitCode, again.stderr).toBe(0);
@@ -214,7 +245,11 @@ describe('sync', () => {
     expect(row(local, 'thor')).toMatchObject({ state: 'offline', label: 'fedora offline' });
 
     await fedoraSt.start();
-    await eventually(() => existsSync(path.join(fedoraDir, 'while-away.txt')), 'while-away.txt on fedora after restart', 30_000);
+    await eventually(
+      () => existsSync(path.join(fedoraDir, 'while-away.txt')),
+      'while-away.txt on fedora after restart',
+      30_000,
+    );
     expect(readFileSync(path.join(fedoraDir, 'while-away.txt'), 'utf8')).toBe('queued\n');
     await settled();
   });

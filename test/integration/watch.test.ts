@@ -4,22 +4,27 @@
  *
  * The watcher runs as its own process: the built trimtab (dist/), `trimtab watch`.
  */
-import { execa, type ResultPromise } from 'execa';
+
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watcherRunning } from '../../src/core/watch/schedule.js';
-import { CLI, eventually, FAKE_AGENT, startLab, type Lab } from '../lab/lab.js';
 import { shQuote } from '../../src/core/quote.js';
+import { watcherRunning } from '../../src/core/watch/schedule.js';
+import { CLI, eventually, FAKE_AGENT, type Lab, startLab } from '../lab/lab.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 let lab: Lab;
 let baseConfig: Record<string, unknown>;
 const configFile = () => path.join(lab.env.TRIMTAB_CONFIG_DIR!, 'config.json');
 
-interface Received { headers: http.IncomingHttpHeaders; body: string; answered: number }
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  answered: number;
+}
 const received: Received[] = [];
 let answers: number[] = [];
 let receiver: http.Server;
@@ -31,20 +36,30 @@ function writeConfig(notify: Record<string, unknown>, over: Record<string, unkno
 
 /** The watcher as a process: exit code and output, like the CLI. */
 function watch(args: string[], env: NodeJS.ProcessEnv = {}): ResultPromise {
-  return execa(process.execPath, [CLI, 'watch', ...args], { env: { ...lab.env, ...env }, extendEnv: false, reject: false, timeout: 60_000 });
+  return execa(process.execPath, [CLI, 'watch', ...args], {
+    env: { ...lab.env, ...env },
+    extendEnv: false,
+    reject: false,
+    timeout: 60_000,
+  });
 }
 
-const agentCmd = (start?: string) => `${start ? `FAKE_AGENT_START=${start} ` : ''}${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)}`;
+const agentCmd = (start?: string) =>
+  `${start ? `FAKE_AGENT_START=${start} ` : ''}${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)}`;
 
 async function spawnAgent(project: string, start?: string): Promise<void> {
   const dir = lab.mkProject('thor', project);
   const has = await lab.tmux('thor', ['has-session', '-t', '=agents']);
-  const where = has.exitCode === 0 ? ['new-window', '-d', '-t', '=agents:', '-n', project] : ['new-session', '-d', '-s', 'agents', '-x', '80', '-y', '24', '-n', project];
+  const where =
+    has.exitCode === 0
+      ? ['new-window', '-d', '-t', '=agents:', '-n', project]
+      : ['new-session', '-d', '-s', 'agents', '-x', '80', '-y', '24', '-n', project];
   const r = await lab.tmux('thor', [...where, '-c', dir, agentCmd(start)]);
   expect(r.exitCode, r.stderr).toBe(0);
 }
 
-const screen = async (project: string) => (await lab.tmux('thor', ['capture-pane', '-p', '-t', `=agents:=${project}`])).stdout;
+const screen = async (project: string) =>
+  (await lab.tmux('thor', ['capture-pane', '-p', '-t', `=agents:=${project}`])).stdout;
 const keys = (project: string, ...k: string[]) => lab.tmux('thor', ['send-keys', '-t', `=agents:=${project}`, ...k]);
 
 beforeAll(async () => {
@@ -190,17 +205,48 @@ describe('the user command', () => {
     const subject = `$(touch ${pwned}-c) \`touch ${pwned}-d\`; touch ${pwned}-e`;
     // A pane that shows a permission prompt whose command is hostile text.
     const screenFile = path.join(lab.dir, 'hostile-screen.txt');
-    writeFileSync(screenFile, ['─'.repeat(40), ' Bash command', '', `   ${subject}`, '', ' Do you want to proceed?', ' ❯ 1. Yes', '   2. No', ''].join('\n'));
-    const r0 = await lab.tmux('thor', ['new-window', '-d', '-t', '=agents:', '-n', hostile, `cat ${shQuote(screenFile)}; exec sleep 600`]);
+    writeFileSync(
+      screenFile,
+      [
+        '─'.repeat(40),
+        ' Bash command',
+        '',
+        `   ${subject}`,
+        '',
+        ' Do you want to proceed?',
+        ' ❯ 1. Yes',
+        '   2. No',
+        '',
+      ].join('\n'),
+    );
+    const r0 = await lab.tmux('thor', [
+      'new-window',
+      '-d',
+      '-t',
+      '=agents:',
+      '-n',
+      hostile,
+      `cat ${shQuote(screenFile)}; exec sleep 600`,
+    ]);
     expect(r0.exitCode, r0.stderr).toBe(0);
     const out = path.join(lab.dir, 'command-env.jsonl');
     const recorder = path.join(lab.dir, 'recorder.mjs');
-    const keys6 = ['TRIMTAB_EVENT', 'TRIMTAB_HOST', 'TRIMTAB_TARGET', 'TRIMTAB_PROJECT', 'TRIMTAB_TITLE', 'TRIMTAB_MESSAGE'];
-    writeFileSync(recorder, [
-      "import { appendFileSync } from 'node:fs';",
-      `const env = Object.fromEntries(${JSON.stringify(keys6)}.map((k) => [k, process.env[k]]));`,
-      `appendFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(2), env }) + '\\n');`,
-    ].join('\n'));
+    const keys6 = [
+      'TRIMTAB_EVENT',
+      'TRIMTAB_HOST',
+      'TRIMTAB_TARGET',
+      'TRIMTAB_PROJECT',
+      'TRIMTAB_TITLE',
+      'TRIMTAB_MESSAGE',
+    ];
+    writeFileSync(
+      recorder,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        `const env = Object.fromEntries(${JSON.stringify(keys6)}.map((k) => [k, process.env[k]]));`,
+        `appendFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(2), env }) + '\\n');`,
+      ].join('\n'),
+    );
     // Also a shell command that uses the variables the right way: they stay data.
     const viaShell = path.join(lab.dir, 'via-shell.txt');
     writeConfig({ command: [process.execPath, recorder, 'fixed-arg'] });
@@ -211,11 +257,18 @@ describe('the user command', () => {
     writeFileSync(path.join(lab.env.TRIMTAB_STATE_DIR!, 'watch.json'), '{"version":1,"agents":{},"pending":[]}');
     expect((await watch(['--once'])).exitCode).toBe(0);
 
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const mine = lines.find((l) => l.env.TRIMTAB_PROJECT === hostile);
     expect(mine, JSON.stringify(lines)).toBeDefined();
     expect(mine.argv).toEqual(['fixed-arg']);
-    expect(mine.env).toMatchObject({ TRIMTAB_EVENT: 'waiting', TRIMTAB_HOST: 'thor', TRIMTAB_TITLE: `${hostile} on thor waits for you` });
+    expect(mine.env).toMatchObject({
+      TRIMTAB_EVENT: 'waiting',
+      TRIMTAB_HOST: 'thor',
+      TRIMTAB_TITLE: `${hostile} on thor waits for you`,
+    });
     expect(mine.env.TRIMTAB_MESSAGE).toContain(`Bash: ${subject}`);
     expect(mine.env.TRIMTAB_TARGET).toMatch(/^thor:%\d+$/); // not a typeable name: the pane id
     expect(readFileSync(viaShell, 'utf8')).toContain(`${hostile}|Bash: ${subject}`);
@@ -233,7 +286,11 @@ describe('install.sh --watch', () => {
   function stub(dir: string, ok: boolean): string {
     const bin = path.join(dir, 'stub-bin');
     mkdirSync(bin, { recursive: true });
-    writeFileSync(path.join(bin, 'systemctl'), `#!/bin/sh\necho "$*" >> ${shQuote(path.join(dir, 'systemctl.log'))}\nexit ${ok ? 0 : 1}\n`, { mode: 0o755 });
+    writeFileSync(
+      path.join(bin, 'systemctl'),
+      `#!/bin/sh\necho "$*" >> ${shQuote(path.join(dir, 'systemctl.log'))}\nexit ${ok ? 0 : 1}\n`,
+      { mode: 0o755 },
+    );
     return bin;
   }
   const install = (h: string, bin: string, args: string[]) => {
@@ -254,7 +311,9 @@ describe('install.sh --watch', () => {
     expect(unit).toMatch(/^WantedBy=default.target$/m);
     expect(r.stdout).toContain('systemctl --user daemon-reload && systemctl --user enable --now trimtab-watch.service');
     // The installed trimtab runs what the unit names.
-    expect((await execa(process.execPath, [`${h}/.local/share/trimtab/trimtab.mjs`, '--version'])).stdout).toMatch(/^\d+\.\d+/);
+    expect((await execa(process.execPath, [`${h}/.local/share/trimtab/trimtab.mjs`, '--version'])).stdout).toMatch(
+      /^\d+\.\d+/,
+    );
     const u = await install(h, stub(h, false), ['--uninstall']);
     expect(u.exitCode, u.stderr).toBe(0);
     expect(existsSync(unitOf(h))).toBe(false);
@@ -267,11 +326,20 @@ describe('install.sh --watch', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('enabled and started');
     const calls = () => readFileSync(path.join(h, 'systemctl.log'), 'utf8').trim().split('\n');
-    expect(calls()).toEqual(['--user show-environment', '--user daemon-reload', '--user enable --now trimtab-watch.service']);
+    expect(calls()).toEqual([
+      '--user show-environment',
+      '--user daemon-reload',
+      '--user enable --now trimtab-watch.service',
+    ]);
     writeFileSync(path.join(h, 'systemctl.log'), '');
     const u = await install(h, stub(h, true), ['--uninstall']);
     expect(u.exitCode, u.stderr).toBe(0);
-    expect(calls()).toEqual(['--user show-environment', '--user disable --now trimtab-watch.service', '--user show-environment', '--user daemon-reload']);
+    expect(calls()).toEqual([
+      '--user show-environment',
+      '--user disable --now trimtab-watch.service',
+      '--user show-environment',
+      '--user daemon-reload',
+    ]);
     expect(existsSync(unitOf(h))).toBe(false);
   });
 });

@@ -8,12 +8,22 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startFakeApi } from './fake-api.js';
 import { execaSync } from 'execa';
-import { eventually, startLab, type Lab } from './lab.js';
+import { startFakeApi } from './fake-api.js';
+import { eventually, type Lab, startLab } from './lab.js';
 import {
-  CLAUDE_VERSION, claudeConfigDir, paneDead, pressKeys, registryEntry, requireLabClaude, screen, startClaude, typeLine, waitForScreen,
-  writeClaudeConfig, type ClaudePane,
+  CLAUDE_VERSION,
+  type ClaudePane,
+  claudeConfigDir,
+  paneDead,
+  pressKeys,
+  registryEntry,
+  requireLabClaude,
+  screen,
+  startClaude,
+  typeLine,
+  waitForScreen,
+  writeClaudeConfig,
 } from './real-claude.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), process.env.CAPTURE_ROOT ?? '../..');
@@ -25,14 +35,14 @@ const cases: Array<{ file: string; status: string; cols: number }> = [];
 async function save(lab: Lab, cp: ClaudePane, name: string, status: string, cols: number): Promise<string> {
   const s = await screen(lab, cp);
   const file = `${name}-${cols}.txt`;
-  writeFileSync(path.join(corpus, file), s.endsWith('\n') ? s : s + '\n');
+  writeFileSync(path.join(corpus, file), s.endsWith('\n') ? s : `${s}\n`);
   cases.push({ file, status, cols });
   console.log(`saved ${file}`);
   return s;
 }
 function saveRegistry(configDir: string, pid: number, name: string): void {
   const e = registryEntry(configDir, pid);
-  if (e) writeFileSync(path.join(registryDir, `${name}.json`), JSON.stringify(e) + '\n');
+  if (e) writeFileSync(path.join(registryDir, `${name}.json`), `${JSON.stringify(e)}\n`);
   console.log(`registry ${name}: ${JSON.stringify({ status: e?.status, waitingFor: e?.waitingFor })}`);
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,7 +65,14 @@ try {
       const planDir = `${claudeConfigDir(lab, 'here')}-plan-${cols}`;
       const cwd = lab.mkProject('here', `p${cols}`);
       writeClaudeConfig(planDir, [cwd]);
-      const pp = await startClaude(lab, 'here', { api, configDir: planDir, cwd, name: `p${cols}`, cols, permissionMode: 'plan' });
+      const pp = await startClaude(lab, 'here', {
+        api,
+        configDir: planDir,
+        cwd,
+        name: `p${cols}`,
+        cols,
+        permissionMode: 'plan',
+      });
       await lab.tmux('here', ['select-window', '-t', pp.pane]);
       await typeLine(lab, pp, 'lab:plan');
       await waitForScreen(lab, pp, /Exit plan mode\?/, 'plan approval');
@@ -105,7 +122,12 @@ try {
     await save(lab, cp, 'waiting-bash', 'waiting', cols);
     if (first) saveRegistry(configDir, cp.pid, 'waiting-permission');
     await pressKeys(lab, cp, '1');
-    await waitForScreen(lab, cp, (s) => PROMPT_GONE(s) && !/esc to interrupt/.test(s) && /Done: the lab tool ran/.test(s), 'approved');
+    await waitForScreen(
+      lab,
+      cp,
+      (s) => PROMPT_GONE(s) && !/esc to interrupt/.test(s) && /Done: the lab tool ran/.test(s),
+      'approved',
+    );
     await sleep(500);
     await save(lab, cp, 'idle-after-approve', 'idle', cols);
 
@@ -132,7 +154,13 @@ try {
       await save(lab, cp, 'waiting-ask-review', 'waiting', cols);
       await pressKeys(lab, cp, 'Enter');
     }
-    await waitForScreen(lab, cp, (s) => PROMPT_GONE(s) && INPUT.test(s) && !/esc to interrupt/.test(s), 'answered', 30_000);
+    await waitForScreen(
+      lab,
+      cp,
+      (s) => PROMPT_GONE(s) && INPUT.test(s) && !/esc to interrupt/.test(s),
+      'answered',
+      30_000,
+    );
     await sleep(500);
     await save(lab, cp, 'idle-after-answer', 'idle', cols);
 
@@ -149,7 +177,14 @@ try {
     await save(lab, cp, 'exited-exit', 'exited', cols);
 
     // The trust dialog: a dir left out of the trusted list.
-    const tp = await startClaude(lab, 'here', { api, configDir, cwd: untrusted[i]!, name: `t${cols}`, cols, ready: /trust/i });
+    const tp = await startClaude(lab, 'here', {
+      api,
+      configDir,
+      cwd: untrusted[i]!,
+      name: `t${cols}`,
+      cols,
+      ready: /trust/i,
+    });
     await lab.tmux('here', ['select-window', '-t', tp.pane]);
     await sleep(1500);
     await save(lab, tp, 'waiting-trust', 'waiting', cols);
@@ -159,7 +194,14 @@ try {
     // The dialog that `permissions.defaultMode` in settings.json brings up at start.
     const dialogDir = `${configDir}-dialog`;
     writeClaudeConfig(dialogDir, [projects[i]!], { defaultModeInSettings: true });
-    const dp = await startClaude(lab, 'here', { api, configDir: dialogDir, cwd: projects[i]!, name: `d${cols}`, cols, ready: /auto mode your default/ });
+    const dp = await startClaude(lab, 'here', {
+      api,
+      configDir: dialogDir,
+      cwd: projects[i]!,
+      name: `d${cols}`,
+      cols,
+      ready: /auto mode your default/,
+    });
     await lab.tmux('here', ['select-window', '-t', dp.pane]);
     await sleep(1500);
     await save(lab, dp, 'waiting-automode-dialog', 'waiting', cols);
@@ -167,12 +209,23 @@ try {
     await lab.tmux('here', ['kill-pane', '-t', dp.pane]);
 
     // kill -9: the pane stays (remain-on-exit) and the registry file is left behind.
-    const kp = await startClaude(lab, 'here', { api, configDir, cwd: path.join(lab.projects('here'), `k${cols}`), name: `k${cols}`, cols });
+    const kp = await startClaude(lab, 'here', {
+      api,
+      configDir,
+      cwd: path.join(lab.projects('here'), `k${cols}`),
+      name: `k${cols}`,
+      cols,
+    });
     await lab.tmux('here', ['select-window', '-t', kp.pane]);
     await sleep(2500);
     process.kill(kp.pid, 'SIGKILL');
     await eventually(() => paneDead(lab, kp), 'pane dead after kill -9', 30_000).catch(async (e) => {
-      console.log(execaSync('ps', ['-eo', 'pid,ppid,pgid,stat,args']).stdout.split('\n').filter((l) => /claude|tmux/.test(l)).join('\n'));
+      console.log(
+        execaSync('ps', ['-eo', 'pid,ppid,pgid,stat,args'])
+          .stdout.split('\n')
+          .filter((l) => /claude|tmux/.test(l))
+          .join('\n'),
+      );
       throw e;
     });
     await sleep(500);
@@ -180,7 +233,7 @@ try {
     if (first) saveRegistry(configDir, kp.pid, 'stale-killed');
   }
   // The expected prompts are added to cases.json by hand, read off these screens.
-  writeFileSync(path.join(corpus, 'captured.json'), JSON.stringify(cases, null, 2) + '\n');
+  writeFileSync(path.join(corpus, 'captured.json'), `${JSON.stringify(cases, null, 2)}\n`);
   console.log(`requests: ${JSON.stringify([...new Set(api.requests().map((r) => `${r.method} ${r.url} ${r.kind}`))])}`);
 } finally {
   await api.close();

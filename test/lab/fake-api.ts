@@ -67,7 +67,14 @@ export function lastUserText(messages: Message[] | undefined): { text?: string; 
   const texts = last.content.filter((b) => b.type === 'text' && typeof b.text === 'string' && !NOT_TYPED.test(b.text));
   // After a rejected tool (Esc), the rejection's tool_result travels with the user's next words in one
   // message: the words decide the reply.
-  if (texts.length) return { text: texts.map((b) => b.text).join('\n').replace(INTERRUPTED, ''), toolResult: false };
+  if (texts.length)
+    return {
+      text: texts
+        .map((b) => b.text)
+        .join('\n')
+        .replace(INTERRUPTED, ''),
+      toolResult: false,
+    };
   return { toolResult: last.content.some((b) => b.type === 'tool_result') };
 }
 
@@ -81,14 +88,26 @@ function toolResultText(messages: Message[] | undefined): string | undefined {
 type Content = { type: 'text'; text: string } | { type: 'tool_use'; name: string; input: Record<string, unknown> };
 
 /** What to answer, decided by the user's text. `delayMs` spaces out the text chunks. */
-export function script(text: string | undefined, toolResult: boolean): { content: Content; delayMs: number; chunks: number } {
-  const reply = (t: string, chunks = 1, delayMs = 0) => ({ content: { type: 'text' as const, text: t }, chunks, delayMs });
+export function script(
+  text: string | undefined,
+  toolResult: boolean,
+): { content: Content; delayMs: number; chunks: number } {
+  const reply = (t: string, chunks = 1, delayMs = 0) => ({
+    content: { type: 'text' as const, text: t },
+    chunks,
+    delayMs,
+  });
   if (toolResult) return reply('Done: the lab tool ran.');
   const t = (text ?? '').trim();
   const arg = (word: string) => t.slice(word.length).trim();
-  const tool = (name: string, input: Record<string, unknown>) => ({ content: { type: 'tool_use' as const, name, input }, chunks: 1, delayMs: 0 });
+  const tool = (name: string, input: Record<string, unknown>) => ({
+    content: { type: 'tool_use' as const, name, input },
+    chunks: 1,
+    delayMs: 0,
+  });
   if (t.startsWith('lab:bash ')) return tool('Bash', { command: arg('lab:bash'), description: 'Run the lab command' });
-  if (t.startsWith('lab:write ')) return tool('Write', { file_path: arg('lab:write'), content: 'written by the lab\n' });
+  if (t.startsWith('lab:write '))
+    return tool('Write', { file_path: arg('lab:write'), content: 'written by the lab\n' });
   if (t === 'lab:ask' || t.startsWith('lab:ask ')) {
     return tool('AskUserQuestion', {
       questions: [
@@ -117,22 +136,44 @@ export function script(text: string | undefined, toolResult: boolean): { content
 }
 
 let ids = 0;
-const sse = (res: http.ServerResponse, event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+const sse = (res: http.ServerResponse, event: string, data: unknown) =>
+  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function stream(res: http.ServerResponse, model: string, plan: ReturnType<typeof script>): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_lab_${++ids}` });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'request-id': `req_lab_${++ids}`,
+  });
   const usage = { input_tokens: 10, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
   sse(res, 'message_start', {
     type: 'message_start',
-    message: { id: `msg_lab_${ids}`, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage },
+    message: {
+      id: `msg_lab_${ids}`,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage,
+    },
   });
   const c = plan.content;
   if (c.type === 'text') {
-    sse(res, 'content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+    sse(res, 'content_block_start', {
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'text', text: '' },
+    });
     for (let i = 0; i < plan.chunks && !res.destroyed; i++) {
       if (i > 0) await sleep(plan.delayMs);
-      sse(res, 'content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: c.text } });
+      sse(res, 'content_block_delta', {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'text_delta', text: c.text },
+      });
     }
   } else {
     sse(res, 'content_block_start', {
@@ -140,7 +181,11 @@ async function stream(res: http.ServerResponse, model: string, plan: ReturnType<
       index: 0,
       content_block: { type: 'tool_use', id: `toolu_lab_${ids}`, name: c.name, input: {} },
     });
-    sse(res, 'content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify(c.input) } });
+    sse(res, 'content_block_delta', {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'input_json_delta', partial_json: JSON.stringify(c.input) },
+    });
   }
   sse(res, 'content_block_stop', { type: 'content_block_stop', index: 0 });
   sse(res, 'message_delta', {
@@ -175,10 +220,17 @@ export async function startFakeApi(opts: { logFile?: string; requestLog?: string
       const main = Array.isArray(body.tools) && body.tools.length > 0;
       const kind: ApiRequestNote['kind'] =
         route === '/v1/messages/count_tokens' ? 'count' : route === '/v1/messages' ? (main ? 'main' : 'side') : 'other';
-      const note: ApiRequestNote = { method: req.method ?? '', url, kind, model: body.model, stream: body.stream, toolResult: toolResultText(body.messages),
-        tools: main ? body.tools!.map((t) => (t as { name?: string }).name ?? '?') : undefined };
+      const note: ApiRequestNote = {
+        method: req.method ?? '',
+        url,
+        kind,
+        model: body.model,
+        stream: body.stream,
+        toolResult: toolResultText(body.messages),
+        tools: main ? body.tools!.map((t) => (t as { name?: string }).name ?? '?') : undefined,
+      };
       notes.push(note);
-      if (opts.requestLog) appendFileSync(opts.requestLog, JSON.stringify(note) + '\n');
+      if (opts.requestLog) appendFileSync(opts.requestLog, `${JSON.stringify(note)}\n`);
       if (kind === 'count') return json(res, 200, { input_tokens: 10 });
       if (kind === 'other') {
         // Anything else Claude Code may try (model lists, account endpoints): a plain, fast "not here".
@@ -187,7 +239,7 @@ export async function startFakeApi(opts: { logFile?: string; requestLog?: string
       const { text, toolResult } = lastUserText(body.messages);
       if (kind === 'main' && !toolResult && text !== undefined) {
         received.push(text);
-        if (opts.logFile) appendFileSync(opts.logFile, JSON.stringify({ text }) + '\n');
+        if (opts.logFile) appendFileSync(opts.logFile, `${JSON.stringify({ text })}\n`);
       }
       const model = body.model ?? 'claude-lab';
       // Helper calls (titles, topic checks) get a short text, never a tool.
@@ -195,9 +247,17 @@ export async function startFakeApi(opts: { logFile?: string; requestLog?: string
       if (body.stream === false) {
         const c = plan.content;
         return json(res, 200, {
-          id: `msg_lab_${ids}`, type: 'message', role: 'assistant', model,
-          content: [c.type === 'text' ? { type: 'text', text: c.text } : { type: 'tool_use', id: `toolu_lab_${ids}`, name: c.name, input: c.input }],
-          stop_reason: c.type === 'text' ? 'end_turn' : 'tool_use', stop_sequence: null,
+          id: `msg_lab_${ids}`,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [
+            c.type === 'text'
+              ? { type: 'text', text: c.text }
+              : { type: 'tool_use', id: `toolu_lab_${ids}`, name: c.name, input: c.input },
+          ],
+          stop_reason: c.type === 'text' ? 'end_turn' : 'tool_use',
+          stop_sequence: null,
           usage: { input_tokens: 10, output_tokens: 12 },
         });
       }

@@ -16,14 +16,18 @@ export function expectCleanError(r: RunResult, code: number, message: RegExp) {
 
 /** `world()` gives the lab and the trimtab env once beforeAll has made them. */
 export function faultHelpers(world: () => { lab: Lab; env: NodeJS.ProcessEnv }) {
-  const trimtab = (args: string[], extra: NodeJS.ProcessEnv = {}) => world().lab.trimtab(args, { env: { ...world().env, ...extra } });
+  const trimtab = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    world().lab.trimtab(args, { env: { ...world().env, ...extra } });
 
   /** `list --json --host HOST`: exit 0, or 3 when the host cannot be reached (`exit`). */
   const listJson = async (host: string, extra: NodeJS.ProcessEnv = {}, exit = 0) => {
     const r = await trimtab(['list', '--json', '--host', host], extra);
     expect(r.exitCode, r.stderr).toBe(exit);
     expect(r.stderr).not.toMatch(/^\s+at /m);
-    return { ...(JSON.parse(r.stdout) as { hosts: Array<Record<string, unknown>>; agents: Array<Record<string, unknown>> }), stderr: r.stderr };
+    return {
+      ...(JSON.parse(r.stdout) as { hosts: Array<Record<string, unknown>>; agents: Array<Record<string, unknown>> }),
+      stderr: r.stderr,
+    };
   };
 
   async function spawnIdle(host: LabHost, project: string) {
@@ -31,23 +35,48 @@ export function faultHelpers(world: () => { lab: Lab; env: NodeJS.ProcessEnv }) 
     lab.mkProject(host, project);
     const r = await trimtab(['spawn', '--on', host, project]);
     expect(r.exitCode, r.stderr).toBe(0);
-    await eventually(() => lab.agentLog(host, project).some((l) => l.event === 'start'), `${project} to start on ${host}`);
+    await eventually(
+      () => lab.agentLog(host, project).some((l) => l.event === 'start'),
+      `${project} to start on ${host}`,
+    );
     return `${host}:agents:${project}`;
   }
 
   const submits = (host: LabHost, project: string) =>
-    world().lab.agentLog(host, project).filter((l) => l.event === 'submit').map((l) => l.text);
+    world()
+      .lab.agentLog(host, project)
+      .filter((l) => l.event === 'submit')
+      .map((l) => l.text);
   const windowsNamed = async (host: LabHost, name: string) =>
-    (await world().lab.tmux(host, ['list-windows', '-a', '-F', '#{window_name}'])).stdout.split('\n').filter((w) => w === name).length;
+    (await world().lab.tmux(host, ['list-windows', '-a', '-F', '#{window_name}'])).stdout
+      .split('\n')
+      .filter((w) => w === name).length;
   const paneState = async (host: LabHost, target: string) =>
-    (await world().lab.tmux(host, ['display-message', '-p', '-t', target, '#{pane_dead} #{pane_current_command}'])).stdout.trim();
+    (
+      await world().lab.tmux(host, ['display-message', '-p', '-t', target, '#{pane_dead} #{pane_current_command}'])
+    ).stdout.trim();
 
   /** A 80x24 terminal on its own tmux server, running one shell command. */
   async function terminal(command: string) {
     const { lab, env } = world();
     const socket = `${lab.socket('here')}-term-${Math.random().toString(36).slice(2, 6)}`;
-    const vars = Object.entries({ ...lab.env, ...env }).filter(([k]) => /^(TRIMTAB_|PATH$|HOME$|NO_COLOR$)/.test(k)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    await execa('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '80', '-y', '24', ...vars, command]);
+    const vars = Object.entries({ ...lab.env, ...env })
+      .filter(([k]) => /^(TRIMTAB_|PATH$|HOME$|NO_COLOR$)/.test(k))
+      .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    await execa('tmux', [
+      '-L',
+      socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-x',
+      '80',
+      '-y',
+      '24',
+      ...vars,
+      command,
+    ]);
     return {
       screen: async () => (await execa('tmux', ['-L', socket, 'capture-pane', '-p'], { reject: false })).stdout,
       pid: async () => Number((await execa('tmux', ['-L', socket, 'display-message', '-p', '#{pane_pid}'])).stdout),
@@ -57,7 +86,11 @@ export function faultHelpers(world: () => { lab: Lab; env: NodeJS.ProcessEnv }) 
 
   /** The built trimtab as a child process a test can kill. */
   const start = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
-    execa(process.execPath, [CLI, ...args], { env: { ...world().lab.env, ...world().env, ...extra }, extendEnv: false, reject: false });
+    execa(process.execPath, [CLI, ...args], {
+      env: { ...world().lab.env, ...world().env, ...extra },
+      extendEnv: false,
+      reject: false,
+    });
 
   return { trimtab, listJson, spawnIdle, submits, windowsNamed, paneState, terminal, start };
 }

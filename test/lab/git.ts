@@ -1,14 +1,18 @@
 /** Real git for lab tests: a fixed author, no system or user config. */
-import { execa } from 'execa';
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 
 export const gitEnv = {
   ...process.env,
-  GIT_AUTHOR_NAME: 'lab', GIT_AUTHOR_EMAIL: 'lab@example.invalid',
-  GIT_COMMITTER_NAME: 'lab', GIT_COMMITTER_EMAIL: 'lab@example.invalid',
-  GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir(),
+  GIT_AUTHOR_NAME: 'lab',
+  GIT_AUTHOR_EMAIL: 'lab@example.invalid',
+  GIT_COMMITTER_NAME: 'lab',
+  GIT_COMMITTER_EMAIL: 'lab@example.invalid',
+  GIT_CONFIG_NOSYSTEM: '1',
+  HOME: os.tmpdir(),
 };
 
 export const git = async (cwd: string, ...args: string[]) =>

@@ -4,18 +4,20 @@
  * socket and projects dir in the trimtab config), `asleep` pointing at a port that accepts TCP and
  * never answers, and `here`, the local host, on a private tmux socket. Nothing is stubbed.
  */
-import { execa, execaSync } from 'execa';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa, execaSync } from 'execa';
 import { shQuote } from '../../src/core/quote.js';
 
 /** The repo root: the nearest folder above this file holding the fake agent (works when bundled too). */
 const ROOT = (() => {
   let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'test/fixtures/fake-agent.mjs')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  while (!existsSync(path.join(dir, 'test/fixtures/fake-agent.mjs')) && dir !== path.dirname(dir))
+    dir = path.dirname(dir);
   return dir;
 })();
 export const CLI = path.join(ROOT, 'dist/trimtab.mjs');
@@ -60,7 +62,9 @@ export interface Lab {
 }
 
 export function which(cmd: string): string | undefined {
-  const r = execaSync('sh', ['-c', `command -v ${cmd} || { [ -x /usr/sbin/${cmd} ] && echo /usr/sbin/${cmd}; }`], { reject: false });
+  const r = execaSync('sh', ['-c', `command -v ${cmd} || { [ -x /usr/sbin/${cmd} ] && echo /usr/sbin/${cmd}; }`], {
+    reject: false,
+  });
   return r.stdout.trim() || undefined;
 }
 
@@ -79,9 +83,15 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   while (Date.now() < until) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
-      s.once('data', () => { s.destroy(); resolve(true); }); // the SSH banner: sshd is really serving
+      s.once('data', () => {
+        s.destroy();
+        resolve(true);
+      }); // the SSH banner: sshd is really serving
       s.once('error', () => resolve(false));
-      setTimeout(() => { s.destroy(); resolve(false); }, 500);
+      setTimeout(() => {
+        s.destroy();
+        resolve(false);
+      }, 500);
     });
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
@@ -92,10 +102,15 @@ async function waitForPort(port: number, ms: number): Promise<void> {
 export async function startLab(): Promise<Lab> {
   const sshd = which('sshd');
   if (!sshd || !which('tmux') || !which('ssh')) {
-    throw new Error('the test lab needs sshd, ssh and tmux: run `npm test` (its setup installs them) or apt-get install -y openssh-server tmux');
+    throw new Error(
+      'the test lab needs sshd, ssh and tmux: run `npm test` (its setup installs them) or apt-get install -y openssh-server tmux',
+    );
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'trimtab-lab-'));
-  const id = path.basename(dir).replace(/[^A-Za-z0-9]/g, '').slice(-8);
+  const id = path
+    .basename(dir)
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(-8);
   const user = os.userInfo().username;
   execaSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'hostkey')]);
   execaSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'userkey')]);
@@ -125,7 +140,10 @@ export async function startLab(): Promise<Lab> {
     ].join('\n'),
   );
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true }); // privilege separation dir
-  const daemon = execa(sshd, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { reject: false, stdio: ['ignore', 'ignore', 'pipe'] });
+  const daemon = execa(sshd, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], {
+    reject: false,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let sshdLog = '';
   daemon.stderr?.on('data', (d) => (sshdLog += String(d)));
   await waitForPort(port, 10_000).catch((e) => {
@@ -170,7 +188,12 @@ export async function startLab(): Promise<Lab> {
   mkdirSync(configDir);
   // Each lab host keeps its own Claude Code config dir (real-claude.ts, claudeConfigDir), as each machine has its own ~/.claude.
   const hostEntry = (name: string) => ({
-    name, ssh: name, projectsDir: projects(name), agentCommand, tmuxSocket: socket(name), claudeConfigDir: path.join(dir, name, 'claude-config'),
+    name,
+    ssh: name,
+    projectsDir: projects(name),
+    agentCommand,
+    tmuxSocket: socket(name),
+    claudeConfigDir: path.join(dir, name, 'claude-config'),
   });
   writeFileSync(
     path.join(configDir, 'config.json'),
@@ -227,7 +250,10 @@ export async function startLab(): Promise<Lab> {
     agentLog(h, project) {
       const file = path.join(projects(h), project, '.fake-agent.log');
       if (!existsSync(file)) return [];
-      return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
     },
     addUser(opts = {}) {
       if (process.getuid?.() !== 0) throw new Error('lab users need root');

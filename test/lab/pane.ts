@@ -5,8 +5,23 @@ import { eventually } from './lab.js';
 export class Pane {
   constructor(readonly socket: string) {}
   static async start(socket: string, command: string, env: NodeJS.ProcessEnv): Promise<Pane> {
-    const vars = Object.entries(env).filter(([k]) => /^(TRIMTAB_|PATH$|HOME$|TERM$|LANG$)/.test(k)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    await execa('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '40', '-y', '20', ...vars, command]);
+    const vars = Object.entries(env)
+      .filter(([k]) => /^(TRIMTAB_|PATH$|HOME$|TERM$|LANG$)/.test(k))
+      .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    await execa('tmux', [
+      '-L',
+      socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-x',
+      '40',
+      '-y',
+      '20',
+      ...vars,
+      command,
+    ]);
     return new Pane(socket);
   }
   async screen(): Promise<string> {
@@ -20,10 +35,14 @@ export class Pane {
   }
   async waitFor(pattern: RegExp | string, what = String(pattern)): Promise<string> {
     let last = '';
-    await eventually(async () => {
-      last = await this.screen();
-      return typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last);
-    }, `${what}; screen was:\n${last}`, 15_000).catch(() => {
+    await eventually(
+      async () => {
+        last = await this.screen();
+        return typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last);
+      },
+      `${what}; screen was:\n${last}`,
+      15_000,
+    ).catch(() => {
       throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
     });
     return last;

@@ -5,10 +5,11 @@
  * (`.claude.json`, which otherwise lives at ~/.claude.json) and the per-process registry
  * (`sessions/<pid>.json`), so the host-side rule is `${CLAUDE_CONFIG_DIR:-$HOME/.claude}/sessions`.
  */
-import { execaSync } from 'execa';
+
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execaSync } from 'execa';
 import { shQuote } from '../../src/core/quote.js';
 import type { FakeApi } from './fake-api.js';
 import type { Lab, LabHost } from './lab.js';
@@ -29,8 +30,10 @@ export function labClaudePath(env: NodeJS.ProcessEnv = process.env): string {
 export function requireLabClaude(): string {
   const bin = labClaudePath();
   const r = existsSync(bin) ? execaSync(bin, ['--version'], { reject: false, timeout: 30_000 }) : undefined;
-  if (!r || r.exitCode !== 0 || !r.stdout.includes(CLAUDE_VERSION)) {
-    throw new Error(`the lab needs Claude Code ${CLAUDE_VERSION} at ${bin}: run \`bash scripts/test-setup.sh\` (or set TRIMTAB_LAB_CLAUDE)`);
+  if (r?.exitCode !== 0 || !r.stdout.includes(CLAUDE_VERSION)) {
+    throw new Error(
+      `the lab needs Claude Code ${CLAUDE_VERSION} at ${bin}: run \`bash scripts/test-setup.sh\` (or set TRIMTAB_LAB_CLAUDE)`,
+    );
   }
   return bin;
 }
@@ -43,16 +46,27 @@ export const LAB_API_KEY = 'sk-ant-lab-0000-trimtab-lab-key-not-a-secret';
  * (leave a dir out to get the real dialog). Permission mode "default" comes from the command line
  * (2.1.328 otherwise starts in "auto mode", where the model judges each tool call and no prompt appears).
  */
-export function writeClaudeConfig(configDir: string, trusted: string[], opts: { defaultModeInSettings?: boolean } = {}): void {
+export function writeClaudeConfig(
+  configDir: string,
+  trusted: string[],
+  opts: { defaultModeInSettings?: boolean } = {},
+): void {
   mkdirSync(configDir, { recursive: true });
   const projects = Object.fromEntries(trusted.map((d) => [d, { hasTrustDialogAccepted: true }]));
-  const config = { hasCompletedOnboarding: true, customApiKeyResponses: { approved: [LAB_API_KEY.slice(-20)], rejected: [] }, projects };
+  const config = {
+    hasCompletedOnboarding: true,
+    customApiKeyResponses: { approved: [LAB_API_KEY.slice(-20)], rejected: [] },
+    projects,
+  };
   writeFileSync(path.join(configDir, '.claude.json'), JSON.stringify(config, null, 2));
   // `permissions.defaultMode: "default"` in settings.json makes 2.1.328 open a dialog at start
   // ("Make auto mode your default permission mode?", registry: waiting / "dialog open"); the
   // `--permission-mode default` flag that claudeCommand passes does not. Only the corpus wants the dialog.
   if (opts.defaultModeInSettings) {
-    writeFileSync(path.join(configDir, 'settings.json'), JSON.stringify({ permissions: { defaultMode: 'default' } }, null, 2));
+    writeFileSync(
+      path.join(configDir, 'settings.json'),
+      JSON.stringify({ permissions: { defaultMode: 'default' } }, null, 2),
+    );
   }
 }
 
@@ -99,7 +113,16 @@ export interface ClaudePane {
 export async function startClaude(
   lab: Lab,
   host: LabHost,
-  opts: { api: FakeApi; cwd: string; name: string; cols: number; rows?: number; configDir?: string; ready?: RegExp; permissionMode?: string },
+  opts: {
+    api: FakeApi;
+    cwd: string;
+    name: string;
+    cols: number;
+    rows?: number;
+    configDir?: string;
+    ready?: RegExp;
+    permissionMode?: string;
+  },
 ): Promise<ClaudePane> {
   const configDir = opts.configDir ?? claudeConfigDir(lab, host);
   const cmd = claudeCommand(claudeEnv(opts.api, configDir), labClaudePath(), opts.permissionMode);
@@ -109,7 +132,19 @@ export async function startClaude(
   const r =
     has.exitCode === 0
       ? await lab.tmux(host, ['new-window', '-d', ...fmt, '-t', '=agents:', '-n', opts.name, '-c', opts.cwd, cmd])
-      : await lab.tmux(host, ['new-session', '-d', ...fmt, '-s', 'agents', '-n', opts.name, ...size, '-c', opts.cwd, cmd]);
+      : await lab.tmux(host, [
+          'new-session',
+          '-d',
+          ...fmt,
+          '-s',
+          'agents',
+          '-n',
+          opts.name,
+          ...size,
+          '-c',
+          opts.cwd,
+          cmd,
+        ]);
   if (r.exitCode !== 0) throw new Error(`tmux could not start claude: ${r.stderr}`);
   const [pane = '', pid = '0'] = r.stdout.trim().split(' ');
   await lab.tmux(host, ['set-option', '-w', '-t', pane, 'remain-on-exit', 'on']);
@@ -131,7 +166,13 @@ export async function screen(lab: Lab, cp: ClaudePane): Promise<string> {
 }
 
 /** Poll the pane until the screen matches; generous deadlines (2-core machines run several labs at once). */
-export async function waitForScreen(lab: Lab, cp: ClaudePane, want: RegExp | ((s: string) => boolean), what: string, ms = 45_000): Promise<string> {
+export async function waitForScreen(
+  lab: Lab,
+  cp: ClaudePane,
+  want: RegExp | ((s: string) => boolean),
+  what: string,
+  ms = 45_000,
+): Promise<string> {
   const until = Date.now() + ms;
   const ok = typeof want === 'function' ? want : (s: string) => want.test(s);
   let last = '';

@@ -3,9 +3,10 @@
  * reaches it as `USER@thor` through the lab's sshd, its agents run as that user in its own tmux server,
  * its projects live in its home. Used to run the agent commands under bash, dash and zsh (issue #6).
  */
-import { execa } from 'execa';
+
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { shQuote } from '../../src/core/quote.js';
 import { FAKE_AGENT, type Lab, type RunResult } from './lab.js';
 
@@ -53,13 +54,22 @@ export async function addShellUser(lab: Lab, host: string, shell: string): Promi
       return dir;
     },
     async tmux(args) {
-      const r = await execa('tmux', args, { uid, gid, reject: false, env: { HOME: home, PATH: process.env.PATH, LANG: 'C.UTF-8' }, extendEnv: false });
+      const r = await execa('tmux', args, {
+        uid,
+        gid,
+        reject: false,
+        env: { HOME: home, PATH: process.env.PATH, LANG: 'C.UTF-8' },
+        extendEnv: false,
+      });
       return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
     },
     agentLog(project) {
       const file = path.join(projectsDir, project, '.fake-agent.log');
       if (!existsSync(file)) return [];
-      return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
     },
   };
   return user;
@@ -69,7 +79,12 @@ export async function addShellUser(lab: Lab, host: string, shell: string): Promi
  * A trimtab config dir with these hosts (plus the lab's ssh_config, so `USER@thor` reaches the lab sshd).
  * Returns the env to run trimtab with it.
  */
-export function writeConfig(lab: Lab, dirName: string, hosts: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}): NodeJS.ProcessEnv {
+export function writeConfig(
+  lab: Lab,
+  dirName: string,
+  hosts: Array<Record<string, unknown>>,
+  extra: Record<string, unknown> = {},
+): NodeJS.ProcessEnv {
   const dir = path.join(lab.dir, dirName);
   mkdirSync(dir, { recursive: true });
   const config = { session: 'agents', hosts, sshOptions: ['-F', lab.sshConfig], connectTimeoutSeconds: 3, ...extra };

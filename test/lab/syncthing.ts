@@ -3,9 +3,10 @@
  * 127.0.0.1, with every way of reaching past loopback turned off (global and local discovery,
  * relays, NAT/STUN, usage and crash reporting, upgrades). Nothing is stubbed.
  */
-import { execa, execaSync, type ResultPromise } from 'execa';
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa, execaSync, type ResultPromise } from 'execa';
 import { freePort, which } from './lab.js';
 
 export interface Syncthing {
@@ -22,10 +23,12 @@ export interface Syncthing {
   log(): string;
 }
 
-
 export function requireSyncthing(): string {
   const bin = which('syncthing');
-  if (!bin) throw new Error('the sync tests need Syncthing: apt-get install -y syncthing (Fedora: dnf install syncthing); .ci/run installs it');
+  if (!bin)
+    throw new Error(
+      'the sync tests need Syncthing: apt-get install -y syncthing (Fedora: dnf install syncthing); .ci/run installs it',
+    );
   return bin;
 }
 
@@ -63,7 +66,8 @@ export async function createSyncthing(dir: string, name: string): Promise<Syncth
     ['startBrowser', 'false'],
     ['autoUpgradeIntervalH', '0'],
     ['reconnectionIntervalS', '1'],
-  ] as const) xml = setElement(xml, el, v, 'options');
+  ] as const)
+    xml = setElement(xml, el, v, 'options');
   // Folders added later (trimtab sync setup --apply) take these: watch changes, announce them in 1 s.
   xml = xml.replace(/(<defaults>\s*<folder [^>]*?)fsWatcherDelayS="\d+"/, '$1fsWatcherDelayS="1"');
   xml = xml.replace(/(<defaults>\s*<folder [^>]*?)rescanIntervalS="\d+"/, '$1rescanIntervalS="60"');
@@ -94,12 +98,20 @@ export async function createSyncthing(dir: string, name: string): Promise<Syncth
     api,
     log: () => log,
     async start() {
-      child = execa(bin, ['serve', '--home', home, '--no-browser', '--no-restart', '--logflags=0'], { env, reject: false, all: true, buffer: false });
+      child = execa(bin, ['serve', '--home', home, '--no-browser', '--no-restart', '--logflags=0'], {
+        env,
+        reject: false,
+        all: true,
+        buffer: false,
+      });
       child.all?.on('data', (d) => (log += String(d)));
       const until = Date.now() + 30_000;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`syncthing ${name} exited:\n${log}`);
-        const up = await api('GET', '/rest/system/ping').then(() => true, () => false);
+        const up = await api('GET', '/rest/system/ping').then(
+          () => true,
+          () => false,
+        );
         if (up) return;
         if (Date.now() > until) throw new Error(`syncthing ${name} did not answer on ${url}:\n${log}`);
         await new Promise((r) => setTimeout(r, 100));

@@ -1,12 +1,13 @@
 // list_registry (remote/sh/list.sh) run by a real sh on this machine, parsed by the pure reader:
 // the process table from /proc with hostile process names, and files that must never be read.
-import { execa, execaSync } from 'execa';
+
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa, execaSync } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseRegistry, readRegistry } from '../../src/core/status/registry.js';
 import { shQuote } from '../../src/core/quote.js';
+import { parseRegistry, readRegistry } from '../../src/core/status/registry.js';
 
 const LIST_SH = readFileSync(path.resolve(import.meta.dirname, '../../src/remote/sh/list.sh'), 'utf8');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'trimtab-registry-'));

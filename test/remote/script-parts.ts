@@ -21,7 +21,12 @@ export function varsOf(script: string): Record<string, string> {
   const names = [...header.matchAll(/(?:^| )([A-Z]+)=/g)].map((m) => m[1]!);
   const read = `for v in ${names.join(' ')}; do eval "val=\\\${$v}"; printf '%s=%s\\0' "$v" "$val"; done`;
   const out = execFileSync('sh', ['-c', `${header}\n${read}`], { env: ENV, encoding: 'utf8' });
-  return Object.fromEntries(out.split('\0').slice(0, -1).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    out
+      .split('\0')
+      .slice(0, -1)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
 }
 
 /** The calls of the last line: each function with the words sh hands it (HOME=/home/u). */
@@ -30,7 +35,9 @@ export function callsOf(script: string): string[][] {
   const names = [...new Set([...call.matchAll(/(?:^|; )([a-z_]+)/g)].map((m) => m[1]!))];
   // Each call prints its argument count, its name and its arguments, NUL-terminated (no word holds NUL).
   const defs = names.map((n) => `${n}() { printf '%s\\0' "$#" ${n} "$@"; }`).join('\n');
-  const words = execFileSync('sh', ['-c', `${defs}\n${call}`], { env: ENV, encoding: 'utf8' }).split('\0').slice(0, -1);
+  const words = execFileSync('sh', ['-c', `${defs}\n${call}`], { env: ENV, encoding: 'utf8' })
+    .split('\0')
+    .slice(0, -1);
   const calls: string[][] = [];
   for (let i = 0; i < words.length; ) {
     const n = Number(words[i]);

@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { homeExpr as dirExpr, resolveConfig, type Host } from '../../src/core/hosts/config.js';
+import type { Ref } from '../../src/core/agents/target.js';
 import { TrimtabError } from '../../src/core/errors.js';
+import { homeExpr as dirExpr, type Host, resolveConfig } from '../../src/core/hosts/config.js';
+import type { Survey } from '../../src/core/hosts/host-survey.js';
+import { planPrepare } from '../../src/core/hosts/prepare.js';
+import { parseSections } from '../../src/core/protocol.js';
 import { shQuote } from '../../src/core/quote.js';
 import { checkPasteable, PANE_FORMAT } from '../../src/core/script.js';
-import { parseSections } from '../../src/core/protocol.js';
 import {
   broadcastScript,
   keysScript,
@@ -19,9 +22,6 @@ import {
   surveyScript,
   syncProbeScript,
 } from '../../src/remote/scripts.js';
-import { planPrepare } from '../../src/core/hosts/prepare.js';
-import type { Survey } from '../../src/core/hosts/host-survey.js';
-import type { Ref } from '../../src/core/agents/target.js';
 import { SHELLS, syntaxErrors, wordsOf } from '../core/shells.js';
 import { callsOf, parts, varsOf } from './script-parts.js';
 
@@ -34,9 +34,26 @@ const PANE: Ref = { kind: 'pane', paneId: '%3' };
 
 // Every hostile text carries PWNED: once its quoted form is cut out, PWNED must not be left anywhere.
 const HOSTILE = [
-  "'; touch PWNED; echo '", '$(touch PWNED)', '`touch PWNED`', 'PWNED\n; rm -rf ~', '-PWNED', '--PWNED', 'PWNED;',
-  'Enter PWNED', '"$PWNED"', '${PWNED:-x}', 'PWNED\\', "PWNED'", 'a\r\nPWNED', '\tPWNED', '🦀 PWNED 日本', '%1 PWNED',
-  '~/PWNED', '*PWNED*', 'PWNED\x1b[A', "it's PWNED\n\nsecond paragraph 'quoted'",
+  "'; touch PWNED; echo '",
+  '$(touch PWNED)',
+  '`touch PWNED`',
+  'PWNED\n; rm -rf ~',
+  '-PWNED',
+  '--PWNED',
+  'PWNED;',
+  'Enter PWNED',
+  '"$PWNED"',
+  '${PWNED:-x}',
+  'PWNED\\',
+  "PWNED'",
+  'a\r\nPWNED',
+  '\tPWNED',
+  '🦀 PWNED 日本',
+  '%1 PWNED',
+  '~/PWNED',
+  '*PWNED*',
+  'PWNED\x1b[A',
+  "it's PWNED\n\nsecond paragraph 'quoted'",
 ];
 const unquotedRest = (script: string, ...data: string[]) =>
   data.reduce((s, d) => s.replaceAll(shQuote(d), '<DATA>'), script);
@@ -79,14 +96,26 @@ describe('user data is always quoted', () => {
   });
 
   it.each([
-    ['window ref', (s: string) => sendScript(M, HOST, { kind: 'window', session: `S${s}`, window: `W${s}` }, 'x', true), (s: string) => [`S${s}`, `W${s}`]],
+    [
+      'window ref',
+      (s: string) => sendScript(M, HOST, { kind: 'window', session: `S${s}`, window: `W${s}` }, 'x', true),
+      (s: string) => [`S${s}`, `W${s}`],
+    ],
     ['pane ref', (s: string) => peekScript(M, HOST, { kind: 'pane', paneId: s }, 10), (s: string) => [s]],
     ['list session', (s: string) => listScript(M, HOST, s), (s: string) => [s]],
     ['marker', (s: string) => resolveScript(s, HOST, WIN), (s: string) => [s]],
     ['spawn project', (s: string) => spawnScript(M, HOST, 'agents', s), (s: string) => [s]],
     ['spawn session', (s: string) => spawnScript(M, HOST, s, 'p'), (s: string) => [s]],
-    ['agent command', (s: string) => spawnScript(M, hostWith({ agentCommand: `claude ${s}` }), 'agents', 'p'), (s: string) => [`claude ${s}`]],
-    ['projects dir', (s: string) => spawnScript(M, hostWith({ projectsDir: `/srv/${s}` }), 'agents', 'p'), (s: string) => [`/srv/${s}`]],
+    [
+      'agent command',
+      (s: string) => spawnScript(M, hostWith({ agentCommand: `claude ${s}` }), 'agents', 'p'),
+      (s: string) => [`claude ${s}`],
+    ],
+    [
+      'projects dir',
+      (s: string) => spawnScript(M, hostWith({ projectsDir: `/srv/${s}` }), 'agents', 'p'),
+      (s: string) => [`/srv/${s}`],
+    ],
   ] as const)('%s', (_name, build, data) => {
     for (const s of HOSTILE) expect(unquotedRest(build(s), ...data(s)), s).not.toContain('PWNED');
   });
@@ -102,9 +131,16 @@ describe('dirExpr', () => {
     ['~root/x', `'~root/x'`],
   ])('%s -> %s', (dir, expr) => expect(dirExpr(dir)).toBe(expr));
 
-  it.each(SHELLS.flatMap((sh) => [['~/x y', '/home/u/x y'], ['~/$(id)', '/home/u/$(id)'], ['/a b', '/a b']].map(([d, v]) => [sh, d!, v!])))(
-    '%s expands %j to %j',
-    (shell, dir, value) => expect(wordsOf(shell, dirExpr(dir), { ...process.env, HOME: '/home/u' })).toEqual([value]),
+  it.each(
+    SHELLS.flatMap((sh) =>
+      [
+        ['~/x y', '/home/u/x y'],
+        ['~/$(id)', '/home/u/$(id)'],
+        ['/a b', '/a b'],
+      ].map(([d, v]) => [sh, d!, v!]),
+    ),
+  )('%s expands %j to %j', (shell, dir, value) =>
+    expect(wordsOf(shell, dirExpr(dir), { ...process.env, HOME: '/home/u' })).toEqual([value]),
   );
 });
 
@@ -131,29 +167,49 @@ describe('spawnScript', () => {
 });
 
 describe('every script', () => {
-  const thor = hostWith({ tmuxSocket: 'lab-1' });
-  const survey = { projectsDirExists: true, session: true, git: 'git', projects: {}, files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: false } } } as unknown as Survey;
+  const _thor = hostWith({ tmuxSocket: 'lab-1' });
+  const survey = {
+    projectsDirExists: true,
+    session: true,
+    git: 'git',
+    projects: {},
+    files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: false } },
+  } as unknown as Survey;
   const all: Array<[string, string]> = [
     ...SCRIPTS,
     ['keys', keysScript(M, HOST, WIN, ['Escape'])],
     ['projects', projectsScript(M, HOST)],
     ['survey', surveyScript(M, HOST, 'agents', ['a'])],
-    ['prepare', prepareScript(M, HOST, planPrepare({ host: HOST, session: 'agents', survey, projects: [], files: {}, stamp: 's' }))],
+    [
+      'prepare',
+      prepareScript(
+        M,
+        HOST,
+        planPrepare({ host: HOST, session: 'agents', survey, projects: [], files: {}, stamp: 's' }),
+      ),
+    ],
     ['sync probe', syncProbeScript(M, HOST)],
   ];
 
   // The transport tells a connection that answered from one that never did by this first word: a
   // script that does slow work (a clone, a REST call) before it would look like a hung connection.
   it.each(all)('%s says hello before anything else, even with no tools at all', (_name, script) => {
-    const out = spawnSync('/bin/sh', ['-s'], { input: script, encoding: 'utf8', env: { PATH: '/nonexistent', HOME: '/nonexistent' } }).stdout;
+    const out = spawnSync('/bin/sh', ['-s'], {
+      input: script,
+      encoding: 'utf8',
+      env: { PATH: '/nonexistent', HOME: '/nonexistent' },
+    }).stdout;
     expect(parseSections(out, M)[0]?.tag).toBe('hello');
   });
 
   it.each(all)('%s is the constant libraries between one header line and one call line', (_name, script) => {
     const { header, call } = parts(script);
     expect(header).toMatch(/^M=\S+ TS=/);
-    expect(script).toBe(`${header}\n${LIBRARIES['prelude.sh']}\n${script.slice(header.length + LIBRARIES['prelude.sh'].length + 2, script.length - call.length - 1)}\n${call}`);
-    for (const [lib, text] of Object.entries(LIBRARIES)) if (lib !== 'prelude.sh' && script.includes(text)) expect(script.split(text)).toHaveLength(2);
+    expect(script).toBe(
+      `${header}\n${LIBRARIES['prelude.sh']}\n${script.slice(header.length + LIBRARIES['prelude.sh'].length + 2, script.length - call.length - 1)}\n${call}`,
+    );
+    for (const [lib, text] of Object.entries(LIBRARIES))
+      if (lib !== 'prelude.sh' && script.includes(text)) expect(script.split(text)).toHaveLength(2);
   });
 
   it('list asks tmux for the fields core reads, in their order', () => {
@@ -167,7 +223,6 @@ describe('every script', () => {
     expect(varsOf(listScript(M, hostWith({ tmuxSocket: "it's" }), 'agents')).TS).toBe("it's");
   });
 });
-
 
 describe('checkPasteable', () => {
   it.each(['', 'hello', 'multi\nline\ttext', '\x1b[200~', '\x1b[201', 'ESC[201~', '🦀'])('accepts %j', (t) => {

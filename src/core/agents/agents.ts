@@ -1,11 +1,11 @@
 import path from 'node:path/posix';
-import { isValidName, type Host } from '../hosts/config.js';
-import { PANE_FIELDS } from '../script.js';
+import { type Host, isValidName } from '../hosts/config.js';
 import type { Section } from '../protocol.js';
-import { readPrompt, type Prompt } from '../status/prompt.js';
-import { registryByPane, type RegistrySnapshot, type RegistryState } from '../status/registry.js';
-import { classifyPane, isClaudeCommand, isShell, looksLikeClaude, type AgentStatus } from '../status/status.js';
 import { trimScreen } from '../protocol.js';
+import { PANE_FIELDS } from '../script.js';
+import { type Prompt, readPrompt } from '../status/prompt.js';
+import { type RegistrySnapshot, type RegistryState, registryByPane } from '../status/registry.js';
+import { type AgentStatus, classifyPane, isClaudeCommand, isShell, looksLikeClaude } from '../status/status.js';
 import { formatTarget } from './target.js';
 
 export type Pane = Record<(typeof PANE_FIELDS)[number], string>;
@@ -13,7 +13,11 @@ export type Pane = Record<(typeof PANE_FIELDS)[number], string>;
 export type StatusSource = 'claude' | 'screen';
 
 /** Claude Code's registry words for its state, as trimtab's statuses. */
-const FROM_REGISTRY: Record<RegistryState['status'], AgentStatus> = { busy: 'working', waiting: 'waiting', idle: 'idle' };
+const FROM_REGISTRY: Record<RegistryState['status'], AgentStatus> = {
+  busy: 'working',
+  waiting: 'waiting',
+  idle: 'idle',
+};
 
 export interface Agent {
   host: string;
@@ -77,7 +81,10 @@ export function agentsFromList(
 ): Agent[] {
   const agents: Agent[] = [];
   // Claude Code's own word, for the panes whose live agent process has a registry entry; the screen otherwise.
-  const states = registryByPane(registry, panes.map((p) => ({ paneId: p.pane_id, panePid: Number(p.pane_pid) })));
+  const states = registryByPane(
+    registry,
+    panes.map((p) => ({ paneId: p.pane_id, panePid: Number(p.pane_pid) })),
+  );
   for (const p of panes) {
     const screen = screens.get(p.pane_id) ?? '';
     const inSession = p.session_name === session;
@@ -90,7 +97,9 @@ export function agentsFromList(
     // "dialog open" is Claude Code's word for any panel in front of the input box, the user's own
     // (/model, /hooks) included: whether it asks the user anything only the screen can say.
     const exact = state && !(state.status === 'waiting' && state.waitingFor === 'dialog open');
-    const status = exact ? FROM_REGISTRY[state.status] : classifyPane(screen, { dead: p.pane_dead === '1', command: p.pane_current_command });
+    const status = exact
+      ? FROM_REGISTRY[state.status]
+      : classifyPane(screen, { dead: p.pane_dead === '1', command: p.pane_current_command });
     agents.push({
       host: host.name,
       target: '',
@@ -114,9 +123,10 @@ export function agentsFromList(
   for (const a of agents) {
     const shared = agents.filter((b) => b.windowId === a.windowId).length > 1;
     const typeable = isValidName(a.session) && isValidName(a.window);
-    a.target = (shared && !a.active) || !typeable
-      ? formatTarget(host.name, { kind: 'pane', paneId: a.paneId })
-      : formatTarget(host.name, { kind: 'window', session: a.session, window: a.window });
+    a.target =
+      (shared && !a.active) || !typeable
+        ? formatTarget(host.name, { kind: 'pane', paneId: a.paneId })
+        : formatTarget(host.name, { kind: 'window', session: a.session, window: a.window });
   }
   return agents;
 }

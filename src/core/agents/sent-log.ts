@@ -51,7 +51,8 @@ export function formatEntry(e: SentEntry): string {
 const isEntry = (v: unknown): v is SentEntry => {
   const e = v as Record<string, unknown>;
   return (
-    typeof e === 'object' && e !== null &&
+    typeof e === 'object' &&
+    e !== null &&
     ['time', 'host', 'target', 'text', 'result', 'from'].every((k) => typeof e[k] === 'string')
   );
 };

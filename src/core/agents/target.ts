@@ -1,13 +1,11 @@
-import { isValidName } from '../hosts/config.js';
 import { usageError } from '../errors.js';
+import { isValidName } from '../hosts/config.js';
 
 /**
  * What the user pointed at. `[HOST:]PROJECT`, `[HOST:]SESSION:WINDOW` or `[HOST:]%N` (issue #2).
  * A PROJECT is a window of the agents session.
  */
-export type Ref =
-  | { kind: 'window'; session: string; window: string }
-  | { kind: 'pane'; paneId: string };
+export type Ref = { kind: 'window'; session: string; window: string } | { kind: 'pane'; paneId: string };
 
 export interface Target {
   host: string | undefined;

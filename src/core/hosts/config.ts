@@ -111,7 +111,8 @@ export const CONFIG_SCHEMA = {
           type: 'string',
           minLength: 1,
           pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-          description: 'a directory path (Claude Code\'s CLAUDE_CONFIG_DIR; may start with ~/) without control characters',
+          description:
+            "a directory path (Claude Code's CLAUDE_CONFIG_DIR; may start with ~/) without control characters",
         },
       },
     },
@@ -260,7 +261,8 @@ export function resolveConfig(file: ConfigFile, env: Environment, hostname: stri
   const entries = file.hosts ?? [];
   const names = new Set<string>();
   for (const h of entries) {
-    if (names.has(h.name)) throw usageError(`host "${h.name}" is configured twice`, 'remove one of them from config.json');
+    if (names.has(h.name))
+      throw usageError(`host "${h.name}" is configured twice`, 'remove one of them from config.json');
     names.add(h.name);
   }
   const isHere = wanted

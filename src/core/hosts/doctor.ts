@@ -2,10 +2,11 @@
  * `trimtab doctor` (issue #4): a host survey turned into findings, each problem with a one-line fix,
  * rendered for a phone's 40 columns. Pure: the survey and this machine's file hashes come in as data.
  */
-import type { Host } from './config.js';
+
 import { fit, width } from '../render/render.js';
+import type { Host } from './config.js';
 import { agentProgram } from './config.js';
-import { CLAUDE_FILES, agentFix, type ClaudeFile, type Survey } from './host-survey.js';
+import { agentFix, CLAUDE_FILES, type ClaudeFile, type Survey } from './host-survey.js';
 
 /**
  * ok: fine. warn: worth a look, nothing breaks (exit stays 0). fail: trimtab or the agent will not
@@ -50,8 +51,14 @@ const NODE_MIN = 18;
 export function hostFindings(host: Host, survey: Survey, session: string, local: LocalHashes): Finding[] {
   const prepare = `trimtab prepare ${host.name}`;
   const out: Finding[] = [];
-  out.push(survey.tmux ? ok('tmux', survey.tmux) : fail('tmux', 'tmux not found', 'install tmux (apt/dnf install tmux; NixOS: pkgs.tmux)'));
-  out.push(survey.git ? ok('git', survey.git.replace(/^git version /, 'git ')) : fail('git', 'git not found', 'install git'));
+  out.push(
+    survey.tmux
+      ? ok('tmux', survey.tmux)
+      : fail('tmux', 'tmux not found', 'install tmux (apt/dnf install tmux; NixOS: pkgs.tmux)'),
+  );
+  out.push(
+    survey.git ? ok('git', survey.git.replace(/^git version /, 'git ')) : fail('git', 'git not found', 'install git'),
+  );
   if (!survey.node) {
     out.push(warn('node', 'node not in the ssh PATH', 'install Node.js 20+: npm-installed Claude Code needs it'));
   } else if (nodeMajor(survey.node) < NODE_MIN) {
@@ -65,7 +72,14 @@ export function hostFindings(host: Host, survey: Survey, session: string, local:
   const a = survey.agent;
   if (a.kind === 'found') out.push(ok('agent', `agent ${tildify(a.path, survey.home)}`));
   // Elsewhere: non-interactive ssh never reads ~/.bash_profile, so ~/.npm-global/bin is missing from PATH (DESIGN.md, SSH).
-  else out.push(fail('agent', a.kind === 'elsewhere' ? `${short} not in the ssh PATH` : `${short} not found`, agentFix(host.name, host.agentCommand, a)));
+  else
+    out.push(
+      fail(
+        'agent',
+        a.kind === 'elsewhere' ? `${short} not in the ssh PATH` : `${short} not found`,
+        agentFix(host.name, host.agentCommand, a),
+      ),
+    );
 
   const dir = tildify(survey.projectsDir, survey.home);
   if (survey.projectsDirExists) {
@@ -104,7 +118,12 @@ export function unreachableCheck(host: Host, message: string, hint: string | und
   let reason = message;
   if (message.startsWith(`${prefix}: `)) reason = message.slice(prefix.length + 2);
   else if (message.startsWith(`${prefix} (`) && message.endsWith(')')) reason = message.slice(prefix.length + 2, -1);
-  return { host, reachable: false, ms: null, findings: [fail('ssh', reason, hint ?? `check that "ssh ${host.ssh} true" works`)] };
+  return {
+    host,
+    reachable: false,
+    ms: null,
+    findings: [fail('ssh', reason, hint ?? `check that "ssh ${host.ssh} true" works`)],
+  };
 }
 
 export const worst = (findings: Finding[]): Level =>

@@ -26,7 +26,12 @@ export function markOffline(cache: HostCache, name: string, now: number): HostCa
   return { ...cache, [name]: { ...memo, offlineSince: memo.offlineSince ?? now, lastTried: now } };
 }
 
-export function markOnline(cache: HostCache, name: string, now: number, agents: Array<Record<string, unknown>>): HostCache {
+export function markOnline(
+  cache: HostCache,
+  name: string,
+  now: number,
+  agents: Array<Record<string, unknown>>,
+): HostCache {
   return { ...cache, [name]: { agents, seenAt: now, lastTried: now } };
 }
 
@@ -49,7 +54,9 @@ export function offlineSinceText(since: number, now: number): string {
 export function tailscaleOffline(json: string): Set<string> {
   const offline = new Set<string>();
   try {
-    const status = JSON.parse(json) as { Peer?: Record<string, { HostName?: string; DNSName?: string; Online?: boolean }> };
+    const status = JSON.parse(json) as {
+      Peer?: Record<string, { HostName?: string; DNSName?: string; Online?: boolean }>;
+    };
     for (const peer of Object.values(status.Peer ?? {})) {
       if (peer.Online !== false) continue; // true still needs the timeout; missing means unknown
       if (peer.HostName) offline.add(peer.HostName.toLowerCase());

@@ -3,9 +3,10 @@
  * the PATH a non-interactive ssh command gets, the projects dir, the agents session, `~/.claude` files
  * (by hash) and, for prepare, what sits at each project's place. Used by `doctor` and `prepare`.
  */
-import { withProgram } from './config.js';
+
 import { parseSections, type Section } from '../protocol.js';
 import { shQuote } from '../quote.js';
+import { withProgram } from './config.js';
 
 /** The `~/.claude` files prepare copies and doctor compares. */
 export const CLAUDE_FILES = ['CLAUDE.md', 'settings.json'] as const;
@@ -84,7 +85,8 @@ export function surveyFromSections(sections: Section[]): Survey | null {
   for (const f of CLAUDE_FILES) {
     const s = sections.find((x) => x.tag === 'file' && x.args[0] === f);
     const hash = s?.args[2] ?? '';
-    files[f] = s?.args[1] === 'present' ? { present: true, sha256: SHA256.test(hash) ? hash : null } : { present: false };
+    files[f] =
+      s?.args[1] === 'present' ? { present: true, sha256: SHA256.test(hash) ? hash : null } : { present: false };
   }
   const projects: Record<string, RemoteProject> = {};
   for (const s of sections.filter((x) => x.tag === 'project')) {

@@ -92,7 +92,8 @@ export function keyLine(loginSh: string, publicKey: string): string {
  */
 export function addBlock(text: string | undefined, body: string, where: 'end' | 'start'): string {
   if (text?.includes(START)) return text; // already there: idempotent
-  const flag = text === undefined ? CREATED : text !== '' && !text.endsWith('\n') && where === 'end' ? ADDED_NEWLINE : '';
+  const flag =
+    text === undefined ? CREATED : text !== '' && !text.endsWith('\n') && where === 'end' ? ADDED_NEWLINE : '';
   const block = `${START}${flag}\n${body}\n${END}\n`;
   if (where === 'start') return `${block}${text ?? ''}`;
   return `${text ?? ''}${flag === ADDED_NEWLINE ? '\n' : ''}${block}`;

@@ -1,7 +1,7 @@
 /** What `trimtab prepare` prints: the plan (dry run) or what happened, one short line per step, 40 columns. */
 import { fit, width } from '../render/render.js';
-import { tildify, wrap } from './doctor.js';
 import { agentProgram } from './config.js';
+import { tildify, wrap } from './doctor.js';
 import { agentFix } from './host-survey.js';
 import type { ApplyResult, Plan, StepResult } from './prepare.js';
 
@@ -21,7 +21,8 @@ export interface ReportLine {
 }
 
 /** Result of a step, or a failure when the answer never got that far. */
-const got = (r: StepResult | null | undefined): StepResult => r ?? { ok: false, detail: 'no answer (connection lost?)' };
+const got = (r: StepResult | null | undefined): StepResult =>
+  r ?? { ok: false, detail: 'no answer (connection lost?)' };
 
 function agentLines(plan: Plan, result: ApplyResult | null): ReportLine[] {
   const lookup = result?.agent ?? plan.agent;
@@ -29,7 +30,13 @@ function agentLines(plan: Plan, result: ApplyResult | null): ReportLine[] {
   const fix = agentFix(plan.host, plan.agentCommand, lookup);
   if (!result) {
     if (lookup.kind === 'found') return [{ mark: 'same', text: `agent found: ${tildify(lookup.path, plan.home)}` }];
-    return [{ mark: 'fail', text: lookup.kind === 'elsewhere' ? `${program} not in the ssh PATH` : `${program} not found`, fix }];
+    return [
+      {
+        mark: 'fail',
+        text: lookup.kind === 'elsewhere' ? `${program} not in the ssh PATH` : `${program} not found`,
+        fix,
+      },
+    ];
   }
   const v = result.version;
   if (v && v.status === 0) return [{ mark: 'done', text: `agent starts: ${v.line || 'ok'}`, check: true }];
@@ -48,7 +55,11 @@ export function prepareLines(plan: Plan, result: ApplyResult | null): ReportLine
   else if (!result) lines.push({ mark: 'todo', text: `create ${dir}` });
   else {
     const r = got(result.mkdir);
-    lines.push(r.ok ? { mark: 'done', text: `created ${dir}` } : { mark: 'fail', text: `cannot create ${dir}`, detail: r.detail });
+    lines.push(
+      r.ok
+        ? { mark: 'done', text: `created ${dir}` }
+        : { mark: 'fail', text: `cannot create ${dir}`, detail: r.detail },
+    );
   }
 
   for (const p of plan.projects) {
@@ -56,10 +67,15 @@ export function prepareLines(plan: Plan, result: ApplyResult | null): ReportLine
       if (!result) lines.push({ mark: 'todo', text: `clone ${p.name}`, detail: p.url });
       else {
         const r = got(result.clones[p.name]);
-        lines.push(r.ok ? { mark: 'done', text: `cloned ${p.name}` } : { mark: 'fail', text: `clone ${p.name} failed`, detail: r.detail });
+        lines.push(
+          r.ok
+            ? { mark: 'done', text: `cloned ${p.name}` }
+            : { mark: 'fail', text: `clone ${p.name} failed`, detail: r.detail },
+        );
       }
     } else if (p.kind === 'present') lines.push({ mark: 'same', text: `${p.name} already cloned` });
-    else if (p.kind === 'conflict') lines.push({ mark: 'warn', text: `${p.name}: ${p.why}, left alone`, detail: p.detail });
+    else if (p.kind === 'conflict')
+      lines.push({ mark: 'warn', text: `${p.name}: ${p.why}, left alone`, detail: p.detail });
     else if (p.kind === 'skip') lines.push({ mark: 'skip', text: `${p.name} skipped: ${p.why}` });
     else lines.push({ mark: 'fail', text: `cannot clone ${p.name}: ${p.why}`, fix: 'install git there' });
   }
@@ -78,18 +94,27 @@ export function prepareLines(plan: Plan, result: ApplyResult | null): ReportLine
       const verb = f.kind === 'copy' ? 'copied' : 'replaced';
       lines.push(
         r.ok
-          ? { mark: 'done', text: `${verb} ~/.claude/${f.file.name}`, detail: r.backup ? `old one kept as ${r.backup}` : undefined }
+          ? {
+              mark: 'done',
+              text: `${verb} ~/.claude/${f.file.name}`,
+              detail: r.backup ? `old one kept as ${r.backup}` : undefined,
+            }
           : { mark: r.detail.includes('meanwhile') ? 'warn' : 'fail', text: `${f.file.name}: ${r.detail}` },
       );
     }
   }
 
-  if (plan.session === 'notmux') lines.push({ mark: 'fail', text: 'tmux not found', fix: 'install tmux (apt/dnf install tmux; NixOS: pkgs.tmux)' });
+  if (plan.session === 'notmux')
+    lines.push({ mark: 'fail', text: 'tmux not found', fix: 'install tmux (apt/dnf install tmux; NixOS: pkgs.tmux)' });
   else if (plan.session === 'exists') lines.push({ mark: 'same', text: `session ${plan.sessionName} exists` });
   else if (!result) lines.push({ mark: 'todo', text: `create session ${plan.sessionName}` });
   else {
     const r = got(result.session);
-    lines.push(r.ok ? { mark: 'done', text: `created session ${plan.sessionName}` } : { mark: 'fail', text: `cannot create session ${plan.sessionName}`, detail: r.detail });
+    lines.push(
+      r.ok
+        ? { mark: 'done', text: `created session ${plan.sessionName}` }
+        : { mark: 'fail', text: `cannot create session ${plan.sessionName}`, detail: r.detail },
+    );
   }
   lines.push(...agentLines(plan, result));
   return lines;

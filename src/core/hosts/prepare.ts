@@ -3,10 +3,10 @@
  * in, a plan comes out; remote/ turns the plan into one script (sh/hosts.sh), and its answer becomes results.
  */
 import { posix } from 'node:path';
-import { isValidName, type Host } from './config.js';
-import { tildify } from './doctor.js';
 import type { Section } from '../protocol.js';
-import { parseAgentLookup, type AgentLookup, type ClaudeFile, type Survey } from './host-survey.js';
+import { type Host, isValidName } from './config.js';
+import { tildify } from './doctor.js';
+import { type AgentLookup, type ClaudeFile, parseAgentLookup, type Survey } from './host-survey.js';
 
 /** A project on this machine, as git sees it. */
 export type LocalProject =
@@ -64,7 +64,11 @@ export const pickRemote = (names: string[]): string | undefined => (names.includ
  * `git@github.com:me/app.git`, `ssh://git@github.com/me/app`, `https://github.com/me/app.git/`.
  */
 export function normalizeRemote(url: string): string {
-  let u = url.trim().replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  let u = url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   const scheme = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^/:]+)(?::\d+)?(\/.*)?$/i.exec(u);
   if (scheme && !u.startsWith('file://')) return `${scheme[1]!.toLowerCase()}${scheme[2] ?? ''}`;
   if (u.startsWith('file://')) u = u.slice('file://'.length);
@@ -91,7 +95,9 @@ function projectStep(p: LocalProject, survey: Survey): ProjectStep {
   const there = survey.projects[p.name] ?? { kind: 'absent' };
   switch (there.kind) {
     case 'absent':
-      return survey.git ? { kind: 'clone', name: p.name, url: p.url } : { kind: 'blocked', name: p.name, why: 'git is not installed there' };
+      return survey.git
+        ? { kind: 'clone', name: p.name, url: p.url }
+        : { kind: 'blocked', name: p.name, why: 'git is not installed there' };
     case 'notdir':
       return { kind: 'conflict', name: p.name, why: 'a file, not a dir' };
     case 'nogit':
@@ -173,20 +179,38 @@ const FILE_FAIL: Record<string, string> = {
 };
 
 export function parseApply(sections: Section[]): ApplyResult {
-  const r: ApplyResult = { complete: sections.some((s) => s.tag === 'end'), mkdir: null, clones: {}, files: {}, session: null, version: null, agent: parseAgentLookup(sections) };
+  const r: ApplyResult = {
+    complete: sections.some((s) => s.tag === 'end'),
+    mkdir: null,
+    clones: {},
+    files: {},
+    session: null,
+    version: null,
+    agent: parseAgentLookup(sections),
+  };
   for (const s of sections) {
     const [a = '', b = '', c = ''] = s.args;
     if (s.tag === 'mkdir') r.mkdir = { ok: a === 'ok', detail: firstLine(s) };
     else if (s.tag === 'clone') {
-      r.clones[a] = b === 'ok' ? { ok: true, detail: '' } : { ok: false, detail: b === 'exists' ? 'something appeared there meanwhile' : firstLine(s) || 'git clone failed' };
+      r.clones[a] =
+        b === 'ok'
+          ? { ok: true, detail: '' }
+          : {
+              ok: false,
+              detail: b === 'exists' ? 'something appeared there meanwhile' : firstLine(s) || 'git clone failed',
+            };
     } else if (s.tag === 'file') {
       const name = a as ClaudeFile;
       if (b === 'ok') r.files[name] = { ok: true, detail: '', backup: c || null };
-      else r.files[name] = { ok: false, detail: b === 'changed' ? 'changed there meanwhile; left alone' : (FILE_FAIL[c] ?? 'failed'), backup: null };
+      else
+        r.files[name] = {
+          ok: false,
+          detail: b === 'changed' ? 'changed there meanwhile; left alone' : (FILE_FAIL[c] ?? 'failed'),
+          backup: null,
+        };
     } else if (s.tag === 'session') r.session = { ok: a !== 'fail', detail: firstLine(s) };
-    else if (s.tag === 'version') r.version = { status: Number(a), line: s.lines.map((l) => l.trim()).find(Boolean) ?? '' };
+    else if (s.tag === 'version')
+      r.version = { status: Number(a), line: s.lines.map((l) => l.trim()).find(Boolean) ?? '' };
   }
   return r;
 }
-
-

@@ -3,8 +3,8 @@
  * Returns commands as data; adapters/run.ts executes them.
  */
 import { createHash } from 'node:crypto';
-import type { Config, Host } from './config.js';
 import { shJoin } from '../quote.js';
+import type { Config, Host } from './config.js';
 
 export interface Invocation {
   file: string;
@@ -20,9 +20,12 @@ export interface Invocation {
  */
 export function sshBaseArgs(config: Config, opts: { interactive?: boolean } = {}): string[] {
   const args = [
-    '-o', `ConnectTimeout=${Math.ceil(config.connectTimeoutSeconds)}`,
-    '-o', 'ServerAliveInterval=5',
-    '-o', 'ServerAliveCountMax=2',
+    '-o',
+    `ConnectTimeout=${Math.ceil(config.connectTimeoutSeconds)}`,
+    '-o',
+    'ServerAliveInterval=5',
+    '-o',
+    'ServerAliveCountMax=2',
   ];
   if (!opts.interactive) args.unshift('-o', 'BatchMode=yes');
   return [...args, ...config.sshOptions];
@@ -33,11 +36,21 @@ export function sshBaseArgs(config: Config, opts: { interactive?: boolean } = {}
  * in a private dir, named after the host and a hash of how it is reached (sockets live in short paths).
  */
 export function controlPath(dir: string, config: Config, host: Host): string {
-  const hash = createHash('sha256').update(JSON.stringify([host.ssh, config.sshOptions])).digest('hex').slice(0, 10);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([host.ssh, config.sshOptions]))
+    .digest('hex')
+    .slice(0, 10);
   return `${dir}/cm-${host.name.slice(0, 20)}-${hash}`;
 }
 
-export const muxArgs = (path: string): string[] => ['-o', 'ControlMaster=auto', '-o', `ControlPath=${path}`, '-o', 'ControlPersist=600'];
+export const muxArgs = (path: string): string[] => [
+  '-o',
+  'ControlMaster=auto',
+  '-o',
+  `ControlPath=${path}`,
+  '-o',
+  'ControlPersist=600',
+];
 
 /** Does the user's own ssh config multiplex already? Then theirs is used, not ours. */
 export function userMultiplexes(configTexts: string[]): boolean {
@@ -52,10 +65,19 @@ export function userMultiplexes(configTexts: string[]): boolean {
 }
 
 /** Run a script from remote/scripts.ts on `host`. The remote side only ever sees the constant words `sh -s`. */
-export function scriptInvocation(config: Config, host: Host, script: string, opts: { controlPath?: string } = {}): Invocation {
+export function scriptInvocation(
+  config: Config,
+  host: Host,
+  script: string,
+  opts: { controlPath?: string } = {},
+): Invocation {
   if (host.local) return { file: 'sh', args: ['-s'], input: script };
   const mux = opts.controlPath ? muxArgs(opts.controlPath) : [];
-  return { file: config.sshCommand, args: [...sshBaseArgs(config), ...mux, '-T', '--', host.ssh, 'sh -s'], input: script };
+  return {
+    file: config.sshCommand,
+    args: [...sshBaseArgs(config), ...mux, '-T', '--', host.ssh, 'sh -s'],
+    input: script,
+  };
 }
 
 /** Ask a (possibly hung) master to exit; used before its socket is removed. */
@@ -90,11 +112,17 @@ export const tmuxArgs = (host: Host, args: string[]): string[] =>
  */
 export function attachInvocation(config: Config, host: Host, paneId: string, insideSameServer: boolean): Invocation {
   if (host.local) {
-    return { file: 'tmux', args: tmuxArgs(host, insideSameServer ? ['switch-client', '-t', paneId] : ['attach-session', '-t', paneId]) };
+    return {
+      file: 'tmux',
+      args: tmuxArgs(host, insideSameServer ? ['switch-client', '-t', paneId] : ['attach-session', '-t', paneId]),
+    };
   }
   // -u: the remote locale is often unset over ssh; the phone or laptop terminal does speak UTF-8.
   const remote = shJoin(['tmux', '-u', ...tmuxArgs(host, ['attach-session', '-t', paneId])]);
-  return { file: config.sshCommand, args: [...sshBaseArgs(config, { interactive: true }), '-t', '--', host.ssh, remote] };
+  return {
+    file: config.sshCommand,
+    args: [...sshBaseArgs(config, { interactive: true }), '-t', '--', host.ssh, remote],
+  };
 }
 
 /**

@@ -47,13 +47,19 @@ export function width(s: string): number {
 }
 
 let segmenter: Intl.Segmenter | undefined;
-const graphemes = (s: string) => (segmenter ??= new Intl.Segmenter()).segment(s);
+const graphemes = (s: string) => {
+  segmenter ??= new Intl.Segmenter();
+  return segmenter.segment(s);
+};
 
 /** Whether `s` is at most `max` columns wide, reading no more of it than it takes to know. */
 function fits(s: string, max: number): boolean {
   if (s.length <= max) return width(s) <= max; // the common case: short names
   let used = 0;
-  for (const p of pieces(s)) if ((used += stringWidth(p)) > max) return false;
+  for (const p of pieces(s)) {
+    used += stringWidth(p);
+    if (used > max) return false;
+  }
   return true;
 }
 
@@ -114,7 +120,13 @@ export function formatAge(seconds: number): string {
  * One table line: the columns in `show`, each made printable, cut and padded to its width in `widths`
  * (the last one not padded), `gap` spaces apart; `paintCell(col, text)` may colour a cell.
  */
-export function tableLine(cells: string[], show: number[], widths: number[], gap: number, paintCell?: (col: number, text: string) => string): string {
+export function tableLine(
+  cells: string[],
+  show: number[],
+  widths: number[],
+  gap: number,
+  paintCell?: (col: number, text: string) => string,
+): string {
   return show
     .map((col, k) => {
       const text = fit(cells[col]!, widths[k]!);
@@ -134,7 +146,11 @@ const plain: Paint = (_s, t) => t;
  */
 export function renderAgentTable(agents: Agent[], now: number, columns: number, paint: Paint = plain): string[] {
   // Host and target names come from hosts: printable before they are measured, so widths match what is drawn.
-  const rows = agents.map((a) => [a.host, a.target, a.stale ? 'stale' : a.status, a.lastActivity ? formatAge(now - a.lastActivity) : '-'].map((c) => printable(c, { limit: 512 })));
+  const rows = agents.map((a) =>
+    [a.host, a.target, a.stale ? 'stale' : a.status, a.lastActivity ? formatAge(now - a.lastActivity) : '-'].map((c) =>
+      printable(c, { limit: 512 }),
+    ),
+  );
   const head = ['HOST', 'TARGET', 'STATUS', 'AGE'];
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const gap = 2;

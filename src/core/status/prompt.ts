@@ -23,7 +23,7 @@
 // Known limit: a line of a multi-line command that ends within a word's width of the right
 // edge reads as wrapped; from the text alone the two cannot be told apart.
 
-import { classifyScreen, findInputBox, screenLines, SCREEN } from './status.js';
+import { classifyScreen, findInputBox, SCREEN, screenLines } from './status.js';
 
 export type PromptKind = 'permission' | 'question' | 'plan' | 'trust' | 'other';
 
@@ -56,7 +56,8 @@ const PROMPT = {
   trust: /Do you trust the files in this folder\?|Yes, I trust this folder|Accessing workspace:/,
   plan: /Would you like to proceed\?|Exit plan mode\?|ready to execute/,
   question: /☐ |Enter to select · (?:↑\/↓|Tab\/Arrow keys) to navigate/u,
-  permission: /Do you want to (?:proceed|make this edit|create )|requires confirmation for this command|tell Claude what to do differently/,
+  permission:
+    /Do you want to (?:proceed|make this edit|create )|requires confirmation for this command|tell Claude what to do differently/,
   // The question above the options: "Do you want to proceed?", "Would you like to proceed?".
   ask: /\?\s*$/,
   // A tool heading that carries the file on the same line (2.1.12): "Edit file hello.txt".
@@ -93,18 +94,38 @@ export function readPrompt(screen: string): Prompt | null {
   while (top >= 0 && !isRule(region[top] ?? '')) top--;
   const panel = region.slice(top + 1, opts.first);
   // Phrases are matched on the panel's text with its rows joined, so a wrapped phrase still reads.
-  const text = region.slice(top + 1).map((l) => l.trim()).join(' ');
-  const kind: PromptKind = PROMPT.trust.test(text) ? 'trust' : PROMPT.question.test(text) ? 'question' : PROMPT.plan.test(text) ? 'plan' : PROMPT.permission.test(text) ? 'permission' : 'other';
+  const text = region
+    .slice(top + 1)
+    .map((l) => l.trim())
+    .join(' ');
+  const kind: PromptKind = PROMPT.trust.test(text)
+    ? 'trust'
+    : PROMPT.question.test(text)
+      ? 'question'
+      : PROMPT.plan.test(text)
+        ? 'plan'
+        : PROMPT.permission.test(text)
+          ? 'permission'
+          : 'other';
 
   // Every option shares one row width: labels may run to the pane's edge. Only a question's
   // options have descriptions under them; under any other option a further row is its label
   // wrapped (even where the wrap rule cannot tell, as on screens whose paths were shortened).
-  const optionLimit = rowLimit(opts.items.flatMap((o) => o.lines), width);
-  const options = opts.items.map(({ key, lines }) => ({ key, label: unwrap(lines, width, optionLimit, kind !== 'question').split('\n')[0] ?? '' }));
+  const optionLimit = rowLimit(
+    opts.items.flatMap((o) => o.lines),
+    width,
+  );
+  const options = opts.items.map(({ key, lines }) => ({
+    key,
+    label: unwrap(lines, width, optionLimit, kind !== 'question').split('\n')[0] ?? '',
+  }));
 
   const blocks = paragraphs(panel);
   // The heading's first logical line (it may wrap on a narrow pane), without right-aligned hints.
-  const head = unwrap((blocks[0] ?? []).map((l) => ({ ...l, text: l.text.replace(PROMPT.hint, '') })), width).split('\n');
+  const head = unwrap(
+    (blocks[0] ?? []).map((l) => ({ ...l, text: l.text.replace(PROMPT.hint, '') })),
+    width,
+  ).split('\n');
   const heading = top >= 0 ? (head[0] ?? '') : '';
   const question = unwrap(blocks.at(-1) ?? [], width);
 
@@ -115,7 +136,13 @@ export function readPrompt(screen: string): Prompt | null {
     return { kind, title: title.trim(), subject: rest.map((b) => unwrap(b, width)).join('\n'), options };
   }
   if (kind === 'trust') return { kind, title: heading || question, subject: unwrap(blocks[1] ?? [], width), options };
-  if (kind === 'plan') return { kind, title: heading || question, subject: heading && heading !== question ? (unwrap(blocks[1] ?? [], width) || question) : question, options };
+  if (kind === 'plan')
+    return {
+      kind,
+      title: heading || question,
+      subject: heading && heading !== question ? unwrap(blocks[1] ?? [], width) || question : question,
+      options,
+    };
   if (kind === 'other') {
     // The question: the panel's first line that asks one (often the heading itself), else the last block.
     const asking = blocks.flatMap((b) => unwrap(b, width).split('\n')).find((l) => PROMPT.ask.test(l));
@@ -131,7 +158,8 @@ export function readPrompt(screen: string): Prompt | null {
     return { kind, title: heading, subject: path, options };
   }
   const asked = PROMPT.fileQuestion.exec(question);
-  if (!heading && asked) return { kind, title: asked[1] === 'create' ? 'Create file' : 'Edit file', subject: asked[2] ?? '', options };
+  if (!heading && asked)
+    return { kind, title: asked[1] === 'create' ? 'Create file' : 'Edit file', subject: asked[2] ?? '', options };
   return { kind, title: heading || question, subject: commandOf(panel.slice(1), blocks.slice(1, -1), width), options };
 }
 
@@ -215,7 +243,9 @@ function findOptions(region: string[]): Menu | undefined {
     const head: Line = { text: m?.[2] ?? '', indent: lead, end: width(first.trimEnd()) };
     // A row of this option is indented past its number; the footer ("Esc to cancel") is not.
     const numberAt = first.length - first.trimStart().length;
-    const more = region.slice(s + 1, starts[k + 1] ?? end).filter((l) => l.trim() !== '' && !isRule(l) && l.length - l.trimStart().length > numberAt);
+    const more = region
+      .slice(s + 1, starts[k + 1] ?? end)
+      .filter((l) => l.trim() !== '' && !isRule(l) && l.length - l.trimStart().length > numberAt);
     return { key: m?.[1] ?? '', lines: [head, ...toLines(more)] };
   });
   return { first: starts[0] ?? last, last, items };
@@ -268,7 +298,7 @@ function unwrap(lines: Line[], widthOrLimit: number, given?: number, allWrapped 
       return;
     }
     const firstWord = line.text.split(' ')[0] ?? '';
-    if (!allWrapped && prev.end + 1 + width(firstWord) <= limit) out += '\n' + line.text;
+    if (!allWrapped && prev.end + 1 + width(firstWord) <= limit) out += `\n${line.text}`;
     else {
       const lastWord = prev.text.split(' ').at(-1) ?? '';
       const broken = prev.end >= limit && width(lastWord) + width(firstWord) > limit - prev.indent;
@@ -295,7 +325,18 @@ function width(s: string): number {
   let n = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0;
-    n += c >= 0x1100 && (c <= 0x115f || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd)) ? 2 : 1;
+    n +=
+      c >= 0x1100 &&
+      (c <= 0x115f ||
+        (c >= 0x2e80 && c <= 0xa4cf) ||
+        (c >= 0xac00 && c <= 0xd7a3) ||
+        (c >= 0xf900 && c <= 0xfaff) ||
+        (c >= 0xfe30 && c <= 0xfe4f) ||
+        (c >= 0xff00 && c <= 0xff60) ||
+        (c >= 0x1f300 && c <= 0x1faff) ||
+        (c >= 0x20000 && c <= 0x3fffd))
+        ? 2
+        : 1;
   }
   return n;
 }

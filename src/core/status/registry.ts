@@ -130,7 +130,8 @@ export function registryByPane(snapshot: RegistrySnapshot, panes: readonly Regis
     if (entry.tmuxPane !== null && entry.tmuxPane !== found.paneId) continue;
     const prev = best.get(found.paneId);
     const newer = (entry.updatedAt ?? 0) > (prev?.entry.updatedAt ?? 0);
-    if (!prev || found.depth < prev.depth || (found.depth === prev.depth && newer)) best.set(found.paneId, { entry, depth: found.depth });
+    if (!prev || found.depth < prev.depth || (found.depth === prev.depth && newer))
+      best.set(found.paneId, { entry, depth: found.depth });
   }
   for (const [paneId, { entry }] of best) {
     const { status, waitingFor, sessionId, updatedAt, pid } = entry;
@@ -139,7 +140,11 @@ export function registryByPane(snapshot: RegistrySnapshot, panes: readonly Regis
   return out;
 }
 
-function paneAbove(pid: number, processes: Map<number, number>, paneOfPid: Map<number, string>): { paneId: string; depth: number } | undefined {
+function paneAbove(
+  pid: number,
+  processes: Map<number, number>,
+  paneOfPid: Map<number, string>,
+): { paneId: string; depth: number } | undefined {
   let p: number | undefined = pid;
   for (let depth = 0; depth <= MAX_DEPTH && p !== undefined && p > 1; depth++) {
     const paneId = paneOfPid.get(p);
@@ -150,4 +155,5 @@ function paneAbove(pid: number, processes: Map<number, number>, paneOfPid: Map<n
 }
 
 /** Convenience: parse and match in one call. */
-export const readRegistry = (text: string, panes: readonly RegistryPane[]) => registryByPane(parseRegistry(text), panes);
+export const readRegistry = (text: string, panes: readonly RegistryPane[]) =>
+  registryByPane(parseRegistry(text), panes);

@@ -108,7 +108,22 @@ export const SCREEN = {
 };
 
 // Shells a pane falls back to when the agent quits; a login shell shows as `-bash`.
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'fish', 'dash', 'ash', 'ksh', 'mksh', 'pdksh', 'tcsh', 'csh', 'nu', 'elvish', 'xonsh']);
+const SHELLS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'fish',
+  'dash',
+  'ash',
+  'ksh',
+  'mksh',
+  'pdksh',
+  'tcsh',
+  'csh',
+  'nu',
+  'elvish',
+  'xonsh',
+]);
 
 export interface Box {
   top: number;
@@ -136,12 +151,17 @@ export function classifyScreen(screen: string): AgentStatus {
 
   if (box) {
     const live = liveLines(all, start + box.top);
-    if (live.some((l) => SCREEN.spinner.test(l) || SCREEN.interruptInParens.test(l) || SCREEN.background.test(l))) return 'working';
+    if (live.some((l) => SCREEN.spinner.test(l) || SCREEN.interruptInParens.test(l) || SCREEN.background.test(l)))
+      return 'working';
     if (below.some((l) => SCREEN.spinner.test(l) || SCREEN.footerInterrupt.test(l))) return 'working';
     return 'idle';
   }
   const bottom = liveLines(lines, lines.length).slice(-SCREEN.bottomLines);
-  const hint = (l: string) => SCREEN.spinner.test(l) || SCREEN.interruptInParens.test(l) || SCREEN.footerInterrupt.test(l) || SCREEN.background.test(l);
+  const hint = (l: string) =>
+    SCREEN.spinner.test(l) ||
+    SCREEN.interruptInParens.test(l) ||
+    SCREEN.footerInterrupt.test(l) ||
+    SCREEN.background.test(l);
   if (bottom.some(hint)) return 'working';
   return 'unknown';
 }
@@ -275,8 +295,7 @@ function toPosixEre(source: string, ignoreCase: boolean): string {
         if (!m) throw new Error(`status.ts: a bad \\u escape in /${source}/`);
         out += `(${String.fromCodePoint(parseInt(m[1] ?? m[0], 16))})`;
         i += m[0].length;
-      }
-      else if ('.?*+()[]{}|^$\\'.includes(n)) out += `\\${n}`;
+      } else if ('.?*+()[]{}|^$\\'.includes(n)) out += `\\${n}`;
       else throw new Error(`status.ts: no POSIX spelling for \\${n} in /${source}/`);
     } else if (c === '[' || source.startsWith('(?', i)) {
       throw new Error(`status.ts: a bracket or group in /${source}/ needs a POSIX spelling`);

@@ -17,7 +17,8 @@ export const BLOCK_END = '// END trimtab';
 /** The patterns for the block: the defaults, then `sync.ignore` from config, without repeats. */
 export function ignorePatterns(extra: readonly string[] = []): string[] {
   for (const p of extra) {
-    if (/[\r\n]/.test(p) || p.trim() === '') throw usageError(`bad sync.ignore pattern ${JSON.stringify(p)}`, 'one non-empty pattern per list item');
+    if (/[\r\n]/.test(p) || p.trim() === '')
+      throw usageError(`bad sync.ignore pattern ${JSON.stringify(p)}`, 'one non-empty pattern per list item');
   }
   return [...new Set([...DEFAULT_IGNORES, ...extra.map((p) => p.trim())])];
 }

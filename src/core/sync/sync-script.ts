@@ -12,7 +12,9 @@ export function probeFromSections(sections: Section[]): Probe {
   const body = (s: Section) => s.lines.join('\n').replace(/\n+$/, '');
   for (const s of sections) {
     if (s.tag === 'facts') {
-      const kv = Object.fromEntries(s.lines.filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      const kv = Object.fromEntries(
+        s.lines.filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
       probe.home = kv.home ?? '';
       probe.user = kv.user ?? '';
       probe.os = kv.os || 'unknown';
@@ -34,14 +36,20 @@ export function probeFromSections(sections: Section[]): Probe {
       folder = s.lines[0] ?? '';
     } else if (s.tag === 'rest' || s.tag === 'fail') {
       const name = s.args[0] ?? '';
-      const reply: Reply = s.tag === 'rest' ? { ok: true, body: body(s) } : { ok: false, code: Number(s.args[1]), body: body(s) };
+      const reply: Reply =
+        s.tag === 'rest' ? { ok: true, body: body(s) } : { ok: false, code: Number(s.args[1]), body: body(s) };
+      const perFolder = (f: string) => {
+        probe.perFolder[f] ??= { completion: {} };
+        return probe.perFolder[f];
+      };
       if (folder !== undefined && name === 'dbstatus') {
-        (probe.perFolder[folder] ??= { completion: {} }).dbstatus = reply;
+        perFolder(folder).dbstatus = reply;
       } else if (folder !== undefined && name.startsWith('completion:')) {
-        (probe.perFolder[folder] ??= { completion: {} }).completion[name.slice('completion:'.length)] = reply;
+        perFolder(folder).completion[name.slice('completion:'.length)] = reply;
       } else if (name === 'status' || name === 'connections' || name === 'folders' || name === 'devices') {
         probe.rest[name] = reply;
-        if (name === 'status' && !reply.ok) probe.problem = { kind: 'api', url: probe.api ?? '', code: reply.code, detail: reply.body };
+        if (name === 'status' && !reply.ok)
+          probe.problem = { kind: 'api', url: probe.api ?? '', code: reply.code, detail: reply.body };
       }
     }
   }
@@ -57,4 +65,11 @@ export interface ApiRequest {
 
 /** Bytes from `od -An -tx1` lines. */
 export const fromHex = (lines: string[]): string =>
-  Buffer.from(lines.join(' ').trim().split(/\s+/).filter(Boolean).map((h) => parseInt(h, 16))).toString('utf8');
+  Buffer.from(
+    lines
+      .join(' ')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((h) => parseInt(h, 16)),
+  ).toString('utf8');

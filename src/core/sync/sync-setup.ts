@@ -54,7 +54,10 @@ export interface SetupPlan {
 }
 
 /** `tcp://HOST:PORT` on the first tcp port the device listens on (22000 by default), then `dynamic`. */
-export const deviceAddresses = (hostname: string, ports: number[]): string[] => [`tcp://${hostname}:${ports[0] ?? 22000}`, 'dynamic'];
+export const deviceAddresses = (hostname: string, ports: number[]): string[] => [
+  `tcp://${hostname}:${ports[0] ?? 22000}`,
+  'dynamic',
+];
 
 /**
  * Devices: every peer (another configured host) except the target itself. Folders: one per project,
@@ -72,11 +75,20 @@ export function planSetup(target: SetupSide, others: SetupSide[], projects: stri
     return true;
   });
   const known = new Set(target.view?.devices.map((d) => d.id) ?? []);
-  const devices = peers.map((p) => ({ name: p.name, id: p.view?.myId ?? null, addresses: p.addresses, present: p.view?.myId ? known.has(p.view.myId) : false }));
+  const devices = peers.map((p) => ({
+    name: p.name,
+    id: p.view?.myId ?? null,
+    addresses: p.addresses,
+    present: p.view?.myId ? known.has(p.view.myId) : false,
+  }));
   const folders = projects.map((project): PlannedFolder => {
     const path = `${target.projectsDir}/${project}`;
-    const mine = target.view ? folderFor(target.view.folders, target.projectsDir, project, target.view.tilde) : undefined;
-    const theirs = peers.map((p) => (p.view ? folderFor(p.view.folders, p.projectsDir, project, p.view.tilde) : undefined)).find(Boolean);
+    const mine = target.view
+      ? folderFor(target.view.folders, target.projectsDir, project, target.view.tilde)
+      : undefined;
+    const theirs = peers
+      .map((p) => (p.view ? folderFor(p.view.folders, p.projectsDir, project, p.view.tilde) : undefined))
+      .find(Boolean);
     const id = mine?.id ?? theirs?.id ?? project;
     const peerIds = devices.map((d) => d.id).filter((x): x is string => x !== null);
     const action = !mine ? 'new' : peerIds.every((d) => mine.deviceIds.includes(d)) ? 'ok' : 'share';
@@ -91,13 +103,22 @@ export function applyRequests(plan: SetupPlan): ApiRequest[] {
   if (!view) return [];
   const reqs: ApiRequest[] = [];
   for (const d of plan.devices) {
-    if (d.id && !d.present) reqs.push({ method: 'POST', path: '/rest/config/devices', body: { deviceID: d.id, name: d.name, addresses: d.addresses } });
+    if (d.id && !d.present)
+      reqs.push({
+        method: 'POST',
+        path: '/rest/config/devices',
+        body: { deviceID: d.id, name: d.name, addresses: d.addresses },
+      });
   }
   const peerIds = plan.devices.map((d) => d.id).filter((x): x is string => x !== null);
   for (const f of plan.folders) {
     if (f.action === 'new') {
       const devices = [view.myId, ...peerIds].filter(Boolean).map((deviceID) => ({ deviceID }));
-      reqs.push({ method: 'POST', path: '/rest/config/folders', body: { id: f.id, label: f.project, path: f.path, type: 'sendreceive', fsWatcherEnabled: true, devices } });
+      reqs.push({
+        method: 'POST',
+        path: '/rest/config/folders',
+        body: { id: f.id, label: f.project, path: f.path, type: 'sendreceive', fsWatcherEnabled: true, devices },
+      });
     } else if (f.action === 'share') {
       const current = view.folders.find((x) => x.id === f.id)?.deviceIds ?? [];
       const devices = [...new Set([...current, ...peerIds])].map((deviceID) => ({ deviceID }));
@@ -136,12 +157,23 @@ export function nixosSnippet(plan: SetupPlan): string[] {
     '    devices = {',
   ];
   for (const d of plan.devices) {
-    lines.push(`      ${nixString(d.name)} = {`, `        id = ${nixString(d.id ?? placeholder(d.name))};`, `        addresses = [ ${d.addresses.map(nixString).join(' ')} ];`, '      };');
+    lines.push(
+      `      ${nixString(d.name)} = {`,
+      `        id = ${nixString(d.id ?? placeholder(d.name))};`,
+      `        addresses = [ ${d.addresses.map(nixString).join(' ')} ];`,
+      '      };',
+    );
   }
   lines.push('    };', '    folders = {');
   for (const f of plan.folders) {
     const idLine = f.id === f.project ? [] : [`        id = ${nixString(f.id)};`];
-    lines.push(`      ${nixString(f.project)} = {`, ...idLine, `        path = ${nixString(f.path)};`, `        devices = [ ${f.peers.map(nixString).join(' ')} ];`, '      };');
+    lines.push(
+      `      ${nixString(f.project)} = {`,
+      ...idLine,
+      `        path = ${nixString(f.path)};`,
+      `        devices = [ ${f.peers.map(nixString).join(' ')} ];`,
+      '      };',
+    );
   }
   lines.push(
     '    };',
@@ -173,9 +205,17 @@ export function distroSteps(plan: SetupPlan, family: Exclude<OsFamily, 'nixos'>)
     `sudo loginctl enable-linger ${user}`,
   ];
   if (family === 'fedora') {
-    lines.push('# firewalld (Fedora Server only):', 'sudo firewall-cmd --permanent --add-service=syncthing', 'sudo firewall-cmd --reload');
+    lines.push(
+      '# firewalld (Fedora Server only):',
+      'sudo firewall-cmd --permanent --add-service=syncthing',
+      'sudo firewall-cmd --reload',
+    );
   }
-  lines.push('# then devices + one folder per project:', `trimtab sync setup ${t.name} --apply`, `trimtab sync ignore --on ${t.name}`);
+  lines.push(
+    '# then devices + one folder per project:',
+    `trimtab sync setup ${t.name} --apply`,
+    `trimtab sync ignore --on ${t.name}`,
+  );
   return lines;
 }
 
@@ -183,11 +223,21 @@ export function distroSteps(plan: SetupPlan, family: Exclude<OsFamily, 'nixos'>)
 export function planLines(plan: SetupPlan): string[] {
   const lines: string[] = [];
   for (const d of plan.devices) {
-    const what = d.id === null ? 'unknown ID (its Syncthing did not answer): skipped' : d.present ? 'already known' : `add ${d.id.slice(0, 7)} at ${d.addresses[0]}`;
+    const what =
+      d.id === null
+        ? 'unknown ID (its Syncthing did not answer): skipped'
+        : d.present
+          ? 'already known'
+          : `add ${d.id.slice(0, 7)} at ${d.addresses[0]}`;
     lines.push(`device ${d.name}: ${what}`);
   }
   for (const f of plan.folders) {
-    const what = f.action === 'new' ? `add ${f.path}` : f.action === 'share' ? `share with ${f.peers.join(', ')}` : 'already shared';
+    const what =
+      f.action === 'new'
+        ? `add ${f.path}`
+        : f.action === 'share'
+          ? `share with ${f.peers.join(', ')}`
+          : 'already shared';
     lines.push(`folder ${f.id}: ${what}`);
   }
   return lines;

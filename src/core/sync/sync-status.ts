@@ -3,7 +3,7 @@
  * (issue #7). Pure: fed by `SyncView`s, so every case is a table-driven test.
  */
 import { tableLine, width } from '../render/render.js';
-import { folderFor, projectNames, type Probe, type SyncView } from './syncthing.js';
+import { folderFor, type Probe, projectNames, type SyncView } from './syncthing.js';
 
 export type SyncState = 'in-sync' | 'behind' | 'paused' | 'offline' | 'not-shared' | 'error' | 'unknown';
 
@@ -44,7 +44,17 @@ const shortId = (id: string) => id.slice(0, 7);
 /** Classify one project on one host. Order matters: a paused folder is paused even when its peers are away. */
 export function classifyFolder(host: string, project: string, view: SyncView, projectsDir: string): FolderRow {
   const folder = folderFor(view.folders, projectsDir, project, view.tilde);
-  const row: FolderRow = { host, project, folderId: folder?.id ?? null, state: 'not-shared', label: 'not shared', needItems: 0, peerNeedItems: 0, peers: [], error: null };
+  const row: FolderRow = {
+    host,
+    project,
+    folderId: folder?.id ?? null,
+    state: 'not-shared',
+    label: 'not shared',
+    needItems: 0,
+    peerNeedItems: 0,
+    peers: [],
+    error: null,
+  };
   if (!folder) return row;
   const names = new Map(view.devices.map((d) => [d.id, d.name]));
   row.peers = folder.deviceIds
@@ -56,7 +66,12 @@ export function classifyFolder(host: string, project: string, view: SyncView, pr
   if (!db) return { ...row, state: 'unknown', label: 'unknown' };
   row.needItems = db.needTotalItems;
   if (db.state === 'error') {
-    return { ...row, state: 'error', label: `error: ${db.error || 'see the Syncthing GUI'}`, error: db.error || 'folder error' };
+    return {
+      ...row,
+      state: 'error',
+      label: `error: ${db.error || 'see the Syncthing GUI'}`,
+      error: db.error || 'folder error',
+    };
   }
   const online = row.peers.filter((p) => p.connected);
   if (online.length === 0) {
@@ -90,7 +105,8 @@ export function folderRows(host: string, probe: Probe, view: SyncView): FolderRo
  * needs a look. Counts projects, not rows: thor and fedora both saying `app` is behind is one project.
  */
 export function syncSummary(reports: SyncReport[]): string | null {
-  const by = (state: SyncState) => new Set(reports.flatMap((r) => r.rows.filter((row) => row.state === state).map((row) => row.project))).size;
+  const by = (state: SyncState) =>
+    new Set(reports.flatMap((r) => r.rows.filter((row) => row.state === state).map((row) => row.project))).size;
   const parts = [
     [by('behind'), 'behind'],
     [by('offline'), 'offline'],
@@ -135,7 +151,13 @@ export function renderSyncTable(rows: FolderRow[], columns: number, paint: SyncP
 /** `--json`: stable keys for scripts. */
 export function syncJson(reports: SyncReport[]) {
   return {
-    hosts: reports.map((r) => ({ name: r.host, local: r.local, reachable: r.reachable, error: r.error, deviceId: r.deviceId })),
+    hosts: reports.map((r) => ({
+      name: r.host,
+      local: r.local,
+      reachable: r.reachable,
+      error: r.error,
+      deviceId: r.deviceId,
+    })),
     folders: reports.flatMap((r) =>
       r.rows.map((row) => ({
         host: row.host,

@@ -16,7 +16,12 @@ export interface GuiConfig {
 }
 
 const unxml = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** The `<gui>` element of config.xml. Devices have `<address>` elements too: only the one inside `<gui>` counts. */
 export function parseConfigXml(xml: string): GuiConfig | null {
@@ -27,7 +32,12 @@ export function parseConfigXml(xml: string): GuiConfig | null {
     const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(gui[2]!);
     return m ? unxml(m[1]!) : '';
   };
-  return { apiKey: el('apikey'), address: el('address'), tls: attr('tls') === 'true', enabled: attr('enabled') !== 'false' };
+  return {
+    apiKey: el('apikey'),
+    address: el('address'),
+    tls: attr('tls') === 'true',
+    enabled: attr('enabled') !== 'false',
+  };
 }
 
 /**
@@ -51,7 +61,11 @@ export function guiBaseUrl(address: string, tls: boolean): string | null {
  * when it exists, then `~/.local/state/syncthing` (v1.27+), then the NixOS service's default dataDir.
  * `home` set (config `hosts[].syncthingHome`): only there.
  */
-export function configCandidates(home: string, env: { XDG_CONFIG_HOME?: string | undefined; XDG_STATE_HOME?: string | undefined }, syncthingHome?: string): string[] {
+export function configCandidates(
+  home: string,
+  env: { XDG_CONFIG_HOME?: string | undefined; XDG_STATE_HOME?: string | undefined },
+  syncthingHome?: string,
+): string[] {
   if (syncthingHome) return [path.join(expandHome(syncthingHome, home), 'config.xml')];
   const list = [
     path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'syncthing', 'config.xml'),
@@ -91,7 +105,16 @@ export interface Probe {
   perFolder: Record<string, { dbstatus?: Reply; completion: Record<string, Reply> }>;
 }
 
-export const emptyProbe = (): Probe => ({ home: '', user: '', os: 'unknown', osLike: [], projectsDir: '', projects: [], rest: {}, perFolder: {} });
+export const emptyProbe = (): Probe => ({
+  home: '',
+  user: '',
+  os: 'unknown',
+  osLike: [],
+  projectsDir: '',
+  projects: [],
+  rest: {},
+  perFolder: {},
+});
 
 /** Expand `~` with the host's home and drop trailing slashes, as Syncthing does with folder paths. */
 export function normalizePath(p: string, home: string): string {
@@ -154,19 +177,25 @@ function json(reply: Reply | undefined): unknown {
   }
 }
 
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 export function parseFolders(v: unknown): FolderConfig[] {
-  return arr(v).map(obj).filter((f) => str(f.id) !== '').map((f) => ({
-    id: str(f.id),
-    label: str(f.label),
-    path: str(f.path),
-    paused: f.paused === true,
-    deviceIds: arr(f.devices).map((d) => str(obj(d).deviceID)).filter(Boolean),
-  }));
+  return arr(v)
+    .map(obj)
+    .filter((f) => str(f.id) !== '')
+    .map((f) => ({
+      id: str(f.id),
+      label: str(f.label),
+      path: str(f.path),
+      paused: f.paused === true,
+      deviceIds: arr(f.devices)
+        .map((d) => str(obj(d).deviceID))
+        .filter(Boolean),
+    }));
 }
 
 /** A Probe's REST bodies as typed data. */
@@ -183,13 +212,19 @@ export function viewOf(probe: Probe): SyncView {
     const s = json(replies.dbstatus);
     if (s !== undefined) {
       const o = obj(s);
-      dbStatus[id] = { state: str(o.state), needTotalItems: num(o.needTotalItems), pullErrors: num(o.pullErrors), error: str(o.error) || str(o.invalid) };
+      dbStatus[id] = {
+        state: str(o.state),
+        needTotalItems: num(o.needTotalItems),
+        pullErrors: num(o.pullErrors),
+        error: str(o.error) || str(o.invalid),
+      };
     }
     for (const [device, reply] of Object.entries(replies.completion)) {
       const c = json(reply);
       if (c === undefined) continue;
       const o = obj(c);
-      (completion[id] ??= {})[device] = {
+      completion[id] ??= {};
+      completion[id][device] = {
         needItems: num(o.needItems),
         needDeletes: num(o.needDeletes),
         sequence: num(o.sequence),
@@ -202,8 +237,12 @@ export function viewOf(probe: Probe): SyncView {
     tilde: str(status.tilde) || probe.home,
     listenPorts: [...new Set(listenPorts)],
     folders: parseFolders(json(probe.rest.folders)),
-    devices: arr(json(probe.rest.devices)).map(obj).map((d) => ({ id: str(d.deviceID), name: str(d.name), addresses: arr(d.addresses).map(str) })),
-    connected: Object.fromEntries(Object.entries(connections).map(([id, c]) => [id, obj(c).connected === true && obj(c).paused !== true])),
+    devices: arr(json(probe.rest.devices))
+      .map(obj)
+      .map((d) => ({ id: str(d.deviceID), name: str(d.name), addresses: arr(d.addresses).map(str) })),
+    connected: Object.fromEntries(
+      Object.entries(connections).map(([id, c]) => [id, obj(c).connected === true && obj(c).paused !== true]),
+    ),
     dbStatus,
     completion,
   };
@@ -213,7 +252,12 @@ export function viewOf(probe: Probe): SyncView {
  * The folder that holds project `name`: the one whose path is `<projectsDir>/<name>`, else the one whose
  * ID is the project's name (a path written through a symlink still matches that way).
  */
-export function folderFor(folders: FolderConfig[], projectsDir: string, name: string, home: string): FolderConfig | undefined {
+export function folderFor(
+  folders: FolderConfig[],
+  projectsDir: string,
+  name: string,
+  home: string,
+): FolderConfig | undefined {
   const want = `${projectsDir}/${name}`;
   return folders.find((f) => normalizePath(f.path, home) === want) ?? folders.find((f) => f.id === name);
 }
@@ -229,7 +273,12 @@ export function projectNames(probe: Probe, folders: FolderConfig[]): string[] {
 }
 
 /** Folders worth the per-folder REST calls (same rule as the shell script: parent is projectsDir, or ID names a project dir). */
-export function foldersToQuery(folders: FolderConfig[], projectsDir: string, home: string, projects: string[]): string[] {
+export function foldersToQuery(
+  folders: FolderConfig[],
+  projectsDir: string,
+  home: string,
+  projects: string[],
+): string[] {
   return folders
     .filter((f) => path.posix.dirname(normalizePath(f.path, home)) === projectsDir || projects.includes(f.id))
     .map((f) => f.id);

@@ -87,7 +87,8 @@ export function diffHost(memos: AgentMemos, snap: HostSnapshot): { memos: AgentM
   for (const [key, m] of Object.entries(memos)) {
     if (m.host !== snap.host || seen.has(key)) continue;
     // Gone while its host answered: the window was closed or the agent crashed with it.
-    if (m.status !== 'exited') events.push({ kind: 'exited', host: m.host, target: m.target, project: m.project, prompt: null });
+    if (m.status !== 'exited')
+      events.push({ kind: 'exited', host: m.host, target: m.target, project: m.project, prompt: null });
   }
   return { memos: next, events };
 }
@@ -102,7 +103,8 @@ function step(before: AgentMemo | undefined, a: AgentSnapshot): { memo: AgentMem
   if (a.status === 'waiting') {
     const id = promptIdentity(a.prompt);
     if (was !== 'waiting' && id === '') return { memo: { ...base, status: 'waiting', unread: true } };
-    if (was !== 'waiting' || before?.unread) return { memo: { ...base, status: 'waiting', announced: id }, event: event('waiting') };
+    if (was !== 'waiting' || before?.unread)
+      return { memo: { ...base, status: 'waiting', announced: id }, event: event('waiting') };
     const announced = before?.announced ?? '';
     // Same episode: nothing new to read, or the very prompt already announced.
     if (id === '' || id === announced) return { memo: { ...base, status: 'waiting', announced: announced || id } };

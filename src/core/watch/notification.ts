@@ -28,7 +28,11 @@ export interface Notification {
 }
 
 const URGENCY: Record<EventKind, number> = { waiting: 0, exited: 1, finished: 2 };
-const EMOJI: Record<EventKind, string> = { waiting: 'hourglass_flowing_sand', finished: 'white_check_mark', exited: 'x' };
+const EMOJI: Record<EventKind, string> = {
+  waiting: 'hourglass_flowing_sand',
+  finished: 'white_check_mark',
+  exited: 'x',
+};
 
 /**
  * One line from what readPrompt read: `Bash: rm -rf build/` (heading "Bash command"), `Create file:
@@ -38,8 +42,16 @@ const EMOJI: Record<EventKind, string> = { waiting: 'hourglass_flowing_sand', fi
  */
 export function describePrompt(p: Prompt | null): string {
   if (!p) return 'waiting for you (could not read the prompt)';
-  const title = p.title.replace(/\s+command$/i, '').replace(/:\s*$/, '').trim();
-  const subject = p.subject.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' ↵ ');
+  const title = p.title
+    .replace(/\s+command$/i, '')
+    .replace(/:\s*$/, '')
+    .trim();
+  const subject = p.subject
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ↵ ');
   if (title && subject && subject !== p.title.trim()) return `${title}: ${subject}`;
   return subject || title || `a ${p.kind} prompt`;
 }
@@ -72,8 +84,12 @@ function group(events: WatchEvent[]): Notification {
   const top = sorted[0]!.kind;
   const hosts = [...new Set(sorted.map((e) => e.host))];
   const waiting = sorted.filter((e) => e.kind === 'waiting').length;
-  const title = waiting === sorted.length ? `${waiting} agents wait for you` : waiting > 0
-    ? `${sorted.length} agent events (${waiting} waiting)` : `${sorted.length} agent events`;
+  const title =
+    waiting === sorted.length
+      ? `${waiting} agents wait for you`
+      : waiting > 0
+        ? `${sorted.length} agent events (${waiting} waiting)`
+        : `${sorted.length} agent events`;
   return {
     event: top,
     host: hosts.join(','),

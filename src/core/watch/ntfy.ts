@@ -22,7 +22,12 @@ const MAX_HEADER = 200;
  * read as broken UTF-8. So non-ASCII values go out base64-encoded as one encoded word.
  */
 export function headerValue(text: string): string {
-  const clean = [...text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim()]
+  const clean = [
+    ...text
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  ]
     .slice(0, MAX_HEADER)
     .join('');
   if (/^[\x20-\x7e]*$/.test(clean)) return clean;

@@ -30,8 +30,17 @@ export function afterAttempt(
   if (result.ok) return { kind: 'delivered' };
   const failures = (before?.failures ?? 0) + 1;
   if (failures >= PUSH_ATTEMPTS) return { kind: 'gave-up', failures, lastError: result.error };
-  return { kind: 'retry', pending: { destination, notification: n, failures, nextAt: now + pushRetryDelay(failures), lastError: result.error } };
+  return {
+    kind: 'retry',
+    pending: {
+      destination,
+      notification: n,
+      failures,
+      nextAt: now + pushRetryDelay(failures),
+      lastError: result.error,
+    },
+  };
 }
 
 export const duePushes = (pending: PendingPush[], now: number) => pending.filter((p) => p.nextAt <= now);
-const notDue = (pending: PendingPush[], now: number) => pending.filter((p) => p.nextAt > now);
+const _notDue = (pending: PendingPush[], now: number) => pending.filter((p) => p.nextAt > now);

@@ -38,7 +38,10 @@ export const formatHeartbeat = (h: Heartbeat): string => `${JSON.stringify(h)}\n
  * From the heartbeat file's content and the time: does a watcher run? It must have written within
  * three intervals (at least 30 s: a busy host can be late). A missing or damaged file: no.
  */
-export function watcherRunning(content: string | undefined, now: number): { running: boolean; pid?: number; since?: number } {
+export function watcherRunning(
+  content: string | undefined,
+  now: number,
+): { running: boolean; pid?: number; since?: number } {
   if (!content) return { running: false };
   let h: Partial<Heartbeat>;
   try {
@@ -46,7 +49,8 @@ export function watcherRunning(content: string | undefined, now: number): { runn
   } catch {
     return { running: false };
   }
-  if (typeof h.pid !== 'number' || typeof h.heartbeatAt !== 'number' || typeof h.startedAt !== 'number') return { running: false };
+  if (typeof h.pid !== 'number' || typeof h.heartbeatAt !== 'number' || typeof h.startedAt !== 'number')
+    return { running: false };
   const grace = Math.max(30, 3 * (typeof h.intervalSeconds === 'number' ? h.intervalSeconds : 3));
   const fresh = now - h.heartbeatAt <= grace && h.heartbeatAt - now <= grace;
   return fresh ? { running: true, pid: h.pid, since: h.startedAt } : { running: false };

@@ -1,7 +1,15 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import {
-  deviceLabel, failedResult, formatEntry, paneResult, parseLog, renderLog, shortTime, showText, type SentEntry,
+  deviceLabel,
+  failedResult,
+  formatEntry,
+  paneResult,
+  parseLog,
+  renderLog,
+  type SentEntry,
+  shortTime,
+  showText,
 } from '../../../src/core/agents/sent-log.js';
 
 const entry = (over: Partial<SentEntry> = {}): SentEntry => ({
@@ -37,13 +45,18 @@ describe('formatEntry / parseLog', () => {
   });
 
   it('keeps the keys flag only when set', () => {
-    expect(JSON.parse(formatEntry(entry({ text: 'Escape', keys: true })))).toMatchObject({ keys: true, text: 'Escape' });
+    expect(JSON.parse(formatEntry(entry({ text: 'Escape', keys: true })))).toMatchObject({
+      keys: true,
+      text: 'Escape',
+    });
     expect('keys' in JSON.parse(formatEntry(entry()))).toBe(false);
   });
 
   it('reads an entry glued onto a torn line (an append after a full disk, before appends started a fresh line)', () => {
     const torn = formatEntry(entry({ text: 'cut short' })).slice(0, 40);
-    const { entries, skipped } = parseLog(`${formatEntry(entry({ text: 'a' }))}${torn}${formatEntry(entry({ text: 'b' }))}`);
+    const { entries, skipped } = parseLog(
+      `${formatEntry(entry({ text: 'a' }))}${torn}${formatEntry(entry({ text: 'b' }))}`,
+    );
     expect(entries.map((e) => e.text)).toEqual(['a', 'b']);
     expect(skipped).toBe(1);
   });
@@ -69,7 +82,8 @@ describe('failedResult / paneResult', () => {
 
 describe('showText / shortTime', () => {
   it('shows control characters visibly', () => expect(showText('a\nb\r\nc\td\x01\x7f')).toBe('a⏎b⏎c⇥d^A^?'));
-  it('never passes an escape sequence through', () => expect(showText('\x1b]52;c;eA==\x07\u009b2J')).toBe('^[]52;c;eA==^G^[[2J'));
+  it('never passes an escape sequence through', () =>
+    expect(showText('\x1b]52;c;eA==\x07\u009b2J')).toBe('^[]52;c;eA==^G^[[2J'));
   it('formats in the given offset', () => {
     expect(shortTime('2026-11-24T23:30:00Z', UTC)).toBe('11-24 23:30');
     expect(shortTime('2026-11-24T23:30:00Z', () => 60)).toBe('11-25 00:30');
@@ -79,7 +93,11 @@ describe('showText / shortTime', () => {
 
 describe('renderLog', () => {
   it('three lines per delivered entry, a fourth for a failure', () => {
-    const lines = renderLog([entry(), entry({ from: 'thor (ssh 100.64.0.9)', text: '/status', result: 'failed: the agent has exited' })], 80, UTC);
+    const lines = renderLog(
+      [entry(), entry({ from: 'thor (ssh 100.64.0.9)', text: '/status', result: 'failed: the agent has exited' })],
+      80,
+      UTC,
+    );
     expect(lines).toEqual([
       '11-24 14:02 · fedora',
       '✔ thor:agents:gridplay-v1',

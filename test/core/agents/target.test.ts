@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isValidName } from '../../../src/core/hosts/config.js';
+import { formatTarget, parseTarget, type Ref, validateProject } from '../../../src/core/agents/target.js';
 import { TrimtabError } from '../../../src/core/errors.js';
-import { formatTarget, parseTarget, validateProject, type Ref } from '../../../src/core/agents/target.js';
+import { isValidName } from '../../../src/core/hosts/config.js';
 
 const HOSTS = new Set(['thor', 'fedora']);
 const parse = (text: string) => parseTarget(text, 'agents', (h) => HOSTS.has(h));
@@ -36,8 +36,34 @@ describe('parseTarget', () => {
   ])('%s', (text, host, ref) => expect(parse(text)).toEqual({ host, ref, text }));
 
   it.each([
-    '', ' ', 'a b', '$(x)', '`x`', 'a;b', "a'b", 'a/b', '~x', 'a:b:c:d', 'thor:a:b:c', '-x', '.x', 'thor:', ':x',
-    ':', 'thor:-x', 'thor:.x', 'work:', 'a:%3', '%3:x', '%', '%1a', '%-1', 'x\n', 'x\ny', 'é', 'x'.repeat(101),
+    '',
+    ' ',
+    'a b',
+    '$(x)',
+    '`x`',
+    'a;b',
+    "a'b",
+    'a/b',
+    '~x',
+    'a:b:c:d',
+    'thor:a:b:c',
+    '-x',
+    '.x',
+    'thor:',
+    ':x',
+    ':',
+    'thor:-x',
+    'thor:.x',
+    'work:',
+    'a:%3',
+    '%3:x',
+    '%',
+    '%1a',
+    '%-1',
+    'x\n',
+    'x\ny',
+    'é',
+    'x'.repeat(101),
     'thor:%3:x',
   ])('refuses %j with exit 2', (text) => {
     expect(usage(() => parse(text)).hint).toMatch(/HOST/);

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { TrimtabError } from '../../../src/core/errors.js';
 import {
+  type ConfigFile,
   configProblem,
   DEFAULTS,
+  type Environment,
   findHost,
   isConfigFile,
   isKnownHost,
   localHost,
   resolveConfig,
-  type ConfigFile,
-  type Environment,
 } from '../../../src/core/hosts/config.js';
-import { TrimtabError } from '../../../src/core/errors.js';
 
 const TWO: ConfigFile = {
   hosts: [
@@ -18,7 +18,8 @@ const TWO: ConfigFile = {
     { name: 'fedora', ssh: 'mchughson@fedora', aliases: ['laptop'] },
   ],
 };
-const localName = (file: ConfigFile, env: Environment, hostname: string) => localHost(resolveConfig(file, env, hostname)).name;
+const localName = (file: ConfigFile, env: Environment, hostname: string) =>
+  localHost(resolveConfig(file, env, hostname)).name;
 
 function usage(fn: () => unknown): TrimtabError {
   try {
@@ -35,7 +36,17 @@ describe('resolveConfig', () => {
   it('fills every default from an empty file', () => {
     expect(resolveConfig({}, {}, 'box')).toEqual({
       session: 'agents',
-      hosts: [{ name: 'box', ssh: 'box', projectsDir: '~/1-Projects', agentCommand: 'claude', tmuxSocket: '', aliases: [], local: true }],
+      hosts: [
+        {
+          name: 'box',
+          ssh: 'box',
+          projectsDir: '~/1-Projects',
+          agentCommand: 'claude',
+          tmuxSocket: '',
+          aliases: [],
+          local: true,
+        },
+      ],
       sshOptions: [],
       sshCommand: 'ssh',
       connectTimeoutSeconds: 3,
@@ -62,13 +73,25 @@ describe('resolveConfig', () => {
 
   it('marks exactly one host local and keeps the others remote', () => {
     const { hosts } = resolveConfig(TWO, {}, 'phone');
-    expect(hosts.map((h) => [h.name, h.local])).toEqual([['phone', true], ['thor', false], ['fedora', false]]);
+    expect(hosts.map((h) => [h.name, h.local])).toEqual([
+      ['phone', true],
+      ['thor', false],
+      ['fedora', false],
+    ]);
     expect(resolveConfig(TWO, {}, 'thor').hosts.map((h) => h.local)).toEqual([true, false]);
   });
 
   it('fills host defaults: ssh is the name, projects in ~/1-Projects', () => {
     const thor = resolveConfig({ hosts: [{ name: 'thor' }] }, {}, 'fedora').hosts[1];
-    expect(thor).toEqual({ name: 'thor', ssh: 'thor', projectsDir: '~/1-Projects', agentCommand: 'claude', tmuxSocket: '', aliases: [], local: false });
+    expect(thor).toEqual({
+      name: 'thor',
+      ssh: 'thor',
+      projectsDir: '~/1-Projects',
+      agentCommand: 'claude',
+      tmuxSocket: '',
+      aliases: [],
+      local: false,
+    });
   });
 
   it.each<[string, ConfigFile, Environment, string]>([
@@ -112,17 +135,27 @@ describe('CONFIG_SCHEMA', () => {
   it.each<[string, unknown]>([
     ['empty', {}],
     ['one bare host', { hosts: [{ name: 'thor' }] }],
-    ['everything', {
-      session: 'agents',
-      hosts: [
-        { name: 'thor', ssh: 'mac@thor', projectsDir: '~/1-Projects', agentCommand: '/home/mac/.npm-global/bin/claude', tmuxSocket: 'lab-1', aliases: ['thor-ts'] },
-        { name: 'fedora', ssh: 'fedora.tailnet.ts.net' },
-      ],
-      sshOptions: ['-F', '/tmp/ssh_config'],
-      sshCommand: 'ssh',
-      connectTimeoutSeconds: 2.5,
-      cannedCommands: ['/status'],
-    }],
+    [
+      'everything',
+      {
+        session: 'agents',
+        hosts: [
+          {
+            name: 'thor',
+            ssh: 'mac@thor',
+            projectsDir: '~/1-Projects',
+            agentCommand: '/home/mac/.npm-global/bin/claude',
+            tmuxSocket: 'lab-1',
+            aliases: ['thor-ts'],
+          },
+          { name: 'fedora', ssh: 'fedora.tailnet.ts.net' },
+        ],
+        sshOptions: ['-F', '/tmp/ssh_config'],
+        sshCommand: 'ssh',
+        connectTimeoutSeconds: 2.5,
+        cannedCommands: ['/status'],
+      },
+    ],
     ['default tmux socket', host({ tmuxSocket: '' })],
   ])('accepts %s', (_name, config) => expect(validate(config), configProblem(config)).toBe(true));
 

@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { Host } from '../../../src/core/hosts/config.js';
-import { doctorExitCode, doctorJson, hostFindings, renderDoctor, tildify, unreachableCheck, wrap, type HostCheck, type LocalHashes } from '../../../src/core/hosts/doctor.js';
+import {
+  doctorExitCode,
+  doctorJson,
+  type HostCheck,
+  hostFindings,
+  type LocalHashes,
+  renderDoctor,
+  tildify,
+  unreachableCheck,
+  wrap,
+} from '../../../src/core/hosts/doctor.js';
 import type { Survey } from '../../../src/core/hosts/host-survey.js';
 import { width } from '../../../src/core/render/render.js';
 
-const thor: Host = { name: 'thor', ssh: 'mac@thor', projectsDir: '/home/mac/1-Projects', agentCommand: 'claude', tmuxSocket: '', aliases: [], local: false };
+const thor: Host = {
+  name: 'thor',
+  ssh: 'mac@thor',
+  projectsDir: '/home/mac/1-Projects',
+  agentCommand: 'claude',
+  tmuxSocket: '',
+  aliases: [],
+  local: false,
+};
 const here: Host = { ...thor, name: 'fedora', ssh: 'fedora', local: true };
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -49,17 +67,56 @@ describe('hostFindings', () => {
     ['no git', { git: null }, 'git', 'fail', 'git not found', /install git/],
     ['no node', { node: null }, 'node', 'warn', 'node not in the ssh PATH', /Node\.js 20/],
     ['old node', { node: 'v16.20.0' }, 'node', 'warn', 'node v16.20.0 is old', /Node\.js 20/],
-    ['agent only in ~/.npm-global/bin', { agent: { kind: 'elsewhere', path: '/home/mac/.npm-global/bin/claude' } }, 'agent', 'fail',
-      'claude not in the ssh PATH', /^trimtab hosts set thor --agent \/home\/mac\/\.npm-global\/bin\/claude$/],
-    ['agent nowhere', { agent: { kind: 'missing' } }, 'agent', 'fail', 'claude not found', /install Claude Code on thor/],
-    ['no projects dir', { projectsDirExists: false }, 'projects', 'fail', 'no projects dir ~/1-Projects', /^trimtab prepare thor$/],
+    [
+      'agent only in ~/.npm-global/bin',
+      { agent: { kind: 'elsewhere', path: '/home/mac/.npm-global/bin/claude' } },
+      'agent',
+      'fail',
+      'claude not in the ssh PATH',
+      /^trimtab hosts set thor --agent \/home\/mac\/\.npm-global\/bin\/claude$/,
+    ],
+    [
+      'agent nowhere',
+      { agent: { kind: 'missing' } },
+      'agent',
+      'fail',
+      'claude not found',
+      /install Claude Code on thor/,
+    ],
+    [
+      'no projects dir',
+      { projectsDirExists: false },
+      'projects',
+      'fail',
+      'no projects dir ~/1-Projects',
+      /^trimtab prepare thor$/,
+    ],
     ['one project', { projectCount: 1 }, 'projects', 'ok', '1 project in ~/1-Projects', null],
     ['no session', { session: false }, 'session', 'warn', 'no tmux session agents', /^trimtab prepare thor$/],
-    ['CLAUDE.md missing there', { files: { ...ready.files, 'CLAUDE.md': { present: false } } }, 'CLAUDE.md', 'warn', 'CLAUDE.md missing', /^trimtab prepare thor$/],
-    ['settings.json differs', { files: { ...ready.files, 'settings.json': { present: true, sha256: A } } }, 'settings.json', 'warn',
-      'settings.json differs from here', /^trimtab prepare thor$/],
-    ['no hash tool there', { files: { ...ready.files, 'settings.json': { present: true, sha256: null } } }, 'settings.json', 'warn',
-      'settings.json: cannot hash it there', /sha256sum/],
+    [
+      'CLAUDE.md missing there',
+      { files: { ...ready.files, 'CLAUDE.md': { present: false } } },
+      'CLAUDE.md',
+      'warn',
+      'CLAUDE.md missing',
+      /^trimtab prepare thor$/,
+    ],
+    [
+      'settings.json differs',
+      { files: { ...ready.files, 'settings.json': { present: true, sha256: A } } },
+      'settings.json',
+      'warn',
+      'settings.json differs from here',
+      /^trimtab prepare thor$/,
+    ],
+    [
+      'no hash tool there',
+      { files: { ...ready.files, 'settings.json': { present: true, sha256: null } } },
+      'settings.json',
+      'warn',
+      'settings.json: cannot hash it there',
+      /sha256sum/,
+    ],
   ] as const)('%s', (_name, survey, check, level, text, fix) => {
     const f = find(survey as Partial<Survey>, check)!;
     expect([f.level, f.text]).toEqual([level, text]);
@@ -77,7 +134,10 @@ describe('hostFindings', () => {
     ['nothing here, nothing there', null, { present: false }, 'ok', 'no CLAUDE.md, none here either'],
     ['nothing here, one there', null, { present: true, sha256: A }, 'ok', 'CLAUDE.md (none here to compare)'],
   ] as const)('CLAUDE.md: %s', (_n, local, there, level, text) => {
-    const f = find({ files: { ...ready.files, 'CLAUDE.md': there } }, 'CLAUDE.md', thor, { ...mine, 'CLAUDE.md': local })!;
+    const f = find({ files: { ...ready.files, 'CLAUDE.md': there } }, 'CLAUDE.md', thor, {
+      ...mine,
+      'CLAUDE.md': local,
+    })!;
     expect([f.level, f.text]).toEqual([level, text]);
   });
 
@@ -87,9 +147,18 @@ describe('hostFindings', () => {
   });
 });
 
-const check = (host: Host, s: Partial<Survey>): HostCheck => ({ host, reachable: true, ms: 14, findings: hostFindings(host, { ...ready, ...s }, 'agents', mine) });
+const check = (host: Host, s: Partial<Survey>): HostCheck => ({
+  host,
+  reachable: true,
+  ms: 14,
+  findings: hostFindings(host, { ...ready, ...s }, 'agents', mine),
+});
 const asleep: Host = { ...thor, name: 'asleep', ssh: 'asleep' };
-const down = unreachableCheck(asleep, 'cannot reach asleep (timed out after 3 s)', 'is asleep asleep or off the network? lists skip it');
+const down = unreachableCheck(
+  asleep,
+  'cannot reach asleep (timed out after 3 s)',
+  'is asleep asleep or off the network? lists skip it',
+);
 
 describe('doctorExitCode', () => {
   it.each([
@@ -105,7 +174,13 @@ describe('unreachableCheck', () => {
     ['cannot reach asleep (timed out after 3 s)', 'timed out after 3 s'],
     ['cannot reach asleep: Connection refused', 'Connection refused'],
     ['no answer from asleep: sh: not found', 'no answer from asleep: sh: not found'],
-  ])('%s', (message, text) => expect(unreachableCheck(asleep, message, undefined).findings[0]).toMatchObject({ check: 'ssh', level: 'fail', text }));
+  ])('%s', (message, text) =>
+    expect(unreachableCheck(asleep, message, undefined).findings[0]).toMatchObject({
+      check: 'ssh',
+      level: 'fail',
+      text,
+    }),
+  );
 });
 
 describe('doctorJson', () => {
@@ -122,10 +197,24 @@ describe('doctorJson', () => {
 describe('wrap', () => {
   it.each([
     ['fits', 'trimtab prepare thor', 40, ['    trimtab prepare thor']],
-    ['breaks between words', 'set agentCommand of thor to /home/mac/.npm-global/bin/claude', 40,
-      ['    set agentCommand of thor to', '      /home/mac/.npm-global/bin/claude']],
-    ['shifts a word too long for the indent left, whole', `to ${'p'.repeat(36)}`, 40, ['    to', `    ${'p'.repeat(36)}`]],
-    ['breaks only a word wider than the screen', `x ${'p'.repeat(50)}`, 30, ['    x', 'p'.repeat(30), `      ${'p'.repeat(20)}`]],
+    [
+      'breaks between words',
+      'set agentCommand of thor to /home/mac/.npm-global/bin/claude',
+      40,
+      ['    set agentCommand of thor to', '      /home/mac/.npm-global/bin/claude'],
+    ],
+    [
+      'shifts a word too long for the indent left, whole',
+      `to ${'p'.repeat(36)}`,
+      40,
+      ['    to', `    ${'p'.repeat(36)}`],
+    ],
+    [
+      'breaks only a word wider than the screen',
+      `x ${'p'.repeat(50)}`,
+      30,
+      ['    x', 'p'.repeat(30), `      ${'p'.repeat(20)}`],
+    ],
   ])('%s', (_n, text, cols, lines) => expect(wrap(text, cols, '    ', '      ')).toEqual(lines));
 });
 
@@ -142,12 +231,15 @@ describe('tildify', () => {
 describe('renderDoctor', () => {
   const checks = [
     check(here, {}),
-    check({ ...thor, ssh: 'mac@thor.tail1234.ts.net' }, {
-      agent: { kind: 'elsewhere', path: '/home/mac/.npm-global/bin/claude' },
-      projectsDir: '/home/mac/some/very/long/path/to/all/the/projects',
-      session: false,
-      files: { ...ready.files, 'settings.json': { present: true, sha256: A } },
-    }),
+    check(
+      { ...thor, ssh: 'mac@thor.tail1234.ts.net' },
+      {
+        agent: { kind: 'elsewhere', path: '/home/mac/.npm-global/bin/claude' },
+        projectsDir: '/home/mac/some/very/long/path/to/all/the/projects',
+        session: false,
+        files: { ...ready.files, 'settings.json': { present: true, sha256: A } },
+      },
+    ),
     down,
   ];
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RETRY_SECONDS,
-  forgetOffline,
   destHost,
+  forgetOffline,
   type HostCache,
   markOffline,
   markOnline,
@@ -102,7 +102,10 @@ describe('host memo', () => {
 
 describe('forgetOffline', () => {
   it('drops the outage of one host (its config changed), keeps what it last showed', () => {
-    const cache = { fedora: { offlineSince: 900, lastTried: 1000, agents: [{ target: 'x' }], seenAt: 800 }, thor: { offlineSince: 5, lastTried: 6 } };
+    const cache = {
+      fedora: { offlineSince: 900, lastTried: 1000, agents: [{ target: 'x' }], seenAt: 800 },
+      thor: { offlineSince: 5, lastTried: 6 },
+    };
     const next = forgetOffline(cache, 'fedora');
     expect(next.fedora).toEqual({ agents: [{ target: 'x' }], seenAt: 800 });
     expect(shouldSkip(next.fedora, 1001, 30)).toBe(false);

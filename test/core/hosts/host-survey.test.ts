@@ -14,7 +14,7 @@ describe('agentProgram', () => {
     ['"/opt/my tools/claude"', '/opt/my tools/claude'],
     ['/opt/my\\ tools/claude -c', '/opt/my tools/claude'],
     ['~/.npm-global/bin/claude', '~/.npm-global/bin/claude'],
-    ["it'\\''s", "it\\s"],
+    ["it'\\''s", 'it\\s'],
     ['', ''],
   ])('%s → %s', (cmd, program) => expect(agentProgram(cmd)).toBe(program));
 });
@@ -41,19 +41,29 @@ describe('withProgram', () => {
 const out = (...lines: string[]) => lines.join('\n');
 const full = out(
   'Welcome to thor! (motd noise before the first marker)',
-  `${M} home`, '/home/mac',
-  `${M} path`, '/usr/bin:/bin',
-  `${M} tmux`, 'tmux 3.4',
-  `${M} git`, 'git version 2.43.0',
-  `${M} node`, 'v20.11.1',
-  `${M} agent elsewhere`, '/home/mac/.npm-global/bin/claude',
-  `${M} projectsdir`, '/home/mac/1-Projects',
+  `${M} home`,
+  '/home/mac',
+  `${M} path`,
+  '/usr/bin:/bin',
+  `${M} tmux`,
+  'tmux 3.4',
+  `${M} git`,
+  'git version 2.43.0',
+  `${M} node`,
+  'v20.11.1',
+  `${M} agent elsewhere`,
+  '/home/mac/.npm-global/bin/claude',
+  `${M} projectsdir`,
+  '/home/mac/1-Projects',
   `${M} projects yes 12`,
   `${M} session no`,
   `${M} file CLAUDE.md present ${'a'.repeat(64)}`,
   `${M} file settings.json missing`,
   `${M} project alpha absent`,
-  `${M} project beta git`, 'git@github.com:me/beta.git', 'git@github.com:me/beta.git', 'https://mirror/beta',
+  `${M} project beta git`,
+  'git@github.com:me/beta.git',
+  'git@github.com:me/beta.git',
+  'https://mirror/beta',
   `${M} project gamma nogit`,
   `${M} project delta notdir`,
   `${M} end`,
@@ -84,13 +94,26 @@ describe('parseSurvey', () => {
   });
 
   it.each([
-    ['missing tools', out(`${M} tmux`, `${M} git`, `${M} node`, `${M} agent missing`, `${M} session notmux`, `${M} end`),
-      { tmux: null, git: null, node: null, agent: { kind: 'missing' }, session: null }],
-    ['agent in PATH', out(`${M} agent found`, '/usr/bin/claude', `${M} session yes`, `${M} end`),
-      { agent: { kind: 'found', path: '/usr/bin/claude' }, session: true }],
-    ['a file but no hash tool', out(`${M} file settings.json present `, `${M} end`),
-      { files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: true, sha256: null } } }],
-    ['no projects dir', out(`${M} projectsdir`, '/x', `${M} projects no 0`, `${M} end`), { projectsDirExists: false, projectCount: 0 }],
+    [
+      'missing tools',
+      out(`${M} tmux`, `${M} git`, `${M} node`, `${M} agent missing`, `${M} session notmux`, `${M} end`),
+      { tmux: null, git: null, node: null, agent: { kind: 'missing' }, session: null },
+    ],
+    [
+      'agent in PATH',
+      out(`${M} agent found`, '/usr/bin/claude', `${M} session yes`, `${M} end`),
+      { agent: { kind: 'found', path: '/usr/bin/claude' }, session: true },
+    ],
+    [
+      'a file but no hash tool',
+      out(`${M} file settings.json present `, `${M} end`),
+      { files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: true, sha256: null } } },
+    ],
+    [
+      'no projects dir',
+      out(`${M} projectsdir`, '/x', `${M} projects no 0`, `${M} end`),
+      { projectsDirExists: false, projectCount: 0 },
+    ],
   ])('%s', (_name, stdout, expected) => {
     expect(parseSurvey(stdout, M)).toMatchObject(expected);
   });

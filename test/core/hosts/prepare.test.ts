@@ -3,8 +3,16 @@ import { describe, expect, it } from 'vitest';
 import type { Host } from '../../../src/core/hosts/config.js';
 import type { Survey } from '../../../src/core/hosts/host-survey.js';
 import {
-  backupStamp, changeCount, normalizeRemote, parseApply, pickRemote, planPrepare, sameRemote,
-  type LocalFile, type LocalProject, type PlanInput,
+  backupStamp,
+  changeCount,
+  type LocalFile,
+  type LocalProject,
+  normalizeRemote,
+  type PlanInput,
+  parseApply,
+  pickRemote,
+  planPrepare,
+  sameRemote,
 } from '../../../src/core/hosts/prepare.js';
 import { prepareLines, renderReport } from '../../../src/core/hosts/prepare-report.js';
 import { parseSections } from '../../../src/core/protocol.js';
@@ -13,7 +21,15 @@ import { width } from '../../../src/core/render/render.js';
 import { prepareScript as applyScript } from '../../../src/remote/scripts.js';
 import { callsOf } from '../../remote/script-parts.js';
 
-const thor: Host = { name: 'thor', ssh: 'mac@thor', projectsDir: '~/1-Projects', agentCommand: 'claude', tmuxSocket: '', aliases: [], local: false };
+const thor: Host = {
+  name: 'thor',
+  ssh: 'mac@thor',
+  projectsDir: '~/1-Projects',
+  agentCommand: 'claude',
+  tmuxSocket: '',
+  aliases: [],
+  local: false,
+};
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
 const C = 'c'.repeat(64);
@@ -66,28 +82,66 @@ const survey: Survey = {
   files: { 'CLAUDE.md': { present: true, sha256: A }, 'settings.json': { present: true, sha256: B } },
   projects: {},
 };
-const file = (name: 'CLAUDE.md' | 'settings.json', sha256: string): LocalFile => ({ name, sha256, base64: 'aGkK', mode: 0o600 });
+const file = (name: 'CLAUDE.md' | 'settings.json', sha256: string): LocalFile => ({
+  name,
+  sha256,
+  base64: 'aGkK',
+  mode: 0o600,
+});
 const url = (n: string) => `git@github.com:me/${n}.git`;
 const remote = (name: string, u = url(name)): LocalProject => ({ name, kind: 'remote', remote: 'origin', url: u });
 const input = (over: Partial<PlanInput> = {}): PlanInput => ({
-  host: thor, session: 'agents', survey, projects: [], files: { 'CLAUDE.md': file('CLAUDE.md', A), 'settings.json': file('settings.json', B) }, stamp: '20250131-140501', ...over,
+  host: thor,
+  session: 'agents',
+  survey,
+  projects: [],
+  files: { 'CLAUDE.md': file('CLAUDE.md', A), 'settings.json': file('settings.json', B) },
+  stamp: '20250131-140501',
+  ...over,
 });
 
 describe('planPrepare: projects', () => {
   it.each([
     ['absent there: clone', remote('app'), {}, { kind: 'clone', name: 'app', url: url('app') }],
-    ['same remote, other spelling: leave it', remote('app'), { app: { kind: 'git', remotes: ['https://github.com/me/app'] } }, { kind: 'present', name: 'app' }],
-    ['same remote as a second remote: leave it', remote('app'), { app: { kind: 'git', remotes: ['/x/fork.git', url('app')] } }, { kind: 'present' }],
-    ['other remote: conflict', remote('app'), { app: { kind: 'git', remotes: ['/x/fork.git'] } }, { kind: 'conflict', why: 'other remote', detail: '/x/fork.git' }],
-    ['repo without remote: conflict', remote('app'), { app: { kind: 'git', remotes: [] } }, { kind: 'conflict', why: 'git repo without a remote' }],
+    [
+      'same remote, other spelling: leave it',
+      remote('app'),
+      { app: { kind: 'git', remotes: ['https://github.com/me/app'] } },
+      { kind: 'present', name: 'app' },
+    ],
+    [
+      'same remote as a second remote: leave it',
+      remote('app'),
+      { app: { kind: 'git', remotes: ['/x/fork.git', url('app')] } },
+      { kind: 'present' },
+    ],
+    [
+      'other remote: conflict',
+      remote('app'),
+      { app: { kind: 'git', remotes: ['/x/fork.git'] } },
+      { kind: 'conflict', why: 'other remote', detail: '/x/fork.git' },
+    ],
+    [
+      'repo without remote: conflict',
+      remote('app'),
+      { app: { kind: 'git', remotes: [] } },
+      { kind: 'conflict', why: 'git repo without a remote' },
+    ],
     ['plain dir: conflict', remote('app'), { app: { kind: 'nogit' } }, { kind: 'conflict', why: 'not a git repo' }],
     ['a file: conflict', remote('app'), { app: { kind: 'notdir' } }, { kind: 'conflict', why: 'a file, not a dir' }],
     ['no remote here: skip', { name: 'notes', kind: 'noremote' }, {}, { kind: 'skip', why: 'no git remote' }],
     ['not git here: skip', { name: 'plain', kind: 'nogit' }, {}, { kind: 'skip', why: 'not a git repo' }],
-    ['git error here: skip with it', { name: 'x', kind: 'error', message: 'detected dubious ownership' }, {}, { kind: 'skip', why: 'detected dubious ownership' }],
+    [
+      'git error here: skip with it',
+      { name: 'x', kind: 'error', message: 'detected dubious ownership' },
+      {},
+      { kind: 'skip', why: 'detected dubious ownership' },
+    ],
     ['name tmux cannot take: skip', remote('my project'), {}, { kind: 'skip', why: 'name unusable as a tmux window' }],
   ] as const)('%s', (_n, project, there, step) => {
-    const plan = planPrepare(input({ projects: [project as LocalProject], survey: { ...survey, projects: there as Survey['projects'] } }));
+    const plan = planPrepare(
+      input({ projects: [project as LocalProject], survey: { ...survey, projects: there as Survey['projects'] } }),
+    );
     expect(plan.projects[0]).toMatchObject(step);
   });
 
@@ -101,7 +155,12 @@ describe('planPrepare: files, dir, session', () => {
   it.each([
     ['same', { present: true, sha256: A }, A, { kind: 'same' }],
     ['missing there', { present: false }, A, { kind: 'copy' }],
-    ['different there', { present: true, sha256: C }, A, { kind: 'replace', expect: C, backup: 'CLAUDE.md.bak-20250131-140501' }],
+    [
+      'different there',
+      { present: true, sha256: C },
+      A,
+      { kind: 'replace', expect: C, backup: 'CLAUDE.md.bak-20250131-140501' },
+    ],
     ['unhashable there', { present: true, sha256: null }, A, { kind: 'replace', expect: null }],
     ['none here', { present: true, sha256: C }, null, { kind: 'nolocal', name: 'CLAUDE.md' }],
   ] as const)('CLAUDE.md %s', (_n, there, mine, step) => {
@@ -111,8 +170,15 @@ describe('planPrepare: files, dir, session', () => {
   });
 
   it('counts the changes', () => {
-    const fresh = { ...survey, projectsDirExists: false, session: false, files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: true, sha256: C } } } as Survey;
-    const plan = planPrepare(input({ survey: fresh, projects: [remote('a'), remote('b'), { name: 'n', kind: 'noremote' }] }));
+    const fresh = {
+      ...survey,
+      projectsDirExists: false,
+      session: false,
+      files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: true, sha256: C } },
+    } as Survey;
+    const plan = planPrepare(
+      input({ survey: fresh, projects: [remote('a'), remote('b'), { name: 'n', kind: 'noremote' }] }),
+    );
     expect([plan.mkdir, plan.session, plan.projectsDir]).toEqual([true, 'create', '~/1-Projects']);
     expect(changeCount(plan)).toBe(6);
     expect(changeCount(planPrepare(input()))).toBe(0);
@@ -122,7 +188,12 @@ describe('planPrepare: files, dir, session', () => {
 
 describe('applyScript', () => {
   const busy = (host = thor) => {
-    const fresh = { ...survey, projectsDirExists: false, session: false, files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: true, sha256: C } } } as Survey;
+    const fresh = {
+      ...survey,
+      projectsDirExists: false,
+      session: false,
+      files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: true, sha256: C } },
+    } as Survey;
     return planPrepare(input({ host, survey: fresh, projects: [remote('a'), remote("it's", "/srv/it's $(id).git")] }));
   };
 
@@ -134,7 +205,15 @@ describe('applyScript', () => {
     expect(calls).toContainEqual(['prepare_clone', 'a', 'git@github.com:me/a.git']);
     expect(calls).toContainEqual(['prepare_version', '/a b/claude', "'/a b/claude' --x", '20']);
     // NAME SHA256 EXPECT BACKUP MODE BASE64
-    expect(calls).toContainEqual(['prepare_file', 'settings.json', B, C, 'settings.json.bak-20250131-140501', '600', 'aGkK']);
+    expect(calls).toContainEqual([
+      'prepare_file',
+      'settings.json',
+      B,
+      C,
+      'settings.json.bak-20250131-140501',
+      '600',
+      'aGkK',
+    ]);
     expect(calls).toContainEqual(['prepare_file', 'CLAUDE.md', A, 'missing', '', '600', 'aGkK']);
   });
 
@@ -155,18 +234,25 @@ const answer = (...lines: string[]) => parseSections(lines.join('\n'), M);
 
 describe('parseApply', () => {
   it('reads each step', () => {
-    const r = parseApply(answer(
-      `${M} mkdir ok`,
-      `${M} clone a ok`,
-      `${M} clone b fail`, "Cloning into 'b'...", "fatal: repository '/x' does not exist", 'Please make sure you have the correct access rights',
-      `${M} clone c exists`,
-      `${M} file CLAUDE.md ok `,
-      `${M} file settings.json ok settings.json.bak-20250131-140501-1`,
-      `${M} session ok`,
-      `${M} agent found`, '/usr/bin/claude',
-      `${M} version 0`, '2.1.34 (Claude Code)',
-      `${M} end`,
-    ));
+    const r = parseApply(
+      answer(
+        `${M} mkdir ok`,
+        `${M} clone a ok`,
+        `${M} clone b fail`,
+        "Cloning into 'b'...",
+        "fatal: repository '/x' does not exist",
+        'Please make sure you have the correct access rights',
+        `${M} clone c exists`,
+        `${M} file CLAUDE.md ok `,
+        `${M} file settings.json ok settings.json.bak-20250131-140501-1`,
+        `${M} session ok`,
+        `${M} agent found`,
+        '/usr/bin/claude',
+        `${M} version 0`,
+        '2.1.34 (Claude Code)',
+        `${M} end`,
+      ),
+    );
     expect(r).toEqual({
       complete: true,
       mkdir: { ok: true, detail: '' },
@@ -189,15 +275,30 @@ describe('parseApply', () => {
     ['changed', `${M} file CLAUDE.md changed`, 'changed there meanwhile; left alone'],
     ['corrupt', `${M} file CLAUDE.md fail corrupt`, 'copy arrived damaged'],
     ['backup', `${M} file CLAUDE.md fail backup`, 'could not back up the old one'],
-  ])('file %s', (_n, line, detail) => expect(parseApply(answer(line)).files['CLAUDE.md']).toMatchObject({ ok: false, detail }));
+  ])('file %s', (_n, line, detail) =>
+    expect(parseApply(answer(line)).files['CLAUDE.md']).toMatchObject({ ok: false, detail }),
+  );
 });
 
 describe('prepare report', () => {
-  const fresh = { ...survey, projectsDirExists: false, session: false, files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: true, sha256: C } } } as Survey;
-  const plan = planPrepare(input({
-    survey: { ...fresh, projects: { b: { kind: 'git', remotes: [url('b')] }, c: { kind: 'git', remotes: ['git@github.com:someone/else-entirely.git'] } } },
-    projects: [remote('a'), remote('b'), remote('c'), { name: 'notes', kind: 'noremote' }],
-  }));
+  const fresh = {
+    ...survey,
+    projectsDirExists: false,
+    session: false,
+    files: { 'CLAUDE.md': { present: false }, 'settings.json': { present: true, sha256: C } },
+  } as Survey;
+  const plan = planPrepare(
+    input({
+      survey: {
+        ...fresh,
+        projects: {
+          b: { kind: 'git', remotes: [url('b')] },
+          c: { kind: 'git', remotes: ['git@github.com:someone/else-entirely.git'] },
+        },
+      },
+      projects: [remote('a'), remote('b'), remote('c'), { name: 'notes', kind: 'noremote' }],
+    }),
+  );
 
   it('dry run: the plan', () => {
     expect(renderReport(prepareLines(plan, null), 40)).toMatchInlineSnapshot(`
@@ -220,11 +321,20 @@ describe('prepare report', () => {
   });
 
   it('after running it', () => {
-    const result = parseApply(answer(
-      `${M} mkdir ok`, `${M} clone a ok`,
-      `${M} file CLAUDE.md ok `, `${M} file settings.json ok settings.json.bak-20250131-140501`,
-      `${M} session ok`, `${M} agent elsewhere`, '/home/mac/.npm-global/bin/claude', `${M} version 127`, 'sh: 1: claude: not found', `${M} end`,
-    ));
+    const result = parseApply(
+      answer(
+        `${M} mkdir ok`,
+        `${M} clone a ok`,
+        `${M} file CLAUDE.md ok `,
+        `${M} file settings.json ok settings.json.bak-20250131-140501`,
+        `${M} session ok`,
+        `${M} agent elsewhere`,
+        '/home/mac/.npm-global/bin/claude',
+        `${M} version 127`,
+        'sh: 1: claude: not found',
+        `${M} end`,
+      ),
+    );
     const lines = renderReport(prepareLines(plan, result), 40);
     expect(lines).toMatchInlineSnapshot(`
       [
@@ -250,6 +360,9 @@ describe('prepare report', () => {
 
   it('a step with no answer (connection lost) is a failure', () => {
     const lines = prepareLines(plan, parseApply(answer(`${M} mkdir ok`)));
-    expect(lines.find((l) => l.text.startsWith('clone a'))).toMatchObject({ mark: 'fail', detail: 'no answer (connection lost?)' });
+    expect(lines.find((l) => l.text.startsWith('clone a'))).toMatchObject({
+      mark: 'fail',
+      detail: 'no answer (connection lost?)',
+    });
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type ConfigFile, type Host } from '../../../src/core/hosts/config.js';
-import { attachHint, attachInvocation, insideServer, scriptInvocation, sshBaseArgs, tmuxArgs } from '../../../src/core/hosts/ssh.js';
+import { type ConfigFile, type Host, resolveConfig } from '../../../src/core/hosts/config.js';
+import {
+  attachHint,
+  attachInvocation,
+  insideServer,
+  scriptInvocation,
+  sshBaseArgs,
+  tmuxArgs,
+} from '../../../src/core/hosts/ssh.js';
 import { SHELLS, wordsOf } from '../shells.js';
 
 const FILE: ConfigFile = {
@@ -20,8 +27,16 @@ const HERE_LAB: Host = { ...HERE, tmuxSocket: 'lab' };
 describe('sshBaseArgs', () => {
   it('fails fast and never prompts', () => {
     expect(sshBaseArgs(config)).toEqual([
-      '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=3', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2',
-      '-F', '/tmp/lab/ssh_config',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=3',
+      '-o',
+      'ServerAliveInterval=5',
+      '-o',
+      'ServerAliveCountMax=2',
+      '-F',
+      '/tmp/lab/ssh_config',
     ]);
   });
 
@@ -31,7 +46,13 @@ describe('sshBaseArgs', () => {
     expect(args).toContain('ConnectTimeout=3');
   });
 
-  it.each([[3, 3], [0.1, 1], [2.5, 3], [10, 10], [119.2, 120]])('ConnectTimeout for %s s is %i', (seconds, n) => {
+  it.each([
+    [3, 3],
+    [0.1, 1],
+    [2.5, 3],
+    [10, 10],
+    [119.2, 120],
+  ])('ConnectTimeout for %s s is %i', (seconds, n) => {
     expect(sshBaseArgs({ ...config, connectTimeoutSeconds: seconds })).toContain(`ConnectTimeout=${n}`);
   });
 });
@@ -46,7 +67,11 @@ describe('scriptInvocation', () => {
     [PLAIN, 'plain.tailnet.ts.net'],
   ])('sends only the constant words `sh -s` to %o', (h, dest) => {
     const inv = scriptInvocation(config, h, 'echo hi');
-    expect(inv).toEqual({ file: '/lab/ssh', args: [...sshBaseArgs(config), '-T', '--', dest, 'sh -s'], input: 'echo hi' });
+    expect(inv).toEqual({
+      file: '/lab/ssh',
+      args: [...sshBaseArgs(config), '-T', '--', dest, 'sh -s'],
+      input: 'echo hi',
+    });
     expect(inv.args.indexOf('-F')).toBeLessThan(inv.args.indexOf('--'));
   });
 });
@@ -64,7 +89,9 @@ describe('attachInvocation', () => {
     ['inside the same server', HERE, true, ['switch-client', '-t', '%3']],
     ['own socket, outside', HERE_LAB, false, ['-L', 'lab', 'attach-session', '-t', '%3']],
     ['own socket, inside', HERE_LAB, true, ['-L', 'lab', 'switch-client', '-t', '%3']],
-  ])('local, %s', (_name, h, inside, args) => expect(attachInvocation(config, h, '%3', inside)).toEqual({ file: 'tmux', args }));
+  ])('local, %s', (_name, h, inside, args) =>
+    expect(attachInvocation(config, h, '%3', inside)).toEqual({ file: 'tmux', args }),
+  );
 
   it.each<[Host, string, string[]]>([
     [THOR, 'mac@thor', ['tmux', '-u', '-L', 'lab', 'attach-session', '-t', '%3']],
@@ -87,19 +114,25 @@ describe('attachHint', () => {
   ])('%s', (_name, h, session, window, hint) => expect(attachHint(h, session, window, '%3')).toBe(hint));
 
   it('remote names the ssh destination', () => {
-    expect(attachHint(THOR, 'agents', 'gridplay', '%3')).toMatch(/^ssh -t mac@thor .*tmux -u -L lab attach -t .*=agents:=gridplay/);
+    expect(attachHint(THOR, 'agents', 'gridplay', '%3')).toMatch(
+      /^ssh -t mac@thor .*tmux -u -L lab attach -t .*=agents:=gridplay/,
+    );
   });
 
   // Typed into a local shell, then re-parsed by the remote login shell (DESIGN.md, SSH): zsh reads an
   // unquoted leading '=' as a command lookup ("zsh: agents:=gridplay not found").
-  it.each(SHELLS.flatMap((remote) => [['gridplay', '=agents:=gridplay'], ['grid.play', '%3']].map(([w, t]) => [remote, w!, t!])))(
-    'remote hint survives a %s login shell (window %s)',
-    (remote, window, target) => {
-      const typed = wordsOf('sh', attachHint(THOR, 'agents', window, '%3'));
-      expect(typed.slice(0, 3)).toEqual(['ssh', '-t', 'mac@thor']);
-      expect(wordsOf(remote, typed.slice(3).join(' '))).toEqual(['tmux', '-u', '-L', 'lab', 'attach', '-t', target]);
-    },
-  );
+  it.each(
+    SHELLS.flatMap((remote) =>
+      [
+        ['gridplay', '=agents:=gridplay'],
+        ['grid.play', '%3'],
+      ].map(([w, t]) => [remote, w!, t!]),
+    ),
+  )('remote hint survives a %s login shell (window %s)', (remote, window, target) => {
+    const typed = wordsOf('sh', attachHint(THOR, 'agents', window, '%3'));
+    expect(typed.slice(0, 3)).toEqual(['ssh', '-t', 'mac@thor']);
+    expect(wordsOf(remote, typed.slice(3).join(' '))).toEqual(['tmux', '-u', '-L', 'lab', 'attach', '-t', target]);
+  });
 });
 
 describe('insideServer', () => {

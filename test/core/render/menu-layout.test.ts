@@ -14,8 +14,8 @@ import {
   reflow,
   stableOrder,
   toAscii,
-  wrap,
   UNICODE,
+  wrap,
 } from '../../../src/core/render/menu-layout.js';
 import { width } from '../../../src/core/render/render.js';
 import type { AgentStatus } from '../../../src/core/status/status.js';
@@ -88,7 +88,14 @@ describe('menuOrder', () => {
       agent('alpha', 'idle', 'thor'),
       agent('q1', 'waiting', 'thor'),
     ];
-    expect(menuOrder(input, ['thor', 'fedora']).map((a) => a.project)).toEqual(['q1', 'q2', 'alpha', 'w1', 'x', 'zeta']);
+    expect(menuOrder(input, ['thor', 'fedora']).map((a) => a.project)).toEqual([
+      'q1',
+      'q2',
+      'alpha',
+      'w1',
+      'x',
+      'zeta',
+    ]);
     expect(input[0]?.project).toBe('zeta');
   });
 });
@@ -151,9 +158,22 @@ describe('agentActions', () => {
 
   it('each action has one key whatever the state; a waiting agent takes no text', () => {
     expect(keys('waiting', true)).toEqual(['x  reject (Esc)', 'p  peek', 'a  attach', 'r  refresh']);
-    expect(keys('working')).toEqual(['x  interrupt (Esc)', 'p  peek', 't  type a message', 'c  send a command…', 'a  attach', 'r  refresh']);
+    expect(keys('working')).toEqual([
+      'x  interrupt (Esc)',
+      'p  peek',
+      't  type a message',
+      'c  send a command…',
+      'a  attach',
+      'r  refresh',
+    ]);
     expect(keys('idle')).toEqual(['p  peek', 't  type a message', 'c  send a command…', 'a  attach', 'r  refresh']);
-    expect(keys('exited')).toEqual(['n  restart (new session)', 'o  continue (last session)', 'p  peek', 'a  attach', 'r  refresh']);
+    expect(keys('exited')).toEqual([
+      'n  restart (new session)',
+      'o  continue (last session)',
+      'p  peek',
+      'a  attach',
+      'r  refresh',
+    ]);
   });
 
   it('no key is two actions, and no action key is a digit or a back key', () => {
@@ -191,15 +211,18 @@ describe('wrap and reflow', () => {
 
 describe('promptRows', () => {
   it('title, the subject wrapped, then each option by its own number, long labels wrapped under it', () => {
-    const rows = promptRows({
-      title: 'Bash command',
-      subject: 'echo "a rather long command" > somewhere.txt',
-      options: [
-        { key: '1', label: 'Yes' },
-        { key: '2', label: 'Yes, and always allow access to tmp/ from this project' },
-        { key: '4', label: 'No' },
-      ],
-    }, 40);
+    const rows = promptRows(
+      {
+        title: 'Bash command',
+        subject: 'echo "a rather long command" > somewhere.txt',
+        options: [
+          { key: '1', label: 'Yes' },
+          { key: '2', label: 'Yes, and always allow access to tmp/ from this project' },
+          { key: '4', label: 'No' },
+        ],
+      },
+      40,
+    );
     expect(rows.map((r) => [r.key, r.label])).toEqual([
       ['', 'Bash command'],
       ['', '  echo "a rather long command" >'],
@@ -213,7 +236,17 @@ describe('promptRows', () => {
   });
 
   it('a menu without numbers is numbered from 1', () => {
-    const rows = promptRows({ title: 'trust?', subject: '', options: [{ key: null, label: 'Yes, I trust' }, { key: null, label: 'No, exit' }] }, 40);
+    const rows = promptRows(
+      {
+        title: 'trust?',
+        subject: '',
+        options: [
+          { key: null, label: 'Yes, I trust' },
+          { key: null, label: 'No, exit' },
+        ],
+      },
+      40,
+    );
     expect(rows.filter((r) => r.key).map((r) => r.label)).toEqual(['1  Yes, I trust', '2  No, exit']);
   });
 });

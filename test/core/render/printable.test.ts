@@ -65,19 +65,27 @@ describe('fit and oneLine on hostile and huge input', () => {
     ['no ASCII at all', '⏎'.repeat(MB)],
   ];
 
-  it.each(samples)('fit(1 MB of %s, 40) is at most 40 columns and short', (_what, s) => {
-    const out = fit(s, 40);
-    expect(width(out)).toBeLessThanOrEqual(40);
-    expect(out.length).toBeLessThanOrEqual(16 * 40 + 64 + 1);
-    expect(out).not.toMatch(RAW);
-    expect(out.endsWith('…')).toBe(true);
-  }, 60_000);
+  it.each(samples)(
+    'fit(1 MB of %s, 40) is at most 40 columns and short',
+    (_what, s) => {
+      const out = fit(s, 40);
+      expect(width(out)).toBeLessThanOrEqual(40);
+      expect(out.length).toBeLessThanOrEqual(16 * 40 + 64 + 1);
+      expect(out).not.toMatch(RAW);
+      expect(out.endsWith('…')).toBe(true);
+    },
+    60_000,
+  );
 
-  it.each(samples)('width(1 MB of %s) finishes, and its pieces add up to what string-width says', (_what, s) => {
-    expect(width(printable(s))).toBeGreaterThan(0);
-    const small = printable(s.slice(0, 3000)); // string-width is still fast at this size
-    expect(width(small)).toBe(stringWidth(small));
-  }, 60_000);
+  it.each(samples)(
+    'width(1 MB of %s) finishes, and its pieces add up to what string-width says',
+    (_what, s) => {
+      expect(width(printable(s))).toBeGreaterThan(0);
+      const small = printable(s.slice(0, 3000)); // string-width is still fast at this size
+      expect(width(small)).toBe(stringWidth(small));
+    },
+    60_000,
+  );
 
   it('oneLine: newlines ⏎, tabs ⇥, escapes visible, bounded', () => {
     expect(oneLine('fix the\ttests\nthen push')).toBe('fix the⇥tests⏎then push');

@@ -4,8 +4,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readPrompt, type Prompt } from '../../../src/core/status/prompt.js';
-import { classifyPane, type AgentStatus } from '../../../src/core/status/status.js';
+import { type Prompt, readPrompt } from '../../../src/core/status/prompt.js';
+import { type AgentStatus, classifyPane } from '../../../src/core/status/status.js';
 
 interface Case {
   file: string;
@@ -57,7 +57,10 @@ describe('corpus of captured screens', () => {
 
   afterAll(() => {
     const rows = [...tally].sort(([a], [b]) => a.localeCompare(b));
-    const lines = rows.map(([k, t]) => `  ${k.padEnd(30)} ${String(t.right).padStart(4)}/${String(t.all).padEnd(4)} ${((100 * t.right) / t.all).toFixed(1)}%`);
+    const lines = rows.map(
+      ([k, t]) =>
+        `  ${k.padEnd(30)} ${String(t.right).padStart(4)}/${String(t.all).padEnd(4)} ${((100 * t.right) / t.all).toFixed(1)}%`,
+    );
     console.log(`corpus: ${corpus.length} screens\n${lines.join('\n')}`);
   });
 });

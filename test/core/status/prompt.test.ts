@@ -1,46 +1,131 @@
 // readPrompt on constructed screens that pin one rule each (real captures are in corpus.test.ts).
 import { describe, expect, it } from 'vitest';
-import { readPrompt, yesOption, type Prompt } from '../../../src/core/status/prompt.js';
+import { type Prompt, readPrompt, yesOption } from '../../../src/core/status/prompt.js';
 
 const rule = (w: number) => '─'.repeat(w);
 const dash = (w: number) => '╌'.repeat(w);
 const box = (w: number) => `${rule(w)}\n❯ \n${rule(w)}\n  ? for shortcuts\n`;
-const screen = (...lines: string[]) => lines.join('\n') + '\n';
+const screen = (...lines: string[]) => `${lines.join('\n')}\n`;
 
 describe('readPrompt', () => {
   it.each<[string, string, Partial<Prompt> | null]>([
     ['an idle screen', `● Done.\n\n${box(40)}`, null],
     ['a working screen', `✢ Sprouting… (2s · ↓ 12 tokens)\n\n${box(40)}`, null],
-    ['a prompt above the input box (answered long ago)', screen(' Do you want to proceed?', ' ❯ 1. Yes', '   2. No', '', box(40)), null],
-    ['the /model picker (the user opened it)', screen(rule(40), ' Select model', ' ❯ 1. Default', '   2. Opus', ' Enter to confirm · Esc to exit'), null],
+    [
+      'a prompt above the input box (answered long ago)',
+      screen(' Do you want to proceed?', ' ❯ 1. Yes', '   2. No', '', box(40)),
+      null,
+    ],
+    [
+      'the /model picker (the user opened it)',
+      screen(rule(40), ' Select model', ' ❯ 1. Default', '   2. Opus', ' Enter to confirm · Esc to exit'),
+      null,
+    ],
     [
       'a Bash prompt, command between dashed rules (2.1.328 layout)',
-      screen(rule(80), ' Bash command', '', dash(80), '   npm test -- --run', dash(80), '', ' Do you want to proceed?', ' ❯ 1. Yes', '   2. Yes, and always allow access to src/ from this project', '   3. No', '', ' Esc to cancel · Tab to amend'),
+      screen(
+        rule(80),
+        ' Bash command',
+        '',
+        dash(80),
+        '   npm test -- --run',
+        dash(80),
+        '',
+        ' Do you want to proceed?',
+        ' ❯ 1. Yes',
+        '   2. Yes, and always allow access to src/ from this project',
+        '   3. No',
+        '',
+        ' Esc to cancel · Tab to amend',
+      ),
       { kind: 'permission', title: 'Bash command', subject: 'npm test -- --run' },
     ],
     [
       'a multi-line command keeps its newlines',
-      screen(rule(80), ' Bash command', '', dash(80), '   cd /srv/app', '   git pull', '   npm ci', dash(80), '', ' Do you want to proceed?', ' ❯ 1. Yes', '   2. No'),
+      screen(
+        rule(80),
+        ' Bash command',
+        '',
+        dash(80),
+        '   cd /srv/app',
+        '   git pull',
+        '   npm ci',
+        dash(80),
+        '',
+        ' Do you want to proceed?',
+        ' ❯ 1. Yes',
+        '   2. No',
+      ),
       { subject: 'cd /srv/app\ngit pull\nnpm ci' },
     ],
     [
       'a command wrapped at a space on a 40-column pane',
-      screen(rule(40), ' Bash command', '', dash(40), '   git commit -m "fix the parser for', '   good"', dash(40), '', ' Do you want to proceed?', ' ❯ 1. Yes', '   2. No'),
+      screen(
+        rule(40),
+        ' Bash command',
+        '',
+        dash(40),
+        '   git commit -m "fix the parser for',
+        '   good"',
+        dash(40),
+        '',
+        ' Do you want to proceed?',
+        ' ❯ 1. Yes',
+        '   2. No',
+      ),
       { subject: 'git commit -m "fix the parser for good"' },
     ],
     [
       'a word broken in two on a 40-column pane',
-      screen(rule(40), ' Create file', ' /home/mac/projects/trimtab/src/core/sta', ' tus/prompt-reader.ts', dash(40), '  1 hello', dash(40), ' Do you want to create', ' prompt-reader.ts?', ' ❯ 1. Yes', '   2. Yes, allow all edits during this', '      session (shift+tab)', '   3. No'),
+      screen(
+        rule(40),
+        ' Create file',
+        ' /home/mac/projects/trimtab/src/core/sta',
+        ' tus/prompt-reader.ts',
+        dash(40),
+        '  1 hello',
+        dash(40),
+        ' Do you want to create',
+        ' prompt-reader.ts?',
+        ' ❯ 1. Yes',
+        '   2. Yes, allow all edits during this',
+        '      session (shift+tab)',
+        '   3. No',
+      ),
       { title: 'Create file', subject: '/home/mac/projects/trimtab/src/core/status/prompt-reader.ts' },
     ],
     [
       'a file on the heading line (2.1.12 layout) wrapped on a 40-column pane',
-      screen(rule(40), ' Edit file /home/mac/projects/trimtab/sr', ' c/core/status/status.ts', dash(40), ' 1 -a', ' 1 +b', dash(40), ' Do you want to make this edit to', ' status.ts?', ' ❯ 1. Yes', '   2. No'),
+      screen(
+        rule(40),
+        ' Edit file /home/mac/projects/trimtab/sr',
+        ' c/core/status/status.ts',
+        dash(40),
+        ' 1 -a',
+        ' 1 +b',
+        dash(40),
+        ' Do you want to make this edit to',
+        ' status.ts?',
+        ' ❯ 1. Yes',
+        '   2. No',
+      ),
       { kind: 'permission', title: 'Edit file', subject: '/home/mac/projects/trimtab/src/core/status/status.ts' },
     ],
     [
       'options read by their own numbers and labels',
-      screen(rule(40), ' Bash command', '', '   rm -rf build', '   Remove the build folder', '', ' Do you want to proceed?', '   1. No', ' ❯ 2. Yes', '   3. Yes, and always allow access to', '      build/ from this project'),
+      screen(
+        rule(40),
+        ' Bash command',
+        '',
+        '   rm -rf build',
+        '   Remove the build folder',
+        '',
+        ' Do you want to proceed?',
+        '   1. No',
+        ' ❯ 2. Yes',
+        '   3. Yes, and always allow access to',
+        '      build/ from this project',
+      ),
       {
         subject: 'rm -rf build',
         options: [
@@ -52,7 +137,20 @@ describe('readPrompt', () => {
     ],
     [
       'a question with descriptions under its options',
-      screen(rule(60), ' ☐ Database', '', ' Which database should the service use?', '', ' ❯ 1. Postgres', '      Relational, already in the stack', '   2. SQLite', '      One file, no server', '   3. Type something.', '', ' Enter to select · ↑/↓ to navigate · Esc to cancel'),
+      screen(
+        rule(60),
+        ' ☐ Database',
+        '',
+        ' Which database should the service use?',
+        '',
+        ' ❯ 1. Postgres',
+        '      Relational, already in the stack',
+        '   2. SQLite',
+        '      One file, no server',
+        '   3. Type something.',
+        '',
+        ' Enter to select · ↑/↓ to navigate · Esc to cancel',
+      ),
       {
         kind: 'question',
         title: 'Database',
@@ -66,23 +164,74 @@ describe('readPrompt', () => {
     ],
     [
       'a question wrapped on a 40-column pane',
-      screen(rule(40), ' ☐ Database', '', ' Which database should the new billing', ' service use in production?', '', ' ❯ 1. Postgres', '   2. SQLite', '', ' Enter to select · ↑/↓ to navigate · Esc', ' to cancel'),
+      screen(
+        rule(40),
+        ' ☐ Database',
+        '',
+        ' Which database should the new billing',
+        ' service use in production?',
+        '',
+        ' ❯ 1. Postgres',
+        '   2. SQLite',
+        '',
+        ' Enter to select · ↑/↓ to navigate · Esc',
+        ' to cancel',
+      ),
       { subject: 'Which database should the new billing service use in production?' },
     ],
     [
       'the trust dialog',
-      screen(rule(80), ' Accessing workspace:', '', ' /home/mac/projects/new', '', ' Quick safety check: Is this a project you created or one you trust?', '', ' ❯ 1. Yes, I trust this folder', '   2. No, exit', '', ' Enter to confirm · Esc to cancel'),
-      { kind: 'trust', title: 'Accessing workspace:', subject: '/home/mac/projects/new', options: [{ key: '1', label: 'Yes, I trust this folder' }, { key: '2', label: 'No, exit' }] },
+      screen(
+        rule(80),
+        ' Accessing workspace:',
+        '',
+        ' /home/mac/projects/new',
+        '',
+        ' Quick safety check: Is this a project you created or one you trust?',
+        '',
+        ' ❯ 1. Yes, I trust this folder',
+        '   2. No, exit',
+        '',
+        ' Enter to confirm · Esc to cancel',
+      ),
+      {
+        kind: 'trust',
+        title: 'Accessing workspace:',
+        subject: '/home/mac/projects/new',
+        options: [
+          { key: '1', label: 'Yes, I trust this folder' },
+          { key: '2', label: 'No, exit' },
+        ],
+      },
     ],
     [
       'a plan approval',
-      screen(rule(80), ' Ready to code?', '', ' Here is Claude\'s plan:', ' 1 Add the reader', dash(80), ' Would you like to proceed?', ' ❯ 1. Yes, and use auto mode', '   2. Yes, manually approve edits', '   3. Tell Claude what to change'),
+      screen(
+        rule(80),
+        ' Ready to code?',
+        '',
+        " Here is Claude's plan:",
+        ' 1 Add the reader',
+        dash(80),
+        ' Would you like to proceed?',
+        ' ❯ 1. Yes, and use auto mode',
+        '   2. Yes, manually approve edits',
+        '   3. Tell Claude what to change',
+      ),
       { kind: 'plan', title: 'Ready to code?' },
     ],
     [
       'a numbered prompt the table does not know',
       screen(rule(80), ' Claude wants to open a browser', '', ' Shall I go ahead?', ' ❯ 1. Allow', '   2. Deny (esc)'),
-      { kind: 'other', title: 'Claude wants to open a browser', subject: 'Shall I go ahead?', options: [{ key: '1', label: 'Allow' }, { key: '2', label: 'Deny (esc)' }] },
+      {
+        kind: 'other',
+        title: 'Claude wants to open a browser',
+        subject: 'Shall I go ahead?',
+        options: [
+          { key: '1', label: 'Allow' },
+          { key: '2', label: 'Deny (esc)' },
+        ],
+      },
     ],
   ])('%s', (_name, text, want) => {
     const got = readPrompt(text);
@@ -91,7 +240,17 @@ describe('readPrompt', () => {
   });
 
   it('reads a menu without numbers (2.1.328 dialogs), wrapped rows joined', () => {
-    const text = screen(rule(40), ' Pick a mode?', '', ' ❯ Yes, set auto mode as my default', '   permission mode', '   No, keep manual mode', '', '', '');
+    const text = screen(
+      rule(40),
+      ' Pick a mode?',
+      '',
+      ' ❯ Yes, set auto mode as my default',
+      '   permission mode',
+      '   No, keep manual mode',
+      '',
+      '',
+      '',
+    );
     expect(readPrompt(text)).toEqual({
       kind: 'other',
       title: 'Pick a mode?',
@@ -106,7 +265,18 @@ describe('readPrompt', () => {
   it('reads the 1.x boxed layout', () => {
     const w = 50;
     const row = (s: string) => `│ ${s.padEnd(w - 4)} │`;
-    const text = screen(`╭${rule(w - 2)}╮`, row('Bash command'), row(''), row('  ls -la'), row('  List files'), row(''), row('Do you want to proceed?'), row('❯ 1. Yes'), row('  2. No, and tell Claude what to do differently'), `╰${rule(w - 2)}╯`);
+    const text = screen(
+      `╭${rule(w - 2)}╮`,
+      row('Bash command'),
+      row(''),
+      row('  ls -la'),
+      row('  List files'),
+      row(''),
+      row('Do you want to proceed?'),
+      row('❯ 1. Yes'),
+      row('  2. No, and tell Claude what to do differently'),
+      `╰${rule(w - 2)}╯`,
+    );
     expect(readPrompt(text)).toEqual({
       kind: 'permission',
       title: 'Bash command',
@@ -120,7 +290,12 @@ describe('readPrompt', () => {
 });
 
 describe('yesOption', () => {
-  const p = (...labels: [string | null, string][]): Prompt => ({ kind: 'permission', title: 'Bash command', subject: 'ls', options: labels.map(([key, label]) => ({ key, label })) });
+  const p = (...labels: [string | null, string][]): Prompt => ({
+    kind: 'permission',
+    title: 'Bash command',
+    subject: 'ls',
+    options: labels.map(([key, label]) => ({ key, label })),
+  });
   it.each<[string, Prompt | null, { key: string | null; index: number } | null]>([
     ['Yes first', p(['1', 'Yes'], ['2', 'No']), { key: '1', index: 0 }],
     ['Yes second', p(['1', 'No'], ['2', 'Yes']), { key: '2', index: 1 }],

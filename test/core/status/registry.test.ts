@@ -20,7 +20,7 @@ function wire(ps: Array<[number, number]>, files: Array<[string, string]>): stri
   ].join('\n');
 }
 /** A host where each real file's claude runs directly as its pane's process (%1, %2, ...). */
-function oneHost(names: string[]) {
+function _oneHost(names: string[]) {
   const pids = names.map(pidOf);
   const text = wire(
     pids.map((p) => [p, 900]),
@@ -63,18 +63,41 @@ describe('registry files Claude Code 2.1.328 wrote, per state', () => {
 
 describe('matching entries to panes', () => {
   const file = (pid: number, extra: Record<string, unknown> = {}) =>
-    [`${pid}.json`, JSON.stringify({ pid, sessionId: `s-${pid}`, status: 'idle', updatedAt: 1_800_000_000_000, ...extra })] as [string, string];
+    [
+      `${pid}.json`,
+      JSON.stringify({ pid, sessionId: `s-${pid}`, status: 'idle', updatedAt: 1_800_000_000_000, ...extra }),
+    ] as [string, string];
 
   it('finds an agent that is a child or grandchild of the pane shell', () => {
-    const text = wire([[100, 1], [200, 100], [300, 200], [400, 1]], [file(300, { status: 'busy' })]);
-    const got = readRegistry(text, [{ paneId: '%1', panePid: 100 }, { paneId: '%2', panePid: 400 }]);
+    const text = wire(
+      [
+        [100, 1],
+        [200, 100],
+        [300, 200],
+        [400, 1],
+      ],
+      [file(300, { status: 'busy' })],
+    );
+    const got = readRegistry(text, [
+      { paneId: '%1', panePid: 100 },
+      { paneId: '%2', panePid: 400 },
+    ]);
     expect([...got.keys()]).toEqual(['%1']);
     expect(got.get('%1')).toMatchObject({ status: 'busy', sessionId: 's-300', pid: 300 });
   });
 
   it('accepts a tmux field that agrees, drops one that names another pane', () => {
-    const text = wire([[100, 1], [101, 1]], [file(100, { tmux: 'agents:@0.%1' }), file(101, { tmux: 'agents:@3.%9' })]);
-    const got = readRegistry(text, [{ paneId: '%1', panePid: 100 }, { paneId: '%2', panePid: 101 }]);
+    const text = wire(
+      [
+        [100, 1],
+        [101, 1],
+      ],
+      [file(100, { tmux: 'agents:@0.%1' }), file(101, { tmux: 'agents:@3.%9' })],
+    );
+    const got = readRegistry(text, [
+      { paneId: '%1', panePid: 100 },
+      { paneId: '%2', panePid: 101 },
+    ]);
     expect(got.get('%1')?.status).toBe('idle');
     expect(got.has('%2')).toBe(false);
   });
@@ -86,7 +109,10 @@ describe('matching entries to panes', () => {
 
   it('ignores a stale file whose pid is dead (kill -9 leaves it behind)', () => {
     const text = wire([[100, 1]], [file(100), file(4242, { status: 'waiting', waitingFor: 'permission prompt' })]);
-    const got = readRegistry(text, [{ paneId: '%1', panePid: 100 }, { paneId: '%2', panePid: 4242 - 1 }]);
+    const got = readRegistry(text, [
+      { paneId: '%1', panePid: 100 },
+      { paneId: '%2', panePid: 4242 - 1 },
+    ]);
     expect([...got.keys()]).toEqual(['%1']);
   });
 
@@ -98,18 +124,40 @@ describe('matching entries to panes', () => {
   });
 
   it('with two agents in one pane, the nearest one wins', () => {
-    const text = wire([[100, 1], [200, 100], [300, 200]], [file(300, { status: 'busy' }), file(200, { status: 'waiting', waitingFor: 'input needed' })]);
-    expect(readRegistry(text, [{ paneId: '%1', panePid: 100 }]).get('%1')).toMatchObject({ pid: 200, status: 'waiting', waitingFor: 'input needed' });
+    const text = wire(
+      [
+        [100, 1],
+        [200, 100],
+        [300, 200],
+      ],
+      [file(300, { status: 'busy' }), file(200, { status: 'waiting', waitingFor: 'input needed' })],
+    );
+    expect(readRegistry(text, [{ paneId: '%1', panePid: 100 }]).get('%1')).toMatchObject({
+      pid: 200,
+      status: 'waiting',
+      waitingFor: 'input needed',
+    });
   });
 
   it('without a process list nothing counts (liveness cannot be checked)', () => {
-    const text = ['@@trimtab-registry v1', '@@file /x/100.json', JSON.stringify({ pid: 100, status: 'idle' }), '@@end'].join('\n');
+    const text = [
+      '@@trimtab-registry v1',
+      '@@file /x/100.json',
+      JSON.stringify({ pid: 100, status: 'idle' }),
+      '@@end',
+    ].join('\n');
     expect(parseRegistry(text).processes).toBeNull();
     expect(readRegistry(text, [{ paneId: '%1', panePid: 100 }]).size).toBe(0);
   });
 
   it('a process cycle in bad input ends', () => {
-    const text = wire([[100, 200], [200, 100]], [file(100)]);
+    const text = wire(
+      [
+        [100, 200],
+        [200, 100],
+      ],
+      [file(100)],
+    );
     expect(readRegistry(text, [{ paneId: '%1', panePid: 999 }]).size).toBe(0);
   });
 });
@@ -140,22 +188,27 @@ describe('bad input falls back to the screen, never throws', () => {
   });
 
   it('wrong types in optional fields become null', () => {
-    const got = one(JSON.stringify({ pid: 100, status: 'waiting', waitingFor: 7, sessionId: { a: 1 }, updatedAt: 'now' }));
+    const got = one(
+      JSON.stringify({ pid: 100, status: 'waiting', waitingFor: 7, sessionId: { a: 1 }, updatedAt: 'now' }),
+    );
     expect(got).toEqual({ status: 'waiting', waitingFor: null, sessionId: null, updatedAt: null, pid: 100 });
   });
 
   it('control characters never come through waitingFor', () => {
-    const got = one(JSON.stringify({ pid: 100, status: 'waiting', waitingFor: 'perm\u001b[31mission\u0007 \u202eprompt\r\n' }));
+    const got = one(
+      JSON.stringify({ pid: 100, status: 'waiting', waitingFor: 'perm\u001b[31mission\u0007 \u202eprompt\r\n' }),
+    );
     expect(got?.waitingFor).toBe('perm [31mission prompt');
   });
 
   it('a file cannot forge a marker: the line after @@file is content', () => {
-    const text = wire(ps, [['100.json', '@@file /x/100.json']]) + `\n${good}\n`;
+    const text = `${wire(ps, [['100.json', '@@file /x/100.json']])}\n${good}\n`;
     expect(readRegistry(text, panes).size).toBe(0);
   });
 
   it('not the wire format at all', () => {
-    for (const junk of ['', 'ssh: connect to host', '\u0000\u0001', '@@ps\nabc def\n@@file']) expect(readRegistry(junk, panes).size).toBe(0);
+    for (const junk of ['', 'ssh: connect to host', '\u0000\u0001', '@@ps\nabc def\n@@file'])
+      expect(readRegistry(junk, panes).size).toBe(0);
     expect(registryByPane(parseRegistry(undefined as unknown as string), panes).size).toBe(0);
   });
 });

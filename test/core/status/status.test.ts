@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { classifyPane, classifyScreen, isClaudeCommand, looksLikeClaude, type AgentStatus } from '../../../src/core/status/status.js';
+import {
+  type AgentStatus,
+  classifyPane,
+  classifyScreen,
+  isClaudeCommand,
+  looksLikeClaude,
+} from '../../../src/core/status/status.js';
 
 // Captured screens, named `<expected status>-<what>.txt`.
 const dir = fileURLToPath(new URL('../../fixtures/panes/', import.meta.url));
@@ -30,8 +36,16 @@ describe('classifyScreen', () => {
     ['captured with colours (-e)', `\x1b[2m${'─'.repeat(40)}\x1b[0m\n\x1b[1m❯\x1b[0m \n${'─'.repeat(40)}\n`, 'idle'],
     ['prompt without the rule below', `${'─'.repeat(40)}\n❯ \n`, 'unknown'],
     ['spinner just above the box', `✳ Thinking…\n\n${box('❯ ')}`, 'working'],
-    ['stale spinner above the last message', `✻ Thinking… (3s · esc to interrupt)\n\n● Done: tests pass.\n\n${box('❯ ')}`, 'idle'],
-    ['prompt scrolled above the recent lines', ` Do you want to proceed?\n ❯ 1. Yes\n${'  log line\n'.repeat(30)}`, 'unknown'],
+    [
+      'stale spinner above the last message',
+      `✻ Thinking… (3s · esc to interrupt)\n\n● Done: tests pass.\n\n${box('❯ ')}`,
+      'idle',
+    ],
+    [
+      'prompt scrolled above the recent lines',
+      ` Do you want to proceed?\n ❯ 1. Yes\n${'  log line\n'.repeat(30)}`,
+      'unknown',
+    ],
     ['finished summary above the box', `✻ Worked for 1m 52s\n\n${box('❯ ')}`, 'idle'],
     ['prose mentioning the hint', `● press esc to interrupt it\n\n${box('❯ ')}`, 'idle'],
     ['hint in the footer', `${'─'.repeat(40)}\n❯ \n${'─'.repeat(40)}\n  esc to interrupt\n`, 'working'],
@@ -42,20 +56,56 @@ describe('classifyScreen', () => {
     ['blank lines only', '\n\n   \n\n', 'unknown'],
     ['bare $ prompt', 'ls\nfoo bar\n$ \n', 'unknown'],
     // What the screen patterns got wrong before the corpus of real captures:
-    ['a subagent offering ctrl+b, nothing else', `⏺ Explore(Find the parser)\n  ⎿  Search(pattern: "parse")\n     ctrl+b to run in background\n\n${box('❯ ')}`, 'working'],
-    ['a Bash tool offering ctrl+b twice (inside tmux)', `⏺ Bash(npm ci)\n  ⎿  Running… (16s · timeout 2m)\n     ctrl+b ctrl+b (twice) to run in background\n\n${box('❯ ')}`, 'working'],
+    [
+      'a subagent offering ctrl+b, nothing else',
+      `⏺ Explore(Find the parser)\n  ⎿  Search(pattern: "parse")\n     ctrl+b to run in background\n\n${box('❯ ')}`,
+      'working',
+    ],
+    [
+      'a Bash tool offering ctrl+b twice (inside tmux)',
+      `⏺ Bash(npm ci)\n  ⎿  Running… (16s · timeout 2m)\n     ctrl+b ctrl+b (twice) to run in background\n\n${box('❯ ')}`,
+      'working',
+    ],
     ['prose about ctrl+b', `● You can press ctrl+b to run in background the long jobs.\n\n${box('❯ ')}`, 'idle'],
     ['a spinner with a counter and no …', `✻ Compacting conversation (12s · ↓ 1.2k tokens)\n\n${box('❯ ')}`, 'working'],
-    ['a spinner on top of a long task list', `✶ Improvising… (3m 48s · ↑ 1.0k tokens)\n${'  ⎿  ◻ a task\n'.repeat(20)}\n${box('❯ ')}`, 'working'],
+    [
+      'a spinner on top of a long task list',
+      `✶ Improvising… (3m 48s · ↑ 1.0k tokens)\n${'  ⎿  ◻ a task\n'.repeat(20)}\n${box('❯ ')}`,
+      'working',
+    ],
     ['a finished summary with a clock', `✻ Churned for 0s · done 11:35 AM\n\n${box('❯ ')}`, 'idle'],
     ['a compacted note', `✻ Conversation compacted (ctrl+o for history)\n\n${box('❯ ')}`, 'idle'],
-    ['prose with the hint under the box', `${'─'.repeat(40)}\n❯ \n${'─'.repeat(40)}\n  Tip: press esc to interrupt a long run\n`, 'idle'],
-    ['the hint after the mode in the footer', `${'─'.repeat(40)}\n❯ \n${'─'.repeat(40)}\n  ⏸ plan mode on (shift+tab to cycle) · esc to interrupt\n`, 'working'],
+    [
+      'prose with the hint under the box',
+      `${'─'.repeat(40)}\n❯ \n${'─'.repeat(40)}\n  Tip: press esc to interrupt a long run\n`,
+      'idle',
+    ],
+    [
+      'the hint after the mode in the footer',
+      `${'─'.repeat(40)}\n❯ \n${'─'.repeat(40)}\n  ⏸ plan mode on (shift+tab to cycle) · esc to interrupt\n`,
+      'working',
+    ],
     ['prose with the hint and no box', '● I will stop when you press esc to interrupt me.\n', 'unknown'],
-    ['the /model picker', `${'─'.repeat(40)}\n Select model\n   1. Default (recommended)\n ❯ 2. Opus\n Enter to confirm · Esc to exit\n`, 'idle'],
-    ['the /hooks panel', `${'─'.repeat(40)}\n Hooks\n ❯ 1.  PreToolUse - Before tool execution\n Enter to confirm · Esc to cancel\n`, 'idle'],
-    ['a numbered prompt no marker knows', `${'─'.repeat(40)}\n Open the browser?\n ❯ 1. Allow\n   2. Deny (esc)\n`, 'waiting'],
-    ['a question picker', ` ☐ Database\n\n Which one?\n\n ❯ 1. Postgres\n   2. SQLite\n\n Enter to select · ↑/↓ to navigate · Esc to cancel\n`, 'waiting'],
+    [
+      'the /model picker',
+      `${'─'.repeat(40)}\n Select model\n   1. Default (recommended)\n ❯ 2. Opus\n Enter to confirm · Esc to exit\n`,
+      'idle',
+    ],
+    [
+      'the /hooks panel',
+      `${'─'.repeat(40)}\n Hooks\n ❯ 1.  PreToolUse - Before tool execution\n Enter to confirm · Esc to cancel\n`,
+      'idle',
+    ],
+    [
+      'a numbered prompt no marker knows',
+      `${'─'.repeat(40)}\n Open the browser?\n ❯ 1. Allow\n   2. Deny (esc)\n`,
+      'waiting',
+    ],
+    [
+      'a question picker',
+      ` ☐ Database\n\n Which one?\n\n ❯ 1. Postgres\n   2. SQLite\n\n Enter to select · ↑/↓ to navigate · Esc to cancel\n`,
+      'waiting',
+    ],
     ['bash mode draft', box('! ls -la'), 'idle'],
   ] as const)('%s', (_name, screen, expected) => {
     expect(classifyScreen(screen)).toBe(expected);
@@ -77,9 +127,24 @@ describe('classifyPane', () => {
     ['claude drawing nothing yet', '', { dead: false, command: 'claude' }, 'unknown'],
     ['vim', screenOf('unknown-vim.txt'), { dead: false, command: 'vim' }, 'unknown'],
     ['a wrapper script showing a Claude screen', idle, { dead: false, command: 'bash' }, 'idle'],
-    ['tmux marked the pane dead after /exit', `${idle}\nPane is dead (status 0, Sun Nov 29 12:47:51 2026)\n`, { dead: false, command: 'claude' }, 'exited'],
-    ['tmux marked the pane dead after kill -9', `${idle}\nPane is dead (signal 9, Sun Nov 29 12:48:02 2026)\n`, { dead: false, command: 'claude' }, 'exited'],
-    ['prose about a dead pane', `● Pane is dead (status 0) means it exited.\n\n${idle}`, { dead: false, command: 'claude' }, 'idle'],
+    [
+      'tmux marked the pane dead after /exit',
+      `${idle}\nPane is dead (status 0, Sun Nov 29 12:47:51 2026)\n`,
+      { dead: false, command: 'claude' },
+      'exited',
+    ],
+    [
+      'tmux marked the pane dead after kill -9',
+      `${idle}\nPane is dead (signal 9, Sun Nov 29 12:48:02 2026)\n`,
+      { dead: false, command: 'claude' },
+      'exited',
+    ],
+    [
+      'prose about a dead pane',
+      `● Pane is dead (status 0) means it exited.\n\n${idle}`,
+      { dead: false, command: 'claude' },
+      'idle',
+    ],
   ] as const)('%s', (_name, screen, pane, expected) => {
     expect(classifyPane(screen, pane)).toBe(expected);
   });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_BEGIN, BLOCK_END, DEFAULT_IGNORES, ignoreChange, ignorePatterns, mergeIgnoreBlock } from '../../../src/core/sync/stignore.js';
 import { TrimtabError } from '../../../src/core/errors.js';
+import {
+  BLOCK_BEGIN,
+  BLOCK_END,
+  DEFAULT_IGNORES,
+  ignoreChange,
+  ignorePatterns,
+  mergeIgnoreBlock,
+} from '../../../src/core/sync/stignore.js';
 
 const P = ['(?d)node_modules', '(?d)_build'];
 const block = (patterns = P) => [BLOCK_BEGIN, ...patterns, BLOCK_END].join('\n');
@@ -26,7 +33,11 @@ describe('mergeIgnoreBlock', () => {
     ['trailing blank lines are not piled up', '*.bak\n\n\n', `*.bak\n\n${block()}\n`],
     ['an old block is replaced where it is', `!keep\n${block(['old'])}\n*.bak\n`, `!keep\n${block()}\n*.bak\n`],
     ['an unterminated block runs to the end', `*.bak\n${BLOCK_BEGIN}\nold\n`, `*.bak\n${block()}\n`],
-    ['a second copy of the block is dropped', `${block(['a'])}\nmine\n${block(['b'])}\nlast\n`, `${block()}\nmine\nlast\n`],
+    [
+      'a second copy of the block is dropped',
+      `${block(['a'])}\nmine\n${block(['b'])}\nlast\n`,
+      `${block()}\nmine\nlast\n`,
+    ],
     ['CRLF stays CRLF', '*.bak\r\n', `*.bak\r\n\r\n${block().replaceAll('\n', '\r\n')}\r\n`],
   ])('%s', (_name, before, after) => {
     expect(mergeIgnoreBlock(before, P)).toBe(after);

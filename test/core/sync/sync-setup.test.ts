@@ -1,15 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { applyRequests, deviceAddresses, distroSteps, nixosSnippet, nixString, osFamily, planLines, planSetup, type SetupSide } from '../../../src/core/sync/sync-setup.js';
+import {
+  applyRequests,
+  deviceAddresses,
+  distroSteps,
+  nixosSnippet,
+  nixString,
+  osFamily,
+  planLines,
+  planSetup,
+  type SetupSide,
+} from '../../../src/core/sync/sync-setup.js';
 import type { SyncView } from '../../../src/core/sync/syncthing.js';
 
 const THOR_ID = 'THOR111-AAAAAAA';
 const FED_ID = 'FEDORA1-BBBBBBB';
 
 const view = (myId: string, extra: Partial<SyncView> = {}): SyncView => ({
-  myId, tilde: '', listenPorts: [22000], folders: [], devices: [{ id: myId, name: 'me', addresses: ['dynamic'] }], connected: {}, dbStatus: {}, completion: {}, ...extra,
+  myId,
+  tilde: '',
+  listenPorts: [22000],
+  folders: [],
+  devices: [{ id: myId, name: 'me', addresses: ['dynamic'] }],
+  connected: {},
+  dbStatus: {},
+  completion: {},
+  ...extra,
 });
-const thor = (v?: SyncView): SetupSide => ({ name: 'thor', user: 'mac', home: '/home/mac', projectsDir: '/home/mac/1-Projects', view: v, addresses: deviceAddresses('thor', [22000]) });
-const fedora = (v?: SyncView): SetupSide => ({ name: 'fedora', user: 'mchughson', home: '/home/mchughson', projectsDir: '/home/mchughson/1-Projects', view: v, addresses: deviceAddresses('fedora', v?.listenPorts ?? []) });
+const thor = (v?: SyncView): SetupSide => ({
+  name: 'thor',
+  user: 'mac',
+  home: '/home/mac',
+  projectsDir: '/home/mac/1-Projects',
+  view: v,
+  addresses: deviceAddresses('thor', [22000]),
+});
+const fedora = (v?: SyncView): SetupSide => ({
+  name: 'fedora',
+  user: 'mchughson',
+  home: '/home/mchughson',
+  projectsDir: '/home/mchughson/1-Projects',
+  view: v,
+  addresses: deviceAddresses('fedora', v?.listenPorts ?? []),
+});
 
 describe('osFamily', () => {
   it.each<[string, string[], string]>([
@@ -27,15 +59,20 @@ describe('osFamily', () => {
 describe('planSetup', () => {
   it('adds every peer and one folder per project, named after the project', () => {
     const plan = planSetup(thor(view(THOR_ID)), [fedora(view(FED_ID, { listenPorts: [22001] }))], ['app', 'notes']);
-    expect(plan.devices).toEqual([{ name: 'fedora', id: FED_ID, addresses: ['tcp://fedora:22001', 'dynamic'], present: false }]);
+    expect(plan.devices).toEqual([
+      { name: 'fedora', id: FED_ID, addresses: ['tcp://fedora:22001', 'dynamic'], present: false },
+    ]);
     expect(plan.folders).toEqual([
       { project: 'app', id: 'app', path: '/home/mac/1-Projects/app', peers: ['fedora'], action: 'new' },
       { project: 'notes', id: 'notes', path: '/home/mac/1-Projects/notes', peers: ['fedora'], action: 'new' },
     ]);
   });
 
-  it("reuses the folder ID a peer already has (Syncthing pairs folders by ID)", () => {
-    const peer = view(FED_ID, { folders: [{ id: 'x7k2p-9mzq1', label: 'app', path: '~/1-Projects/app', paused: false, deviceIds: [FED_ID] }], tilde: '/home/mchughson' });
+  it('reuses the folder ID a peer already has (Syncthing pairs folders by ID)', () => {
+    const peer = view(FED_ID, {
+      folders: [{ id: 'x7k2p-9mzq1', label: 'app', path: '~/1-Projects/app', paused: false, deviceIds: [FED_ID] }],
+      tilde: '/home/mchughson',
+    });
     const plan = planSetup(thor(view(THOR_ID)), [fedora(peer)], ['app']);
     expect(plan.folders[0]).toMatchObject({ id: 'x7k2p-9mzq1', action: 'new' });
   });
@@ -46,7 +83,13 @@ describe('planSetup', () => {
     const plan = planSetup(thor(mine), [fedora(view(FED_ID))], ['app']);
     expect(plan.devices[0]!.present).toBe(true);
     expect(plan.folders[0]!.action).toBe('share');
-    expect(applyRequests(plan)).toEqual([{ method: 'PATCH', path: '/rest/config/folders/app', body: { devices: [{ deviceID: THOR_ID }, { deviceID: FED_ID }] } }]);
+    expect(applyRequests(plan)).toEqual([
+      {
+        method: 'PATCH',
+        path: '/rest/config/folders/app',
+        body: { devices: [{ deviceID: THOR_ID }, { deviceID: FED_ID }] },
+      },
+    ]);
     const done = view(THOR_ID, { folders: [{ ...folder, deviceIds: [THOR_ID, FED_ID] }], devices: mine.devices });
     const again = planSetup(thor(done), [fedora(view(FED_ID))], ['app']);
     expect(applyRequests(again)).toEqual([]);
@@ -54,16 +97,35 @@ describe('planSetup', () => {
   });
 
   it('skips the target itself and duplicates (two trimtab hosts on one Syncthing)', () => {
-    const plan = planSetup(thor(view(THOR_ID)), [{ ...fedora(view(THOR_ID)), name: 'here' }, fedora(view(FED_ID)), { ...fedora(view(FED_ID)), name: 'fedora2' }], ['app']);
+    const plan = planSetup(
+      thor(view(THOR_ID)),
+      [{ ...fedora(view(THOR_ID)), name: 'here' }, fedora(view(FED_ID)), { ...fedora(view(FED_ID)), name: 'fedora2' }],
+      ['app'],
+    );
     expect(plan.devices.map((d) => d.name)).toEqual(['fedora']);
   });
 
   it('a peer whose Syncthing did not answer: placeholder in the snippet, skipped by --apply', () => {
     const plan = planSetup(thor(view(THOR_ID)), [fedora(undefined)], ['app']);
     expect(plan.devices[0]).toMatchObject({ id: null });
-    expect(applyRequests(plan)).toEqual([{ method: 'POST', path: '/rest/config/folders', body: { id: 'app', label: 'app', path: '/home/mac/1-Projects/app', type: 'sendreceive', fsWatcherEnabled: true, devices: [{ deviceID: THOR_ID }] } }]);
-    expect(nixosSnippet(plan).join('\n')).toContain(`id = "<fedora's device ID: run \\"syncthing --device-id\\" there>";`);
-    expect(planLines(plan)[0]).toBe("device fedora: unknown ID (its Syncthing did not answer): skipped");
+    expect(applyRequests(plan)).toEqual([
+      {
+        method: 'POST',
+        path: '/rest/config/folders',
+        body: {
+          id: 'app',
+          label: 'app',
+          path: '/home/mac/1-Projects/app',
+          type: 'sendreceive',
+          fsWatcherEnabled: true,
+          devices: [{ deviceID: THOR_ID }],
+        },
+      },
+    ]);
+    expect(nixosSnippet(plan).join('\n')).toContain(
+      `id = "<fedora's device ID: run \\"syncthing --device-id\\" there>";`,
+    );
+    expect(planLines(plan)[0]).toBe('device fedora: unknown ID (its Syncthing did not answer): skipped');
   });
 });
 
@@ -71,15 +133,27 @@ describe('applyRequests', () => {
   it('POSTs the device, then the folder shared with both', () => {
     const plan = planSetup(fedora(view(FED_ID)), [thor(view(THOR_ID))], ['app']);
     expect(applyRequests(plan)).toEqual([
-      { method: 'POST', path: '/rest/config/devices', body: { deviceID: THOR_ID, name: 'thor', addresses: ['tcp://thor:22000', 'dynamic'] } },
+      {
+        method: 'POST',
+        path: '/rest/config/devices',
+        body: { deviceID: THOR_ID, name: 'thor', addresses: ['tcp://thor:22000', 'dynamic'] },
+      },
       {
         method: 'POST',
         path: '/rest/config/folders',
-        body: { id: 'app', label: 'app', path: '/home/mchughson/1-Projects/app', type: 'sendreceive', fsWatcherEnabled: true, devices: [{ deviceID: FED_ID }, { deviceID: THOR_ID }] },
+        body: {
+          id: 'app',
+          label: 'app',
+          path: '/home/mchughson/1-Projects/app',
+          type: 'sendreceive',
+          fsWatcherEnabled: true,
+          devices: [{ deviceID: FED_ID }, { deviceID: THOR_ID }],
+        },
       },
     ]);
   });
-  it('nothing without the target’s own view', () => expect(applyRequests(planSetup(thor(undefined), [fedora(view(FED_ID))], ['app']))).toEqual([]));
+  it('nothing without the target’s own view', () =>
+    expect(applyRequests(planSetup(thor(undefined), [fedora(view(FED_ID))], ['app']))).toEqual([]));
 });
 
 describe('nixosSnippet', () => {
@@ -90,8 +164,12 @@ describe('nixosSnippet', () => {
     expect(text).toContain('  user = "mac";');
     expect(text).toContain('  dataDir = "/home/mac";');
     expect(text).toContain('  configDir = "/home/mac/.config/syncthing";');
-    expect(text).toContain(`      "fedora" = {\n        id = "${FED_ID}";\n        addresses = [ "tcp://fedora:22000" "dynamic" ];\n      };`);
-    expect(text).toContain('      "app" = {\n        path = "/home/mac/1-Projects/app";\n        devices = [ "fedora" ];\n      };');
+    expect(text).toContain(
+      `      "fedora" = {\n        id = "${FED_ID}";\n        addresses = [ "tcp://fedora:22000" "dynamic" ];\n      };`,
+    );
+    expect(text).toContain(
+      '      "app" = {\n        path = "/home/mac/1-Projects/app";\n        devices = [ "fedora" ];\n      };',
+    );
   });
   it('explains overrideFolders', () => {
     expect(text).toContain('overrideFolders = true;');
@@ -123,9 +201,13 @@ describe('distroSteps', () => {
       'trimtab sync setup fedora --apply',
       'trimtab sync ignore --on fedora',
     ]);
-    for (const line of distroSteps(plan, 'fedora')) if (line.startsWith('#')) expect(line.length).toBeLessThanOrEqual(40);
+    for (const line of distroSteps(plan, 'fedora'))
+      if (line.startsWith('#')) expect(line.length).toBeLessThanOrEqual(40);
   });
-  it.each([['debian', 'sudo apt-get install -y syncthing'], ['arch', 'sudo pacman -S --needed syncthing']] as const)('%s: %s', (family, line) => {
+  it.each([
+    ['debian', 'sudo apt-get install -y syncthing'],
+    ['arch', 'sudo pacman -S --needed syncthing'],
+  ] as const)('%s: %s', (family, line) => {
     expect(distroSteps(plan, family)[1]).toBe(line);
   });
 });

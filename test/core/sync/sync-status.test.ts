@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { width } from '../../../src/core/render/render.js';
-import { classifyFolder, renderSyncTable, syncSummary, type FolderRow, type SyncReport } from '../../../src/core/sync/sync-status.js';
+import {
+  classifyFolder,
+  type FolderRow,
+  renderSyncTable,
+  type SyncReport,
+  syncSummary,
+} from '../../../src/core/sync/sync-status.js';
 import type { SyncView } from '../../../src/core/sync/syncthing.js';
 
 const DIR = '/home/mac/1-Projects';
@@ -34,18 +40,60 @@ describe('classifyFolder', () => {
     ['in sync', view(), 'in-sync', 'in sync'],
     ['this host needs items', view((v) => (v.dbStatus.app!.needTotalItems = 3)), 'behind', '3 items behind'],
     ['one item', view((v) => (v.dbStatus.app!.needTotalItems = 1)), 'behind', '1 item behind'],
-    ['syncing counts as behind', view((v) => (v.dbStatus.app = { state: 'syncing', needTotalItems: 2, pullErrors: 0, error: '' })), 'behind', '2 items behind'],
-    ['the peer needs items (files + deletes)', view((v) => (v.completion.app![FED] = { needItems: 2, needDeletes: 1, sequence: 9 })), 'behind', 'fedora 3 behind'],
-    ['paused wins over everything', view((v) => ((v.folders[0]!.paused = true), (v.connected[FED] = false))), 'paused', 'paused'],
+    [
+      'syncing counts as behind',
+      view((v) => (v.dbStatus.app = { state: 'syncing', needTotalItems: 2, pullErrors: 0, error: '' })),
+      'behind',
+      '2 items behind',
+    ],
+    [
+      'the peer needs items (files + deletes)',
+      view((v) => (v.completion.app![FED] = { needItems: 2, needDeletes: 1, sequence: 9 })),
+      'behind',
+      'fedora 3 behind',
+    ],
+    [
+      'paused wins over everything',
+      view((v) => ((v.folders[0]!.paused = true), (v.connected[FED] = false))),
+      'paused',
+      'paused',
+    ],
     ['peer offline', view((v) => (v.connected[FED] = false)), 'offline', 'fedora offline'],
-    ['offline beats a stale need', view((v) => ((v.connected[FED] = false), (v.completion.app![FED]!.needItems = 4))), 'offline', 'fedora offline'],
-    ['every peer offline', view((v) => (v.folders[0]!.deviceIds = [ME, FED, PHONE], v.connected[FED] = false)), 'offline', 'devices offline'],
-    ['one of two peers online decides', view((v) => (v.folders[0]!.deviceIds = [ME, FED, PHONE])), 'in-sync', 'in sync'],
+    [
+      'offline beats a stale need',
+      view((v) => ((v.connected[FED] = false), (v.completion.app![FED]!.needItems = 4))),
+      'offline',
+      'fedora offline',
+    ],
+    [
+      'every peer offline',
+      view((v) => ((v.folders[0]!.deviceIds = [ME, FED, PHONE]), (v.connected[FED] = false))),
+      'offline',
+      'devices offline',
+    ],
+    [
+      'one of two peers online decides',
+      view((v) => (v.folders[0]!.deviceIds = [ME, FED, PHONE])),
+      'in-sync',
+      'in sync',
+    ],
     ['unnamed device: short ID', view((v) => (v.folders[0]!.deviceIds = [ME, PHONE])), 'offline', 'PHONE12 offline'],
     ['shared with nobody', view((v) => (v.folders[0]!.deviceIds = [ME])), 'not-shared', 'not shared'],
     ['no folder at all', view((v) => (v.folders = [])), 'not-shared', 'not shared'],
-    ['the peer (v1.20+) has not added it', view((v) => (v.completion.app![FED]!.remoteState = 'notSharing')), 'not-shared', 'not shared by fedora'],
-    ['folder error', view((v) => (v.dbStatus.app = { state: 'error', needTotalItems: 0, pullErrors: 0, error: 'folder path missing' })), 'error', 'error: folder path missing'],
+    [
+      'the peer (v1.20+) has not added it',
+      view((v) => (v.completion.app![FED]!.remoteState = 'notSharing')),
+      'not-shared',
+      'not shared by fedora',
+    ],
+    [
+      'folder error',
+      view(
+        (v) => (v.dbStatus.app = { state: 'error', needTotalItems: 0, pullErrors: 0, error: 'folder path missing' }),
+      ),
+      'error',
+      'error: folder path missing',
+    ],
     ['not queried', view((v) => (v.dbStatus = {})), 'unknown', 'unknown'],
   ])('%s', (_name, v, state, label) => {
     expect(classify(v)).toMatchObject({ state, label });
@@ -61,22 +109,67 @@ describe('classifyFolder', () => {
   it('reports the counts and the peers', () => {
     const row = classify(view((v) => ((v.dbStatus.app!.needTotalItems = 2), (v.completion.app![FED]!.needItems = 1))));
     expect(row).toEqual({
-      host: 'thor', project: 'app', folderId: 'app', state: 'behind', label: '2 items behind', needItems: 2, peerNeedItems: 1,
-      peers: [{ name: 'fedora', deviceId: FED, connected: true }], error: null,
+      host: 'thor',
+      project: 'app',
+      folderId: 'app',
+      state: 'behind',
+      label: '2 items behind',
+      needItems: 2,
+      peerNeedItems: 1,
+      peers: [{ name: 'fedora', deviceId: FED, connected: true }],
+      error: null,
     });
   });
 });
 
-const row = (host: string, project: string, state: FolderRow['state'], label = state as string): FolderRow =>
-  ({ host, project, folderId: project, state, label, needItems: 0, peerNeedItems: 0, peers: [], error: null });
-const report = (host: string, rows: FolderRow[]): SyncReport => ({ host, local: false, reachable: true, error: null, deviceId: null, rows });
+const row = (host: string, project: string, state: FolderRow['state'], label = state as string): FolderRow => ({
+  host,
+  project,
+  folderId: project,
+  state,
+  label,
+  needItems: 0,
+  peerNeedItems: 0,
+  peers: [],
+  error: null,
+});
+const report = (host: string, rows: FolderRow[]): SyncReport => ({
+  host,
+  local: false,
+  reachable: true,
+  error: null,
+  deviceId: null,
+  rows,
+});
 
 describe('syncSummary', () => {
   it.each<[string, SyncReport[], string | null]>([
-    ['all in sync', [report('thor', [row('thor', 'a', 'in-sync'), row('thor', 'b', 'not-shared'), row('thor', 'c', 'paused')])], null],
+    [
+      'all in sync',
+      [report('thor', [row('thor', 'a', 'in-sync'), row('thor', 'b', 'not-shared'), row('thor', 'c', 'paused')])],
+      null,
+    ],
     ['nothing at all', [], null],
-    ['a project behind on two hosts counts once', [report('thor', [row('thor', 'a', 'behind')]), report('fedora', [row('fedora', 'a', 'behind'), row('fedora', 'b', 'behind')])], 'sync: 2 behind'],
-    ['behind, offline and errors', [report('thor', [row('thor', 'a', 'behind'), row('thor', 'b', 'offline'), row('thor', 'c', 'error'), row('thor', 'd', 'error')])], 'sync: 1 behind, 1 offline, 2 errors'],
+    [
+      'a project behind on two hosts counts once',
+      [
+        report('thor', [row('thor', 'a', 'behind')]),
+        report('fedora', [row('fedora', 'a', 'behind'), row('fedora', 'b', 'behind')]),
+      ],
+      'sync: 2 behind',
+    ],
+    [
+      'behind, offline and errors',
+      [
+        report('thor', [
+          row('thor', 'a', 'behind'),
+          row('thor', 'b', 'offline'),
+          row('thor', 'c', 'error'),
+          row('thor', 'd', 'error'),
+        ]),
+      ],
+      'sync: 1 behind, 1 offline, 2 errors',
+    ],
     ['one error', [report('thor', [row('thor', 'c', 'error')])], 'sync: 1 error'],
   ])('%s', (_name, reports, line) => expect(syncSummary(reports)).toBe(line));
 });

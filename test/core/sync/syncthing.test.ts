@@ -2,21 +2,26 @@ import { describe, expect, it } from 'vitest';
 import {
   configCandidates,
   emptyProbe,
+  type FolderConfig,
   folderFor,
   foldersToQuery,
   guiBaseUrl,
   normalizePath,
+  type Probe,
   parseConfigXml,
   projectNames,
   viewOf,
-  type FolderConfig,
-  type Probe,
 } from '../../../src/core/sync/syncthing.js';
 import { CONFIG_XML, GUI_CASES } from '../../fixtures/syncthing.js';
 
 describe('parseConfigXml', () => {
   it('reads the key and the address inside <gui>, not a device address', () => {
-    expect(parseConfigXml(CONFIG_XML)).toEqual({ apiKey: 'p6aJWyvG7teSqiwWHpXWVAP394PmV6Sn', address: '127.0.0.1:8384', tls: false, enabled: true });
+    expect(parseConfigXml(CONFIG_XML)).toEqual({
+      apiKey: 'p6aJWyvG7teSqiwWHpXWVAP394PmV6Sn',
+      address: '127.0.0.1:8384',
+      tls: false,
+      enabled: true,
+    });
   });
   it('reads tls, a disabled GUI and XML escapes', () => {
     const xml = '<gui enabled="false" tls="true"><address>0.0.0.0:8443</address><apikey>a&amp;b&lt;c</apikey></gui>';
@@ -50,10 +55,22 @@ describe('configCandidates', () => {
   });
 });
 
-const folder = (id: string, p: string, extra: Partial<FolderConfig> = {}): FolderConfig => ({ id, label: id, path: p, paused: false, deviceIds: [], ...extra });
+const folder = (id: string, p: string, extra: Partial<FolderConfig> = {}): FolderConfig => ({
+  id,
+  label: id,
+  path: p,
+  paused: false,
+  deviceIds: [],
+  ...extra,
+});
 
 describe('folders and projects', () => {
-  const folders = [folder('abcd-1234', '~/1-Projects/app/'), folder('notes', '/elsewhere/notes'), folder('photos', '/home/mac/Photos'), folder('gone', '/home/mac/1-Projects/gone')];
+  const folders = [
+    folder('abcd-1234', '~/1-Projects/app/'),
+    folder('notes', '/elsewhere/notes'),
+    folder('photos', '/home/mac/Photos'),
+    folder('gone', '/home/mac/1-Projects/gone'),
+  ];
   it.each([
     ['~/x/', '/home/mac/x'],
     ['~', '/home/mac'],
@@ -66,11 +83,20 @@ describe('folders and projects', () => {
     expect(folderFor(folders, '/home/mac/1-Projects', 'photos2', '/home/mac')).toBeUndefined();
   });
   it('projects are the dirs plus folders configured under the projects dir', () => {
-    const probe: Probe = { ...emptyProbe(), home: '/home/mac', projectsDir: '/home/mac/1-Projects', projects: ['zeta', 'app'] };
+    const probe: Probe = {
+      ...emptyProbe(),
+      home: '/home/mac',
+      projectsDir: '/home/mac/1-Projects',
+      projects: ['zeta', 'app'],
+    };
     expect(projectNames(probe, folders)).toEqual(['app', 'gone', 'zeta']);
   });
   it('queries only folders in the projects dir or named like a project (the shell rule)', () => {
-    expect(foldersToQuery(folders, '/home/mac/1-Projects', '/home/mac', ['app', 'notes'])).toEqual(['abcd-1234', 'notes', 'gone']);
+    expect(foldersToQuery(folders, '/home/mac/1-Projects', '/home/mac', ['app', 'notes'])).toEqual([
+      'abcd-1234',
+      'notes',
+      'gone',
+    ]);
   });
 });
 
@@ -81,15 +107,36 @@ describe('viewOf', () => {
       ...emptyProbe(),
       home: '/root',
       rest: {
-        status: ok({ myID: 'ME', tilde: '/root', connectionServiceStatus: { 'tcp://127.0.0.1:22001': {}, 'quic://0.0.0.0:22000': {} } }),
-        connections: ok({ connections: { PEER: { connected: true, paused: false }, ME: { connected: false }, AWAY: { connected: true, paused: true } } }),
+        status: ok({
+          myID: 'ME',
+          tilde: '/root',
+          connectionServiceStatus: { 'tcp://127.0.0.1:22001': {}, 'quic://0.0.0.0:22000': {} },
+        }),
+        connections: ok({
+          connections: {
+            PEER: { connected: true, paused: false },
+            ME: { connected: false },
+            AWAY: { connected: true, paused: true },
+          },
+        }),
         devices: ok([{ deviceID: 'PEER', name: 'fedora', addresses: ['dynamic'] }]),
-        folders: ok([{ id: 'proj', label: 'proj', path: '/p/proj', paused: false, devices: [{ deviceID: 'ME' }, { deviceID: 'PEER' }] }]),
+        folders: ok([
+          {
+            id: 'proj',
+            label: 'proj',
+            path: '/p/proj',
+            paused: false,
+            devices: [{ deviceID: 'ME' }, { deviceID: 'PEER' }],
+          },
+        ]),
       },
       perFolder: {
         proj: {
           dbstatus: ok({ state: 'idle', needTotalItems: 2, pullErrors: 1 }),
-          completion: { PEER: ok({ needItems: 3, needDeletes: 1, sequence: 7 }), BAD: { ok: false, code: 22, body: '403' } },
+          completion: {
+            PEER: ok({ needItems: 3, needDeletes: 1, sequence: 7 }),
+            BAD: { ok: false, code: 22, body: '403' },
+          },
         },
       },
     };
@@ -105,7 +152,10 @@ describe('viewOf', () => {
     });
   });
   it('survives garbage and failures', () => {
-    const probe: Probe = { ...emptyProbe(), rest: { status: { ok: true, body: 'not json' }, folders: { ok: false, code: 7, body: '' } } };
+    const probe: Probe = {
+      ...emptyProbe(),
+      rest: { status: { ok: true, body: 'not json' }, folders: { ok: false, code: 7, body: '' } },
+    };
     expect(viewOf(probe)).toMatchObject({ myId: '', folders: [], devices: [], connected: {} });
   });
 });

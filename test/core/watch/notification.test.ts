@@ -6,7 +6,10 @@ import type { WatchEvent } from '../../../src/core/watch/events.js';
 import { describePrompt, GROUP_ABOVE, notificationsFor } from '../../../src/core/watch/notification.js';
 
 const ev = (kind: WatchEvent['kind'], project: string, host = 'thor', subject = 'rm -rf build/'): WatchEvent => ({
-  kind, host, target: `${host}:${project}`, project,
+  kind,
+  host,
+  target: `${host}:${project}`,
+  project,
   prompt: kind === 'waiting' ? { kind: 'permission', title: 'Bash command', subject, options: [] } : null,
 });
 
@@ -16,7 +19,10 @@ describe('describePrompt', () => {
     [{ kind: 'permission', title: 'Create file', subject: 'src/a.ts', options: [] }, 'Create file: src/a.ts'],
     [{ kind: 'question', title: '', subject: 'Which database?', options: [] }, 'Which database?'],
     [{ kind: 'plan', title: '', subject: '', options: [] }, 'a plan prompt'],
-    [{ kind: 'permission', title: 'Bash command', subject: 'cd app &&\n  make', options: [] }, 'Bash: cd app && ↵ make'],
+    [
+      { kind: 'permission', title: 'Bash command', subject: 'cd app &&\n  make', options: [] },
+      'Bash: cd app && ↵ make',
+    ],
     [null, 'waiting for you (could not read the prompt)'],
   ] as const)('%j -> %s', (p, text) => expect(describePrompt(p ? { ...p, options: [] } : null)).toBe(text));
 });
@@ -38,14 +44,23 @@ describe('describePrompt on what readPrompt reads from real Claude Code 2.1.328 
     expect(line).toBe('Bash: echo "$(touch /tmp/ttrwbvvja-a)" `touch /tmp/ttrwbvvja-b`; touch /tmp/ttrwbvvja-c');
   });
   it('the trust dialog: one colon, then the folder', () => {
-    expect(describePrompt(readPrompt(screen('waiting-trust-80.txt')))).toMatch(/^Accessing workspace: \/.*untrusted80$/);
+    expect(describePrompt(readPrompt(screen('waiting-trust-80.txt')))).toMatch(
+      /^Accessing workspace: \/.*untrusted80$/,
+    );
   });
 });
 
 describe('notificationsFor', () => {
   it('names the host, the project and the command', () => {
     const [n] = notificationsFor([ev('waiting', 'api')], ['waiting']);
-    expect(n).toMatchObject({ event: 'waiting', host: 'thor', project: 'api', title: 'api on thor waits for you', priority: 'high', count: 1 });
+    expect(n).toMatchObject({
+      event: 'waiting',
+      host: 'thor',
+      project: 'api',
+      title: 'api on thor waits for you',
+      priority: 'high',
+      count: 1,
+    });
     expect(n!.message).toContain('Bash: rm -rf build/');
   });
 
@@ -59,7 +74,9 @@ describe('notificationsFor', () => {
   });
 
   it('finished and exited are default priority', () => {
-    expect(notificationsFor([ev('finished', 'a'), ev('exited', 'b')], ['finished', 'exited']).map((n) => n.priority)).toEqual(['default', 'default']);
+    expect(
+      notificationsFor([ev('finished', 'a'), ev('exited', 'b')], ['finished', 'exited']).map((n) => n.priority),
+    ).toEqual(['default', 'default']);
   });
 
   it(`up to ${GROUP_ABOVE} events go one by one`, () => {
@@ -76,7 +93,10 @@ describe('notificationsFor', () => {
   });
 
   it('a mixed burst puts the waiting ones first and stays high priority', () => {
-    const got = notificationsFor([ev('finished', 'a'), ev('exited', 'b'), ev('waiting', 'c'), ev('finished', 'd')], ['waiting', 'finished', 'exited']);
+    const got = notificationsFor(
+      [ev('finished', 'a'), ev('exited', 'b'), ev('waiting', 'c'), ev('finished', 'd')],
+      ['waiting', 'finished', 'exited'],
+    );
     expect(got).toHaveLength(1);
     expect(got[0]!.title).toBe('4 agent events (1 waiting)');
     expect(got[0]!.message.split('\n')[0]).toContain('thor:c waiting');

@@ -5,7 +5,9 @@ const err = (v: unknown) => {
   try {
     parseNotifyConfig(v);
   } catch (e) {
-    return (e as Error & { exitCode: number }).exitCode === 2 ? (e as Error).message : `exit ${(e as { exitCode: number }).exitCode}`;
+    return (e as Error & { exitCode: number }).exitCode === 2
+      ? (e as Error).message
+      : `exit ${(e as { exitCode: number }).exitCode}`;
   }
   return 'accepted';
 };
@@ -13,10 +15,21 @@ const err = (v: unknown) => {
 describe('parseNotifyConfig', () => {
   it('absent: undefined', () => expect(parseNotifyConfig(undefined)).toBeUndefined());
   it('defaults: waiting only, every 3 s', () => {
-    expect(parseNotifyConfig({ ntfy: 'https://ntfy.sh/t' })).toEqual({ ntfy: 'https://ntfy.sh/t', events: ['waiting'], intervalSeconds: 3 });
+    expect(parseNotifyConfig({ ntfy: 'https://ntfy.sh/t' })).toEqual({
+      ntfy: 'https://ntfy.sh/t',
+      events: ['waiting'],
+      intervalSeconds: 3,
+    });
   });
   it('everything set', () => {
-    const v = { ntfy: 'http://127.0.0.1:8080/t', token: 'tk_x', click: 'ssh://thor', command: ['/bin/notify', '-u'], events: ['finished', 'waiting', 'waiting'], intervalSeconds: 10 };
+    const v = {
+      ntfy: 'http://127.0.0.1:8080/t',
+      token: 'tk_x',
+      click: 'ssh://thor',
+      command: ['/bin/notify', '-u'],
+      events: ['finished', 'waiting', 'waiting'],
+      intervalSeconds: 10,
+    };
     expect(parseNotifyConfig(v)).toEqual({ ...v, events: ['finished', 'waiting'] });
   });
   it.each<[string, unknown, RegExp]>([
@@ -32,9 +45,17 @@ describe('parseNotifyConfig', () => {
     ['command as a string', { command: 'notify-send "$TRIMTAB_TITLE"' }, /notify\.command must be a list of words/],
     ['empty command', { command: [] }, /notify\.command must be a list/],
     ['command with a number', { command: ['x', 1] }, /notify\.command must be a list/],
-    ['unknown event', { events: ['waiting', 'started'] }, /notify\.events must be a list of "waiting", "finished", "exited"/],
+    [
+      'unknown event',
+      { events: ['waiting', 'started'] },
+      /notify\.events must be a list of "waiting", "finished", "exited"/,
+    ],
     ['events not a list', { events: 'waiting' }, /notify\.events must be/],
-    ['interval too small', { intervalSeconds: 0 }, /notify\.intervalSeconds must be a number of seconds from 0\.5 to 3600/],
+    [
+      'interval too small',
+      { intervalSeconds: 0 },
+      /notify\.intervalSeconds must be a number of seconds from 0\.5 to 3600/,
+    ],
     ['interval a string', { intervalSeconds: '3' }, /notify\.intervalSeconds must be/],
   ])('%s', (_n, v, re) => expect(err(v)).toMatch(re));
 });

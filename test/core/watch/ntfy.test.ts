@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { commandEnv, headerValue, ntfyRequest } from '../../../src/core/watch/ntfy.js';
 import type { Notification } from '../../../src/core/watch/notification.js';
+import { commandEnv, headerValue, ntfyRequest } from '../../../src/core/watch/ntfy.js';
 
 const n: Notification = {
-  event: 'waiting', host: 'thor', target: 'thor:api', project: 'api', title: 'api on thor waits for you',
-  message: 'Bash: rm -rf build/\nthor:api', priority: 'high', tags: ['hourglass_flowing_sand', 'thor'], count: 1,
+  event: 'waiting',
+  host: 'thor',
+  target: 'thor:api',
+  project: 'api',
+  title: 'api on thor waits for you',
+  message: 'Bash: rm -rf build/\nthor:api',
+  priority: 'high',
+  tags: ['hourglass_flowing_sand', 'thor'],
+  count: 1,
 };
 const decode = (v: string) => Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(v)![1]!, 'base64').toString('utf8');
 
@@ -16,11 +23,14 @@ describe('headerValue', () => {
     ['leading/trailing space', '  x  ', 'x'],
   ])('%s', (_n, input, out) => expect(headerValue(input)).toBe(out));
 
-  it.each(['Müller', 'projet été', '日本 🦀', 'line\u2028sep é'])('non-ASCII %s goes as an RFC 2047 encoded word', (text) => {
-    const v = headerValue(text);
-    expect(v).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/);
-    expect(decode(v)).toBe(text.replace('\u2028', ' '));
-  });
+  it.each(['Müller', 'projet été', '日本 🦀', 'line\u2028sep é'])(
+    'non-ASCII %s goes as an RFC 2047 encoded word',
+    (text) => {
+      const v = headerValue(text);
+      expect(v).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/);
+      expect(decode(v)).toBe(text.replace('\u2028', ' '));
+    },
+  );
 
   it('caps the length', () => expect(headerValue('x'.repeat(1000))).toHaveLength(200));
 });
@@ -28,13 +38,23 @@ describe('headerValue', () => {
 describe('ntfyRequest', () => {
   it('POSTs the message as the body with Title, Priority and Tags', () => {
     expect(ntfyRequest({ url: 'https://ntfy.sh/t' }, n)).toEqual({
-      url: 'https://ntfy.sh/t', method: 'POST', body: n.message,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', Title: n.title, Priority: 'high', Tags: 'hourglass_flowing_sand,thor' },
+      url: 'https://ntfy.sh/t',
+      method: 'POST',
+      body: n.message,
+      headers: {
+        'Content-Type': 'text/plain; charset=utf-8',
+        Title: n.title,
+        Priority: 'high',
+        Tags: 'hourglass_flowing_sand,thor',
+      },
     });
   });
 
   it('adds Click and a bearer token when configured', () => {
-    const r = ntfyRequest({ url: 'http://127.0.0.1/t', token: 'tk_abc', click: 'ssh://thor' }, { ...n, priority: 'default' });
+    const r = ntfyRequest(
+      { url: 'http://127.0.0.1/t', token: 'tk_abc', click: 'ssh://thor' },
+      { ...n, priority: 'default' },
+    );
     expect(r.headers).toMatchObject({ Click: 'ssh://thor', Authorization: 'Bearer tk_abc', Priority: 'default' });
   });
 
@@ -49,8 +69,12 @@ describe('commandEnv', () => {
   it('passes every field, nothing interpreted', () => {
     const env = commandEnv({ ...n, project: '$(touch /tmp/x)`id`' });
     expect(env).toEqual({
-      TRIMTAB_EVENT: 'waiting', TRIMTAB_HOST: 'thor', TRIMTAB_TARGET: 'thor:api', TRIMTAB_PROJECT: '$(touch /tmp/x)`id`',
-      TRIMTAB_TITLE: n.title, TRIMTAB_MESSAGE: n.message,
+      TRIMTAB_EVENT: 'waiting',
+      TRIMTAB_HOST: 'thor',
+      TRIMTAB_TARGET: 'thor:api',
+      TRIMTAB_PROJECT: '$(touch /tmp/x)`id`',
+      TRIMTAB_TITLE: n.title,
+      TRIMTAB_MESSAGE: n.message,
     });
   });
 });
