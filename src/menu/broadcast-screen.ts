@@ -5,26 +5,8 @@
  */
 import type { Agent } from '../core/agents/agents.js';
 import { showText } from '../core/agents/sent-log.js';
-import { type BroadcastPlan, broadcast, checkBroadcast, planBroadcast } from '../remote/deliver.js';
+import { broadcast, checkBroadcast, planBroadcast } from '../remote/deliver.js';
 import { ask, busy, errorScreen, show, textScreen, type View } from './view.js';
-
-/**
- * The plan without the agents that wait on a prompt; how many were left out. planBroadcast is gaining
- * that itself (a `waiting` list, its agents already out of `byHost`): both are counted, so this works
- * before and after.
- */
-function withoutWaiting(plan: BroadcastPlan): { plan: BroadcastPlan; waiting: number } {
-  let waiting = (plan as { waiting?: Agent[] }).waiting?.length ?? 0;
-  const byHost = new Map<string, Agent[]>();
-  let count = 0;
-  for (const [host, agents] of plan.byHost) {
-    const live = agents.filter((a) => a.status !== 'waiting');
-    waiting += agents.length - live.length;
-    count += live.length;
-    if (live.length) byHost.set(host, live);
-  }
-  return { plan: { ...plan, byHost, count }, waiting };
-}
 
 export async function broadcastScreen(v: View, agents: Agent[]): Promise<void> {
   const live = agents.filter((a) => a.status !== 'exited' && a.status !== 'waiting' && !a.stale).length;
@@ -33,8 +15,9 @@ export async function broadcastScreen(v: View, agents: Agent[]): Promise<void> {
   try {
     checkBroadcast(msg);
     busy(v, 'finding agents');
-    const { plan, waiting } = withoutWaiting(await planBroadcast(v.ctx, msg));
-    const left = waiting ? [`${waiting} waiting on a prompt: left out`] : [];
+    // planBroadcast leaves agents waiting on a prompt out (the Enter after the text would answer it).
+    const plan = await planBroadcast(v.ctx, msg);
+    const left = plan.waiting.length ? [`${plan.waiting.length} waiting on a prompt: left out`] : [];
     if (plan.count === 0) {
       await textScreen(v, 'no agents to send to', left);
       return;

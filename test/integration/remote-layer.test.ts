@@ -157,13 +157,13 @@ describe("the menu's broadcast is trimtab broadcast", () => {
     try {
       await pane.waitFor(/\d agents?/, 'the main screen');
       await pane.waitFor('asleep offline');
-      await pane.keys('b');
+      await pane.keys('m'); // message all
       await pane.waitFor('message');
       await pane.type(text);
       await pane.keys('Enter');
       const next = await pane.waitFor(/send to \d|✖/, 'the confirm screen or an error');
       if (next.includes('✖')) return next;
-      await pane.keys('1');
+      await pane.keys('y');
       return await pane.waitFor('b  back', 'the results');
     } finally {
       await pane.stop();
@@ -180,7 +180,7 @@ describe("the menu's broadcast is trimtab broadcast", () => {
       await eventually(() => lab.agentLog(host, p).some((l) => l.event === 'start'), `${p} started`);
     }
     const screen = await menuBroadcast('from the menu');
-    expect(screen).toContain('broadcast');
+    expect(screen).toContain('message all');
     const cli = await lab.trimtab(['broadcast', '--yes', 'from the command']);
     expect(cli.exitCode, cli.stderr).toBe(0);
     const fromMenu = await logOf('from the menu');
@@ -196,7 +196,7 @@ describe("the menu's broadcast is trimtab broadcast", () => {
       await pane.waitFor(/\d agents?/, 'the main screen');
       await pane.waitFor('asleep offline');
       for (const h of ['here', 'thor', 'fedora'] as const) await lab.tmux(h, ['kill-session', '-t', '=agents']);
-      await pane.keys('b');
+      await pane.keys('m'); // message all
       await pane.waitFor('message');
       await pane.type('nobody home');
       await pane.keys('Enter');

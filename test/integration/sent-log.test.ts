@@ -242,7 +242,9 @@ describe('the menu records what it types', () => {
     await waitFor(/1 +beta +fedora +waiting/);
     await keys('1');
     await waitFor('beta · fedora · waiting');
-    await keys('1'); // approve (1)
+    await waitFor(/1 +Yes/); // the prompt's own option, by its own number
+    await new Promise((r) => setTimeout(r, 500)); // option keys wait out the first 300 ms of a prompt
+    await keys('1');
     await eventually(
       () => lab.agentLog('fedora', 'beta').some((l) => l.event === 'key' && l.key === '1'),
       'the approval',
@@ -261,14 +263,16 @@ describe('the menu records what it types', () => {
   });
 
   it('a canned command and a typed message are recorded byte for byte', async () => {
-    const agentScreen = await waitFor('beta · fedora · idle');
-    await keys(/(\d+) +send \/status/.exec(agentScreen)![1]!);
+    await waitFor('beta · fedora · idle');
+    await keys('c'); // canned commands
+    const canned = await waitFor('send to beta');
+    await keys(/(\d+) +send \/status/.exec(canned)![1]!);
     await eventually(() => submits('fedora', 'beta').includes('/status'), '/status');
     await waitFor('b  back');
     expect(logLines().at(-1)).toMatchObject({ target: 'fedora:agents:beta', text: '/status', result: 'delivered' });
     await keys('b');
-    const again = await waitFor('beta · fedora · idle');
-    await keys(/(\d+) +type a message/.exec(again)![1]!);
+    await waitFor('beta · fedora · idle');
+    await keys('t'); // type a message
     await waitFor('message');
     const typed = `it's $(typed) "on a phone"; ok`;
     await tmuxOuter(['send-keys', '-l', '--', typed]);
@@ -283,12 +287,12 @@ describe('the menu records what it types', () => {
 
   it('the menu broadcast records one line per agent', async () => {
     await waitFor(/3 agents/);
-    await keys('b');
+    await keys('m'); // message all
     await waitFor('message');
     await tmuxOuter(['send-keys', '-l', '--', 'menu broadcast']);
     await keys('Enter');
     await waitFor('send to 3');
-    await keys('1');
+    await keys('y');
     await waitFor('b  back');
     const mine = logLines().filter((l) => l.text === 'menu broadcast');
     expect(mine.map((l) => l.target).sort()).toEqual(['fedora:agents:beta', 'here:agents:alpha', 'thor:agents:alpha']);
