@@ -96,8 +96,14 @@ describe('spawn PROJECT TASK with the fake agent', () => {
     await eventually(async () => (await paneState('thor', 'flaky')).endsWith(' 1'), 'the pane to die');
     // `-v` makes the fake agent print its version and exit: the restart dies at once.
     const r = await lab.trimtab(['spawn', '--on', 'thor', 'flaky', '--', '-v']);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('the agent on thor:agents:flaky exited at once (status 0)');
+    if (r.exitCode === 0) {
+      // A loaded machine: node took longer than spawn's half-second check to start and end. The
+      // window stays, and the agent shows as exited (remain-on-exit).
+      await eventually(async () => (await paneState('thor', 'flaky')).endsWith(' 1'), 'the restarted agent to end');
+    } else {
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('the agent on thor:agents:flaky exited at once (status 0)');
+    }
     expect(await windowsNamed('thor', 'flaky')).toHaveLength(1);
   });
 
