@@ -102,7 +102,8 @@ describe('spawn PROJECT TASK with the fake agent', () => {
       await eventually(async () => (await paneState('thor', 'flaky')).endsWith(' 1'), 'the restarted agent to end');
     } else {
       expect(r.exitCode).toBe(1);
-      expect(r.stderr).toContain('the agent on thor:agents:flaky exited at once (status 0)');
+      // tmux records the exit status a moment after it marks the pane dead: 0, or not known yet.
+      expect(r.stderr).toMatch(/the agent on thor:agents:flaky exited at once \(status (0|unknown)\)/);
     }
     expect(await windowsNamed('thor', 'flaky')).toHaveLength(1);
   });
