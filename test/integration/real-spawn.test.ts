@@ -205,7 +205,9 @@ describe('spawn --continue where there is nothing to continue', () => {
     if (r.exitCode !== 0) {
       // It ended within spawn's half-second check (a fast machine).
       expect(r.exitCode).toBe(1);
-      expect(r.stderr).toContain('the agent on thor:agents:fresh exited at once (status 1) with --continue');
+      // tmux may not have recorded the exit status yet, or at all (a libutempter tmux can miss the
+      // child's exit: tmux#311, tmux#4559): 1 or unknown.
+      expect(r.stderr).toMatch(/the agent on thor:agents:fresh exited at once \(status (1|unknown)\) with --continue/);
       expect(r.stderr).toContain('no conversation to continue');
       return;
     }
