@@ -20,7 +20,7 @@ const ensure = (dir: string): string => {
  * controlPath), and ssh first binds it with a random `.%016llx` suffix (OpenSSH mux.c,
  * muxserver_listen): 52 bytes after DIR, so DIR may be at most 104 - 1 - 52 = 51 bytes long.
  */
-export const MAX_SOCKET_DIR = 104 - 1 - 52;
+const MAX_SOCKET_DIR = 104 - 1 - 52;
 
 /** `dir`, made (mode 700) and checked to be ours, a real directory and writable; undefined when it is not. */
 function privateDir(dir: string): string | undefined {
@@ -65,23 +65,6 @@ export const cacheDir = (env: NodeJS.ProcessEnv) =>
   env.TRIMTAB_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'trimtab');
 
 const cacheFile = (env: NodeJS.ProcessEnv) => path.join(cacheDir(env), 'hosts.json');
-
-/** A small remembered string (e.g. the hash of the last config that passed validation). */
-export function readNote(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  try {
-    return readFileSync(path.join(cacheDir(env), name), 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-export function writeNote(env: NodeJS.ProcessEnv, name: string, value: string): void {
-  try {
-    writeTextAtomic(path.join(ensure(cacheDir(env)), name), value);
-  } catch {
-    // only costs speed
-  }
-}
 
 export function readHostCache(env: NodeJS.ProcessEnv): HostCache {
   try {

@@ -203,10 +203,7 @@ function writeAtomic(file: string, text: string): void {
  * Change config.json: `change` gets the file as it is now (read under the lock) and returns the new
  * contents, which are checked and written with 2-space indents. Returns what was written.
  */
-export async function updateConfig(
-  env: NodeJS.ProcessEnv,
-  change: (now: ConfigFile) => ConfigFile,
-): Promise<ConfigFile> {
+async function updateConfig(env: NodeJS.ProcessEnv, change: (now: ConfigFile) => ConfigFile): Promise<ConfigFile> {
   const dir = configDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const named = configPath(env);

@@ -30,7 +30,7 @@ export interface LocalApi {
  * Plain http goes through fetch(). Syncthing's https GUI has a self-signed certificate, which fetch()
  * cannot be told to accept: node:https can (the connection is this machine talking to itself).
  */
-export async function call(api: LocalApi, method: string, urlPath: string, body?: unknown): Promise<Reply> {
+async function call(api: LocalApi, method: string, urlPath: string, body?: unknown): Promise<Reply> {
   const url = `${api.base}${urlPath}`;
   const headers: Record<string, string> = { 'X-API-Key': api.apiKey };
   const payload = body === undefined ? undefined : JSON.stringify(body);

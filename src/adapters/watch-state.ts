@@ -21,7 +21,7 @@ export interface WatchState {
 
 export const emptyWatchState = (): WatchState => ({ version: 1, agents: {}, pending: [] });
 
-export function stateDir(env: NodeJS.ProcessEnv): string {
+function stateDir(env: NodeJS.ProcessEnv): string {
   if (env.TRIMTAB_STATE_DIR) return env.TRIMTAB_STATE_DIR;
   return path.join(env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state'), 'trimtab');
 }
@@ -70,8 +70,7 @@ export function appendWatchLog(env: NodeJS.ProcessEnv, line: string, now = new D
   }
 }
 
-export const watchLogPath = (env: NodeJS.ProcessEnv) => file(env, 'watch.log');
-export const heartbeatPath = (env: NodeJS.ProcessEnv) => file(env, 'watch.pid');
+const heartbeatPath = (env: NodeJS.ProcessEnv) => file(env, 'watch.pid');
 
 export function writeHeartbeat(env: NodeJS.ProcessEnv, h: Heartbeat): void {
   try {

@@ -85,7 +85,7 @@ export const pressKeys = (ctx: Ctx, host: Host, ref: Ref, label: string, keys: s
     await onTarget(ctx, host, label, (m) => keysScript(m, host, ref, keys));
   });
 
-export const STATUSES: AgentStatus[] = ['working', 'waiting', 'idle', 'exited', 'unknown'];
+const STATUSES: AgentStatus[] = ['working', 'waiting', 'idle', 'exited', 'unknown'];
 
 export interface BroadcastPlan {
   text: string;

@@ -43,7 +43,7 @@ const word = (w: Word) => (typeof w === 'string' ? shQuote(w) : homeExpr(w.path)
  * `vars` become the header line (M, the marker, and TS, the tmux socket, always come first); `calls`
  * are `[function, ...arguments]`, joined with `;` on the last line.
  */
-export function remoteScript(
+function remoteScript(
   marker: string,
   host: Host,
   libs: string[],

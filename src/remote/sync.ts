@@ -27,7 +27,7 @@ export async function probeSyncthing(ctx: Ctx, host: Host): Promise<Probe> {
 }
 
 /** One host's folder rows, or its one-line error. Never throws. */
-export async function syncReport(ctx: Ctx, host: Host): Promise<SyncReport> {
+async function syncReport(ctx: Ctx, host: Host): Promise<SyncReport> {
   const base = { host: host.name, local: host.local, reachable: true, error: null, deviceId: null, rows: [] };
   try {
     const probe = await probeSyncthing(ctx, host);

@@ -60,7 +60,7 @@ const NOT_TYPED = /^\s*<system-reminder>/;
 const INTERRUPTED = /^\[Request interrupted by user[^\]\n]*\]\n\n/;
 
 /** The user's own words in the last user message, or `{toolResult: true}` after a tool ran. */
-export function lastUserText(messages: Message[] | undefined): { text?: string; toolResult: boolean } {
+function lastUserText(messages: Message[] | undefined): { text?: string; toolResult: boolean } {
   const last = [...(messages ?? [])].reverse().find((m) => m.role === 'user');
   if (!last) return { toolResult: false };
   if (typeof last.content === 'string') return { text: last.content, toolResult: false };
@@ -88,10 +88,7 @@ function toolResultText(messages: Message[] | undefined): string | undefined {
 type Content = { type: 'text'; text: string } | { type: 'tool_use'; name: string; input: Record<string, unknown> };
 
 /** What to answer, decided by the user's text. `delayMs` spaces out the text chunks. */
-export function script(
-  text: string | undefined,
-  toolResult: boolean,
-): { content: Content; delayMs: number; chunks: number } {
+function script(text: string | undefined, toolResult: boolean): { content: Content; delayMs: number; chunks: number } {
   const reply = (t: string, chunks = 1, delayMs = 0) => ({
     content: { type: 'text' as const, text: t },
     chunks,

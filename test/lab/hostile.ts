@@ -223,7 +223,7 @@ const AGENT_COMMAND = /^\/(ask|work|exit|crash|status)\b/;
  * One hostile text: 1-12 pieces, sometimes with a leading `-`, a trailing `;`, `\` or newline,
  * sometimes a very long line. `long` forces a long one (4-16 KB).
  */
-export function hostileText(rand: Rand, canary: string, long = false): string {
+function hostileText(rand: Rand, canary: string, long = false): string {
   let text = Array.from({ length: int(rand, 1, 12) }, () => piece(rand, canary)).join(pick(rand, ['', ' ', ' ', '']));
   if (rand() < 0.12) text = `-${text}`;
   if (rand() < 0.06) text = `--${text}`;
@@ -386,7 +386,7 @@ export const FIXED_NAMES = [
  * and OSC 52 clipboard writes; Unicode UAX #9 for bidi overrides). Each is bytes: invalid UTF-8 is a
  * kind of its own, and a name is handed to tmux byte for byte.
  */
-export const TERMINAL_ATTACKS: Record<string, Buffer> = {
+const TERMINAL_ATTACKS: Record<string, Buffer> = {
   ESC: Buffer.from('\x1b'),
   'CSI clear screen': Buffer.from('\x1b[2J\x1b[H'),
   'CSI colour': Buffer.from('\x1b[31;1m'),
@@ -438,7 +438,7 @@ export function hostileRemoteNames(seed: number, n: number): Buffer[] {
  * (U+0080..U+009F), bidi controls, and the bytes of invalid UTF-8 (a decoder's U+FFFD is fine).
  * `text` is what a process wrote, decoded as UTF-8.
  */
-export const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** The first raw control in `bytes` (as RAW_CONTROL, plus invalid UTF-8), shown with its neighbours; null when clean. */
 export function firstRawControl(bytes: Buffer): string | null {

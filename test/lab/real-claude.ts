@@ -6,7 +6,7 @@
  * (`sessions/<pid>.json`), so the host-side rule is `${CLAUDE_CONFIG_DIR:-$HOME/.claude}/sessions`.
  */
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execaSync } from 'execa';
@@ -20,7 +20,7 @@ export const CLAUDE_VERSION = '2.1.328';
  * Where scripts/test-setup.sh installs the pinned release (the same rule is written there):
  * $TRIMTAB_LAB_CLAUDE, else ${XDG_CACHE_HOME:-$HOME/.cache}/trimtab-lab/claude-code-VERSION.
  */
-export function labClaudePath(env: NodeJS.ProcessEnv = process.env): string {
+function labClaudePath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TRIMTAB_LAB_CLAUDE) return env.TRIMTAB_LAB_CLAUDE;
   const cache = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
   return path.join(cache, 'trimtab-lab', `claude-code-${CLAUDE_VERSION}`, 'node_modules', '.bin', 'claude');
@@ -39,7 +39,7 @@ export function requireLabClaude(): string {
 }
 
 /** Any key works against the stand-in; its last 20 characters mark it approved in `.claude.json`. */
-export const LAB_API_KEY = 'sk-ant-lab-0000-trimtab-lab-key-not-a-secret';
+const LAB_API_KEY = 'sk-ant-lab-0000-trimtab-lab-key-not-a-secret';
 
 /**
  * The first-run config: onboarding done, the key approved, `trusted` dirs past the trust dialog
@@ -193,15 +193,6 @@ export async function typeLine(lab: Lab, cp: ClaudePane, text: string): Promise<
 
 export async function pressKeys(lab: Lab, cp: ClaudePane, ...keys: string[]): Promise<void> {
   await lab.tmux(cp.host, ['send-keys', '-t', cp.pane, ...keys]);
-}
-
-/** Claude Code's registry files on a host: `sessions/<pid>.json` (the folder also holds `<pid>.<hash>.key` files). */
-export function registryFiles(configDir: string): Array<{ name: string; text: string }> {
-  const dir = path.join(configDir, 'sessions');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /^\d+\.json$/.test(f))
-    .map((name) => ({ name, text: readFileSync(path.join(dir, name), 'utf8') }));
 }
 
 export function registryEntry(configDir: string, pid: number): Record<string, unknown> | undefined {

@@ -29,7 +29,7 @@ export interface ShellUser {
 }
 
 /** The fake agent, run by `node` by absolute path: an ssh session's PATH may lack both. */
-export const agentCommand = () => `${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)}`;
+const agentCommand = () => `${shQuote(process.execPath)} ${shQuote(FAKE_AGENT)}`;
 
 export async function addShellUser(lab: Lab, host: string, shell: string): Promise<ShellUser> {
   const { name, home } = lab.addUser({ shell });

@@ -72,7 +72,7 @@ export const DEFAULTS = {
 } as const;
 
 /** Names trimtab puts into tmux targets and paths: no leading `-` or `.`, no `:` (tmux#1131-style target traps). */
-export const NAME_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9._-]*$';
+const NAME_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9._-]*$';
 const NAME_RE = new RegExp(NAME_PATTERN);
 export const isValidName = (s: string) => NAME_RE.test(s) && s.length <= 100;
 
@@ -82,7 +82,7 @@ const NAME_WORDS = 'a name of letters, digits, ".", "_", "-" (not starting with 
 const name = { type: 'string', pattern: NAME_PATTERN, maxLength: 100, description: NAME_WORDS } as const;
 
 /** JSON schema of each top-level key (the shape conf's `schema` option takes); `description` words the errors. */
-export const CONFIG_SCHEMA = {
+const CONFIG_SCHEMA = {
   session: name,
   hosts: {
     type: 'array',

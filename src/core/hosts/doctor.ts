@@ -126,7 +126,7 @@ export function unreachableCheck(host: Host, message: string, hint: string | und
   };
 }
 
-export const worst = (findings: Finding[]): Level =>
+const worst = (findings: Finding[]): Level =>
   findings.some((f) => f.level === 'fail') ? 'fail' : findings.some((f) => f.level === 'warn') ? 'warn' : 'ok';
 
 /** 3 when a host is unreachable, else 1 when something needs fixing, else 0 (issue #4). */
@@ -150,7 +150,7 @@ export function doctorJson(checks: HostCheck[]) {
 
 export type Paint = (level: Level | 'host', text: string) => string;
 const plain: Paint = (_l, t) => t;
-export const MARK: Record<Level, string> = { ok: '✔', warn: '⚠', fail: '✖' };
+const MARK: Record<Level, string> = { ok: '✔', warn: '⚠', fail: '✖' };
 
 /**
  * Word-wrap to `columns`: the first line starts with `indent`, the others with `hanging`. A word too

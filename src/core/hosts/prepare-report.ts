@@ -7,7 +7,7 @@ import type { ApplyResult, Plan, StepResult } from './prepare.js';
 
 /** todo: will change (dry run). done: changed or checked. same: nothing to do. skip: nothing to copy. warn: left alone. fail. */
 export type Mark = 'todo' | 'done' | 'same' | 'skip' | 'warn' | 'fail';
-export const SYMBOL: Record<Mark, string> = { todo: '+', done: '✔', same: '·', skip: '-', warn: '⚠', fail: '✖' };
+const SYMBOL: Record<Mark, string> = { todo: '+', done: '✔', same: '·', skip: '-', warn: '⚠', fail: '✖' };
 
 export interface ReportLine {
   mark: Mark;

@@ -43,7 +43,7 @@ export function controlPath(dir: string, config: Config, host: Host): string {
   return `${dir}/cm-${host.name.slice(0, 20)}-${hash}`;
 }
 
-export const muxArgs = (path: string): string[] => [
+const muxArgs = (path: string): string[] => [
   '-o',
   'ControlMaster=auto',
   '-o',

@@ -23,7 +23,7 @@ export function ignorePatterns(extra: readonly string[] = []): string[] {
   return [...new Set([...DEFAULT_IGNORES, ...extra.map((p) => p.trim())])];
 }
 
-export const isBlockStart = (line: string) => line.trim().startsWith('// BEGIN trimtab');
+const isBlockStart = (line: string) => line.trim().startsWith('// BEGIN trimtab');
 const isBlockEnd = (line: string) => line.trim() === BLOCK_END;
 
 /**
