@@ -25,14 +25,7 @@ answer_prompt() {
   resolve "$1" "$2" "$3"
   rows=$4 # not n: lock_pane counts with $n (sh has one scope)
   shift 4
-  trap unlock_all EXIT
-  trap 'exit 1' INT TERM HUP PIPE
-  lock_pane "$pane" || { say error busy; exit 0; }
-  if ! agent_in "$pane"; then
-    if [ "$ran" = gone ]; then say error gone; else say error notagent "$ran"; fi
-    exit 0
-  fi
-  leave_mode "$pane"
+  keys_guard
   now=$(t capture-pane -p -t "$pane" | sed 's/[[:blank:]]*$//' | grep -v '^$' | tail -n "$rows")
   if [ "$now" != "$E" ] || [ "$(t display-message -p -t "$pane" '#{pane_dead}')" != 0 ]; then
     say changed "$pane"

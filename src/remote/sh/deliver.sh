@@ -242,12 +242,9 @@ broadcast() {
   deliver 1 0 "$@"
 }
 
-# press_keys KIND A B KEY...: tmux key names (Escape, 1): approve, reject, interrupt. Only into the
-# agent (a shell would run what the keys spell), under the pane's delivery lock.
-press_keys() {
-  need_tmux
-  resolve "$1" "$2" "$3"
-  shift 3
+# keys_guard: before keys go into $pane, hold its delivery lock (dropped on every exit) and make sure
+# the agent runs there (a shell would run what the keys spell); otherwise say why and end the script.
+keys_guard() {
   trap unlock_all EXIT
   trap 'exit 1' INT TERM HUP PIPE
   lock_pane "$pane" || { say error busy; exit 0; }
@@ -256,6 +253,14 @@ press_keys() {
     exit 0
   fi
   leave_mode "$pane"
+}
+
+# press_keys KIND A B KEY...: tmux key names (Escape, 1): approve, reject, interrupt.
+press_keys() {
+  need_tmux
+  resolve "$1" "$2" "$3"
+  shift 3
+  keys_guard
   if t send-keys -t "$pane" "$@"; then say pressed "$pane"; else say error keys; fi
   unlock_all
   say end
