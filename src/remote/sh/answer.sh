@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # Reading and answering an agent's prompt. Needs prelude.sh, target.sh (need_tmux, resolve, leave_mode)
-# and, for answer_prompt, deliver.sh (lock_pane, agent_in, unlock_all; the guard header AN, AA).
+# and, for answer_prompt, deliver.sh (keys_guard; the guard header AN, AA).
 # $pane is set by resolve (target.sh), $ran by agent_in (deliver.sh); both are always sent with this.
 # shellcheck disable=SC2154
 
