@@ -15,6 +15,10 @@ command -v syncthing >/dev/null 2>&1 || missing+=(syncthing)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v wget >/dev/null 2>&1 || missing+=(wget)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v ps >/dev/null 2>&1 || missing+=(procps)
+command -v pgrep >/dev/null 2>&1 || missing+=(procps)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+{ command -v useradd >/dev/null 2>&1 || [ -x /usr/sbin/useradd ]; } || missing+=(passwd)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
