@@ -274,7 +274,16 @@ export async function startLab(): Promise<Lab> {
       return { program, count: () => calls().length, calls, reset: () => rmSync(log, { force: true }) };
     },
     async stop() {
-      for (const h of HOSTS) await lab.tmux(h, ['kill-server']);
+      // Each pane runs in its own process group. Killing the server only hangs them up, and an
+      // agent (the real Claude Code) may still be writing under the lab directory as it exits:
+      // end every group and wait for it before the tree is removed.
+      const groups: number[] = [];
+      for (const h of HOSTS) {
+        const panes = await lab.tmux(h, ['list-panes', '-a', '-F', '#{pane_pid}']);
+        for (const pid of panes.stdout.split('\n')) if (/^\d+$/.test(pid)) groups.push(Number(pid));
+        await lab.tmux(h, ['kill-server']);
+      }
+      await endGroups(groups);
       for (const u of users) {
         execaSync('pkill', ['-KILL', '-u', u], { reject: false });
         execaSync('userdel', ['-r', '-f', u], { reject: false });
@@ -288,10 +297,39 @@ export async function startLab(): Promise<Lab> {
       daemon.stderr?.destroy();
       for (const s of held) s.destroy();
       silent.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
   return lab;
+}
+
+const alive = (group: number) => {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Hang up, then after 3 s kill, each process group; resolves once none is left (or 2 s after the kill). */
+async function endGroups(groups: number[]): Promise<void> {
+  const signal = (sig: NodeJS.Signals) => {
+    for (const g of groups.filter(alive)) {
+      try {
+        process.kill(-g, sig);
+      } catch {
+        // gone between the check and the signal
+      }
+    }
+  };
+  signal('SIGHUP');
+  const until = Date.now() + 3000;
+  while (groups.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  signal('SIGKILL');
+  // A killed group can linger as zombies until its new parent reaps them: bounded, then rm retries.
+  const reaped = Date.now() + 2000;
+  while (groups.some(alive) && Date.now() < reaped) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Poll until `check` returns a truthy value (tests check behaviour, never wall time). */
