@@ -4,7 +4,7 @@
  * is when it is not here, and the names the menu's spawn list offers. What Claude Code itself does
  * with them is proven on the real agent (real-spawn.test.ts).
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findHost } from '../../src/core/hosts/config.js';
@@ -106,6 +106,29 @@ describe('spawn PROJECT TASK with the fake agent', () => {
       expect(r.stderr).toMatch(/the agent on thor:agents:flaky exited at once \(status (0|unknown)\)/);
     }
     expect(await windowsNamed('thor', 'flaky')).toHaveLength(1);
+  });
+
+  it('a projects dir holding tmux format text is a plain path: "#(cmd)" does not run, "#{...}" stays as typed', async () => {
+    // tmux expands formats in new-window -c; spawn doubles each "#" (prelude.sh, tmux_literal).
+    const ran = path.join(lab.dir, 'format-ran');
+    const weird = path.join(lab.dir, `p#(touch ${ran})#{pane_id}##x#`);
+    mkdirSync(path.join(weird, 'fmt'), { recursive: true });
+    const file = path.join(lab.env.TRIMTAB_CONFIG_DIR!, 'config.json');
+    const before = readFileSync(file, 'utf8');
+    const config = JSON.parse(before) as { hosts: Array<{ name: string; projectsDir: string }> };
+    config.hosts.find((h) => h.name === 'thor')!.projectsDir = weird;
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    try {
+      const r = await lab.trimtab(['spawn', '--on', 'thor', 'fmt']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      // The fake agent writes its log in the directory it was started in.
+      await eventually(() => existsSync(path.join(weird, 'fmt', '.fake-agent.log')), 'the agent to start in it');
+      const cwd = await lab.tmux('thor', ['display-message', '-p', '-t', '=agents:=fmt', '#{pane_current_path}']);
+      expect(cwd.stdout.trim()).toBe(path.join(weird, 'fmt'));
+      expect(existsSync(ran)).toBe(false);
+    } finally {
+      writeFileSync(file, before);
+    }
   });
 
   it('refuses a task that cannot travel (an end-of-paste sequence) before any host is asked (exit 2)', async () => {

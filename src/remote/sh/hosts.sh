@@ -117,7 +117,9 @@ prepare_file() {
 # prepare_session SESSION WINDOW: a session needs a window: a shell in the projects dir, which list
 # leaves out (core/agents/agents.ts, SHELL_WINDOW).
 prepare_session() {
-  if [ -d "$P" ]; then c=$P; else c=$HOME; fi
+  if [ -d "$P" ]; then tmux_literal "$P"; else tmux_literal "$HOME"; fi
+  # shellcheck disable=SC2154 # lit: set by tmux_literal (prelude.sh)
+  c=$lit
   if t has-session -t "=$1" 2>/dev/null; then say session exists
   elif e=$(t new-session -d -s "$1" -n "$2" -c "$c" 2>&1 </dev/null); then say session ok
   else say session fail; printf '%s\n' "$e"

@@ -16,6 +16,21 @@ t() {
   if [ -n "$TS" ]; then tmux -u -L "$TS" "$@"; else tmux -u "$@"; fi
 }
 
+# tmux_literal VALUE: sets `lit` to VALUE with each # doubled. tmux expands formats in the -c, -n and
+# -s arguments of new-session, new-window and respawn-pane (tmux 3.3a: "#(touch x)" in a -c directory
+# runs touch, "#{pane_id}" changes the path), and "##" is its literal "#". Names are checked before
+# they get here; a projects dir is the user's own free text.
+tmux_literal() {
+  lit='' rest=$1
+  while :; do
+    case $rest in
+      *'#'*) lit="$lit${rest%%#*}##" rest=${rest#*#} ;;
+      *) break ;;
+    esac
+  done
+  lit="$lit$rest"
+}
+
 # sha256 of stdin: sha256sum (GNU, busybox), shasum (macOS), openssl as a last resort; nothing without any.
 h() {
   if command -v sha256sum >/dev/null 2>&1; then sha256sum

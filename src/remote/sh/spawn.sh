@@ -34,13 +34,16 @@ spawn_agent() {
   shift 5
   [ -d "$dir" ] || { say error nodir "$dir"; exit 0; }
   command -v "$program" >/dev/null 2>&1 || { say error noagent "$PATH"; exit 0; }
+  tmux_literal "$dir"
+  # shellcheck disable=SC2154 # lit: set by tmux_literal (prelude.sh)
+  cdir=$lit
   old=$(find_window "$session" "$name")
   case "$old" in
     ambiguous) say error ambiguous; exit 0 ;;
     ?*) restart_agent "$old" "$@"; exit 0 ;;
   esac
-  pane=$(t new-session -d -P -F '#{pane_id}' -s "$session" -n "$name" -c "$dir" sh -c "$run" sh "$@" 2>/dev/null) ||
-    pane=$(t new-window -d -P -F '#{pane_id}' -t "=$session:" -n "$name" -c "$dir" sh -c "$run" sh "$@") ||
+  pane=$(t new-session -d -P -F '#{pane_id}' -s "$session" -n "$name" -c "$cdir" sh -c "$run" sh "$@" 2>/dev/null) ||
+    pane=$(t new-window -d -P -F '#{pane_id}' -t "=$session:" -n "$name" -c "$cdir" sh -c "$run" sh "$@") ||
     { say error tmux; exit 0; }
   # remain-on-exit keeps a finished agent's last screen, listed as "exited". The command was checked
   # above, so it cannot vanish before this runs; if it did, that is the "died" case below.
@@ -67,7 +70,7 @@ restart_agent() {
   p=$1
   shift
   if [ "$(t display-message -p -t "$p" '#{pane_dead}' 2>/dev/null)" != 1 ] ||
-    ! t respawn-pane -t "$p" -c "$dir" sh -c "$run" sh "$@" 2>/dev/null; then
+    ! t respawn-pane -t "$p" -c "$cdir" sh -c "$run" sh "$@" 2>/dev/null; then
     if [ "$(t display-message -p -t "$p" '#{pane_dead}' 2>/dev/null)" = 0 ]; then say exists "$p"; else say error tmux; fi
     return
   fi
