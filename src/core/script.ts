@@ -6,13 +6,12 @@
 import { usageError } from './errors.js';
 
 /**
- * Fields of `list-panes -F`, TAB-separated, in the order remote/sh/list.sh (list_panes) asks for them.
- * window_name is last: it may hold tabs; titles are escaped by tmux.
+ * Fields of `list-panes -F`, in the order remote/sh/list.sh (list_panes) asks for them. First the ones
+ * tmux prints as they are, TAB-separated: ids, numbers, flags, and pane_title (tmux drops control
+ * characters from titles; select-pane -T refuses them).
  */
-export const PANE_FIELDS = [
+export const PANE_FIXED = [
   'pane_id',
-  'session_name',
-  'pane_current_command',
   'window_id',
   'window_index',
   'pane_index',
@@ -21,12 +20,19 @@ export const PANE_FIELDS = [
   'pane_dead_status',
   'window_activity',
   'pane_in_mode',
-  'pane_current_path',
   'pane_title',
   'pane_pid',
-  'window_name',
 ] as const;
-export const PANE_FORMAT = PANE_FIELDS.map((f) => `#{${f}}`).join('\t');
+/**
+ * Then free text that anyone on the host names, TABs and newlines included (a directory "a<TAB>b", a
+ * window renamed to two lines, a process that renamed itself): each one is followed by the call's
+ * separator, which no name can hold, so a record ends at its PANE_FREE.length + 1'th separator.
+ */
+export const PANE_FREE = ['session_name', 'pane_current_command', 'pane_current_path', 'window_name'] as const;
+export const PANE_FIELDS = [...PANE_FIXED, ...PANE_FREE] as const;
+/** The `-F` format list.sh builds for separator SEP. */
+export const paneFormat = (sep: string) =>
+  PANE_FIXED.map((f) => `#{${f}}`).join('\t') + sep + PANE_FREE.map((f) => `#{${f}}${sep}`).join('');
 
 /**
  * Text that cannot travel byte for byte is refused up front. A bracketed paste ends at ESC[201~: text

@@ -109,7 +109,13 @@ export function parseAgentList(ctx: Ctx, host: Host, sections: Section[]): { err
     return { error: `tmux failed on ${host.name}: ${text.trim().split('\n')[0]}`, agents: [] };
   }
   const registry = parseRegistry(section(sections, 'registry')?.lines.join('\n') ?? '');
-  const agents = agentsFromList(host, ctx.config.session, parsePanes(panes.lines), screensFrom(sections), registry);
+  const agents = agentsFromList(
+    host,
+    ctx.config.session,
+    parsePanes(panes.lines, panes.args[0] ?? ''),
+    screensFrom(sections),
+    registry,
+  );
   // Ages are measured against the host's own clock, then moved onto ours.
   const remoteNow = Number(section(sections, 'now')?.args[0]);
   const skew = remoteNow ? ctx.now() - remoteNow : 0;

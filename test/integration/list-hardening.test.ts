@@ -21,7 +21,7 @@ import { shQuote } from '../../src/core/quote.js';
 // src/adapters/cache.ts MAX_SOCKET_DIR: 104 bytes less the NUL and the 52 that ssh's control path adds.
 const MAX_SOCKET_DIR = 51;
 
-import { FAKE_AGENT, type Lab, startLab, which } from '../lab/lab.js';
+import { eventually, FAKE_AGENT, type Lab, startLab, which } from '../lab/lab.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -146,6 +146,54 @@ describe('window names with a TAB', () => {
     expect(list.agents.find((a) => a.window === 'uncle\tx')?.paneId).toBe(other);
     await lab.tmux('thor', ['kill-pane', '-t', other]);
     await lab.tmux('thor', ['kill-window', '-t', '=agents:=uncle']);
+  });
+});
+
+describe('TABs and newlines in names from the host', () => {
+  it('a session, a directory and a window named with TABs and newlines: each agent is listed with its own fields', async () => {
+    const dir = path.join(lab.dir, 'thor', 'odd\tdir\nx');
+    mkdirSync(dir, { recursive: true });
+    // Outside the agents session the fake agent is found by its Claude-like screen; its program is `node`.
+    const a = await lab.tmux('thor', [
+      'new-session',
+      '-d',
+      '-P',
+      '-F',
+      '#{pane_id}',
+      '-s',
+      'se\tss\nion',
+      '-n',
+      'w\n1\tz',
+      '-c',
+      dir,
+      agentCmd,
+    ]);
+    expect(a.exitCode, a.stderr).toBe(0);
+    const first = a.stdout.trim();
+    const second = await spawnFake('thor', 'after\tit');
+    const program = async (id: string) =>
+      (await lab.tmux('thor', ['display-message', '-p', '-t', id, '#{pane_current_command}'])).stdout.trim();
+    await eventually(
+      async () => (await program(first)) === 'node' && (await program(second)) === 'node',
+      'both agents to run',
+    );
+    const found = await eventually(async () => {
+      const r = await lab.trimtab(['list', '--json', '--host', 'thor']);
+      const agents = (JSON.parse(r.stdout) as { agents: Array<Record<string, string>> }).agents;
+      const mine = [first, second].map((id) => agents.find((x) => x.paneId === id));
+      return mine.every(Boolean) ? mine : undefined;
+    }, 'both panes listed as agents');
+    // tmux 3.3a keeps a session name's TAB and newline as the escapes \\t and \\n; a window's and a directory's stay raw.
+    const session = (await lab.tmux('thor', ['display-message', '-p', '-t', first, '#{session_name}'])).stdout.trim();
+    expect(found[0]).toMatchObject({ session, window: 'w\n1\tz', path: dir, status: 'idle' });
+    expect(found[1]).toMatchObject({
+      session: 'agents',
+      window: 'after\tit',
+      path: lab.mkProject('thor', 'p'),
+      status: 'idle',
+    });
+    await lab.tmux('thor', ['kill-session', '-t', first]);
+    await lab.tmux('thor', ['kill-pane', '-t', second]);
   });
 });
 

@@ -7,7 +7,7 @@ import type { Survey } from '../../src/core/hosts/host-survey.js';
 import { planPrepare } from '../../src/core/hosts/prepare.js';
 import { parseSections } from '../../src/core/protocol.js';
 import { shQuote } from '../../src/core/quote.js';
-import { checkPasteable, PANE_FORMAT } from '../../src/core/script.js';
+import { checkPasteable, paneFormat } from '../../src/core/script.js';
 import {
   broadcastScript,
   keysScript,
@@ -216,7 +216,10 @@ describe('every script', () => {
     // tmux stood in for by a function that prints the format it is asked for.
     const script = `M=${M} TS=\n${LIBRARIES['prelude.sh']}\n${LIBRARIES['target.sh']}\n${LIBRARIES['list.sh']}\nt() { printf '%s' "$4"; }\nlist_panes agents`;
     const out = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' }).stdout;
-    expect(parseSections(out, M).find((x) => x.tag === 'panes')?.lines[0]).toBe(PANE_FORMAT);
+    const panes = parseSections(out, M).find((x) => x.tag === 'panes');
+    // The separator is made of the call's nonce.
+    expect(panes?.args[0]).toBe('<abc123>');
+    expect(panes?.lines[0]).toBe(paneFormat(panes!.args[0]!));
   });
 
   it('the tmux socket travels in the header, quoted', () => {

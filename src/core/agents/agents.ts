@@ -2,7 +2,7 @@ import path from 'node:path/posix';
 import { type Host, isValidName } from '../hosts/config.js';
 import type { Section } from '../protocol.js';
 import { trimScreen } from '../protocol.js';
-import { PANE_FIELDS } from '../script.js';
+import { type PANE_FIELDS, PANE_FIXED, PANE_FREE } from '../script.js';
 import { type Prompt, readPrompt } from '../status/prompt.js';
 import { type RegistrySnapshot, type RegistryState, registryByPane } from '../status/registry.js';
 import { type AgentStatus, classifyPane, isClaudeCommand, isShell, looksLikeClaude } from '../status/status.js';
@@ -44,19 +44,27 @@ export interface Agent {
   stale?: boolean;
 }
 
-/** Split `list-panes -F` output. A line that does not start with a pane id continues the window name before it. */
-export function parsePanes(lines: string[]): Pane[] {
+/**
+ * Split `list-panes -F` output (the lines of the `panes` section) made with separator SEP (core/script.ts,
+ * paneFormat). A record is its TAB-separated fixed fields, then each free field followed by SEP, so a
+ * name holding TABs or newlines cannot move a field. Chatter that is no record is skipped.
+ */
+export function parsePanes(lines: string[], sep: string): Pane[] {
   const panes: Pane[] = [];
-  const fixed = PANE_FIELDS.length - 1;
-  for (const line of lines) {
-    if (!/^%\d+\t/.test(line)) {
-      const last = panes.at(-1);
-      if (last && line !== '') last.window_name += `\n${line}`;
-      continue;
-    }
-    const parts = line.split('\t');
-    const values = [...parts.slice(0, fixed), parts.slice(fixed).join('\t')];
-    panes.push(Object.fromEntries(PANE_FIELDS.map((f, i) => [f, values[i] ?? ''])) as Pane);
+  if (!sep) return panes;
+  const per = PANE_FREE.length + 1;
+  const tokens = lines.join('\n').split(sep);
+  for (let i = 0; i + per <= tokens.length; i += per) {
+    // Fixed fields hold no newline: the record starts on the last line before its first separator
+    // (the line after the previous record's last one).
+    const fixed = tokens[i]!.slice(tokens[i]!.lastIndexOf('\n') + 1);
+    if (!/^%\d+\t/.test(fixed)) continue;
+    const values = fixed.split('\t').slice(0, PANE_FIXED.length);
+    const pane = Object.fromEntries(PANE_FIXED.map((f, k) => [f, values[k] ?? ''])) as Pane;
+    PANE_FREE.forEach((f, k) => {
+      pane[f] = tokens[i + 1 + k]!;
+    });
+    panes.push(pane);
   }
   return panes;
 }

@@ -66,16 +66,27 @@ list_registry() {
   printf '%s\n' '@@end'
 }
 
-# The fields of core/script.ts PANE_FIELDS, TAB-separated; window_name last (it may hold tabs).
+# The fields of core/script.ts PANE_FIXED, TAB-separated, then those of PANE_FREE (names that may hold
+# TABs and newlines), each followed by S, a separator made of this call's nonce that no name can hold:
+# a record is whole at its fifth S, however many lines it spans. ids: the panes list_screens captures.
 list_panes() {
-  f='#{pane_id}	#{session_name}	#{pane_current_command}	#{window_id}	#{window_index}	#{pane_index}'
-  f="$f	#{pane_active}	#{pane_dead}	#{pane_dead_status}	#{window_activity}	#{pane_in_mode}"
-  f="$f	#{pane_current_path}	#{pane_title}	#{pane_pid}	#{window_name}"
+  S=${M#@@trimtab-}
+  S="<${S%@@}>"
+  f='#{pane_id}	#{window_id}	#{window_index}	#{pane_index}	#{pane_active}	#{pane_dead}'
+  f="$f	#{pane_dead_status}	#{window_activity}	#{pane_in_mode}	#{pane_title}	#{pane_pid}"
+  f="$f$S#{session_name}$S#{pane_current_command}$S#{pane_current_path}$S#{window_name}$S"
   out=$(t list-panes -a -F "$f" 2>&1) || { say noserver; printf '%s\n' "$out"; exit 0; }
   say now "$(date +%s)"
-  say panes
+  say panes "$S"
   printf '%s\n' "$out"
-  ids=$(printf '%s\n' "$out" | S="$1" awk -F '\t' '$1 ~ /^%[0-9]+$/ && ($2 == ENVIRON["S"] || $3 ~ /^(claude|node|[0-9]+\.[0-9]+\.[0-9]+)$/) { print $1 }')
+  ids=$(printf '%s\n' "$out" | S="$S" P="$1" awk '
+    BEGIN { s = ENVIRON["S"]; n = length(s) }
+    { rec = rec $0 "\n"; c = 0; r = rec
+      while ((i = index(r, s)) > 0) { part[c++] = substr(r, 1, i - 1); r = substr(r, i + n) }
+      if (c < 5) next
+      rec = ""; sub(/^.*\n/, "", part[0]); sub(/\t.*/, "", part[0])
+      if (part[0] ~ /^%[0-9]+$/ && (part[1] == ENVIRON["P"] || part[2] ~ /^(claude|node|[0-9]+\.[0-9]+\.[0-9]+)$/)) print part[0]
+    }')
 }
 
 # A few tmux clients however many agents: the captures go to tmux as command sequences, each screen

@@ -12,7 +12,7 @@ import {
 } from '../../../src/core/agents/agents.js';
 import { resolveConfig } from '../../../src/core/hosts/config.js';
 import { markerFor, parseSections } from '../../../src/core/protocol.js';
-import { PANE_FIELDS } from '../../../src/core/script.js';
+import { PANE_FIXED, PANE_FREE } from '../../../src/core/script.js';
 import { parseRegistry } from '../../../src/core/status/registry.js';
 
 const fixture = (name: string) =>
@@ -43,7 +43,9 @@ function pane(over: Partial<Pane> = {}): Pane {
     ...over,
   };
 }
-const line = (p: Pane) => PANE_FIELDS.map((f) => p[f]).join('\t');
+const SEP = '<0a1b2c3d>';
+/** One record as list.sh prints it (core/script.ts, paneFormat). */
+const line = (p: Pane) => PANE_FIXED.map((f) => p[f]).join('\t') + SEP + PANE_FREE.map((f) => `${p[f]}${SEP}`).join('');
 const agents = (panes: Pane[], screens: Record<string, string> = {}) =>
   agentsFromList(HOST, 'agents', panes, new Map(Object.entries(screens)));
 
@@ -56,23 +58,28 @@ describe('parsePanes', () => {
     ['an empty window name', ''],
   ])('%s', (_name, window_name) => {
     const p = pane({ window_name, pane_title: 'title with spaces' });
-    expect(parsePanes([line(p)])).toEqual([p]);
+    expect(parsePanes([line(p)], SEP)).toEqual([p]);
   });
 
-  it('joins a window name continued on the following line', () => {
-    const a = pane({ window_name: 'first\nsecond' });
-    const b = pane({ window_name: 'next' });
-    expect(parsePanes([...line(a).split('\n'), line(b), ''])).toEqual([a, b]);
+  it.each(PANE_FREE)('TABs and newlines in %s move no field, and the next record is whole', (field) => {
+    const hostile = '\ta\n%7\tb\t\n\n<0a1b2c3e>\t';
+    const a = pane({ [field]: hostile });
+    const b = pane({ pane_id: '%2', window_name: 'next' });
+    expect(parsePanes(`${line(a)}\n${line(b)}\n`.split('\n'), SEP)).toEqual([a, b]);
   });
 
   it.each([
     ['blank lines', ['', '']],
     ['chatter before any pane', ['hello', 'world']],
-  ])('ignores %s', (_name, lines) => expect(parsePanes(lines)).toEqual([]));
+    ['a record cut short', ['%9\tagents']],
+  ])('ignores %s', (_name, lines) => expect(parsePanes(lines, SEP)).toEqual([]));
 
-  it('fills missing fields with empty strings', () => {
-    expect(parsePanes(['%9\tagents'])[0]).toMatchObject({ pane_id: '%9', session_name: 'agents', window_name: '' });
+  it('skips chatter before a record and reads the record', () => {
+    const p = pane();
+    expect(parsePanes(['tmux: something', line(p)], SEP)).toEqual([p]);
   });
+
+  it('reads nothing without a separator', () => expect(parsePanes([line(pane())], '')).toEqual([]));
 });
 
 describe('agentsFromList: which panes are agents', () => {
