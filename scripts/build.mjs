@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 /**
@@ -49,12 +50,15 @@ const rawText = {
 };
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const outfile = 'dist/trimtab.mjs';
+// `--out FILE` builds elsewhere (a test builds a readable copy without touching dist/).
+const { values: args } = parseArgs({ options: { out: { type: 'string' } } });
+const outfile = args.out ?? 'dist/trimtab.mjs';
+const readable = Boolean(process.env.TRIMTAB_BUILD_READABLE);
 const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  minify: !process.env.TRIMTAB_BUILD_READABLE,
+  minify: !readable,
   legalComments: 'none',
   charset: 'ascii',
   write: false,
@@ -70,6 +74,10 @@ const program = text(
     format: 'cjs',
     plugins: [lazyStringWidth, rawText],
     define: { __TRIMTAB_VERSION__: JSON.stringify(pkg.version) },
+    // A readable build carries its source map: `node --enable-source-maps dist/trimtab.mjs` then
+    // names src/ files and lines in stack traces (boot.ts loads it through Node's own loader for that).
+    sourcemap: readable ? 'inline' : false,
+    outfile, // not written (write: false): the map's paths are relative to it
   }),
 );
 /**
@@ -103,6 +111,6 @@ const { embedProgram } = await import(
   ).toString('base64')}`
 );
 
-mkdirSync('dist', { recursive: true });
+mkdirSync(path.dirname(outfile), { recursive: true });
 writeFileSync(outfile, `#!/usr/bin/env node\n${loader}${embedProgram(ascii)}`);
 chmodSync(outfile, 0o755);

@@ -80,10 +80,17 @@ type Program = typeof import('./main.js');
 type EnableCompileCache = (dir?: string) => { status: number; message?: string; directory?: string };
 const enableCompileCache = (NodeModule as unknown as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
 
-/** The program, compiled by Node's CommonJS loader, which reads and writes Node's compile cache for it. */
-function loadWithNodeCache(enable: EnableCompileCache): Program {
-  const result = enable(path.join(dir, 'node-compile-cache'));
-  debug(`node ${result.status === 0 ? `failed: ${result.message ?? ''}` : (result.directory ?? '')}`);
+/**
+ * The program, compiled by Node's CommonJS loader: with Node's compile cache when `enable` is given.
+ * Also the way when source maps are on (`node --enable-source-maps`, for the inline map of a readable
+ * build, TRIMTAB_BUILD_READABLE=1): Node maps stack traces for code its loaders compile, never for a
+ * vm Script (seen on Node 20.20).
+ */
+function loadWithNodeLoader(enable?: EnableCompileCache): Program {
+  if (enable) {
+    const result = enable(path.join(dir, 'node-compile-cache'));
+    debug(`node ${result.status === 0 ? `failed: ${result.message ?? ''}` : (result.directory ?? '')}`);
+  } else debug('off (source maps are on)');
   type CjsModule = { exports: Program; paths: string[]; _compile(content: string, filename: string): void };
   const Ctor = NodeModule as unknown as { new (id: string): CjsModule; _nodeModulePaths(dir: string): string[] };
   const m = new Ctor(self);
@@ -131,7 +138,11 @@ function loadWithOwnCache(): Program {
   return module.exports;
 }
 
-const loaded = useCache && enableCompileCache ? loadWithNodeCache(enableCompileCache) : loadWithOwnCache();
+const loaded = process.sourceMapsEnabled
+  ? loadWithNodeLoader(useCache ? enableCompileCache : undefined)
+  : useCache && enableCompileCache
+    ? loadWithNodeLoader(enableCompileCache)
+    : loadWithOwnCache();
 
 /** `main(argv)`, for a process that imports the bundle to run many commands (test/fixtures/run-many.mjs). */
 export const { main } = loaded;

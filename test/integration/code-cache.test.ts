@@ -141,3 +141,31 @@ describe('start-up code cache', () => {
     expect(() => caches(cache)).toThrow(); // the dir was never even made
   });
 });
+
+describe('a readable build (TRIMTAB_BUILD_READABLE=1)', () => {
+  it('carries a source map: with node --enable-source-maps a stack trace names src/ files and lines', async () => {
+    const out = path.join(tmp(), 'readable', 'trimtab.mjs');
+    const root = path.resolve(import.meta.dirname, '..', '..');
+    const built = await execa(process.execPath, ['scripts/build.mjs', '--out', out], {
+      cwd: root,
+      env: { TRIMTAB_BUILD_READABLE: '1' },
+      reject: false,
+    });
+    expect(built.exitCode, built.stderr).toBe(0);
+    // A bug on purpose: main() given a non-string word. TRIMTAB_DEBUG prints the stack of an internal error.
+    const script = `const m = await import(${JSON.stringify(out)}); process.exitCode = await m.main([Symbol('x')]);`;
+    const run = (flags: string[]) =>
+      execa(process.execPath, [...flags, '--input-type=module', '-e', script], {
+        env: { TRIMTAB_DEBUG: '1', TRIMTAB_CACHE_DIR: path.join(tmp(), 'cache') },
+        reject: false,
+      });
+    const mapped = await run(['--enable-source-maps']);
+    expect(mapped.exitCode).toBe(1);
+    expect(mapped.stderr).toContain('internal error');
+    expect(mapped.stderr).toMatch(new RegExp(`at .*\\(${path.join(root, 'src', 'cli.ts')}:\\d+:\\d+\\)`));
+    // Without the flag the same trace names the bundle (the code cache path), so the map made the difference.
+    const plain = await run([]);
+    expect(plain.stderr).not.toContain(path.join(root, 'src', 'cli.ts'));
+    expect(plain.stderr).toContain(out);
+  });
+});
