@@ -1,15 +1,18 @@
 import { TrimtabError } from '../core/errors.js';
 import { printable } from '../core/render/printable.js';
 import { fit } from '../core/render/render.js';
-import { yesOption } from '../core/status/prompt.js';
+import { choiceText, optionKeys, yesOption } from '../core/status/prompt.js';
 import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt } from '../remote/answer.js';
 import type { Ctx } from '../remote/context.js';
 import { resolveTarget } from '../remote/targets.js';
 
 /** Labels and subjects come from the agent's screen: control characters are shown, never sent to the terminal. */
 const visible = (s: string) => printable(s, { limit: 4096 });
-/** Options as drawn: `1. Yes, 2. No` (a menu without numbers is counted from 1). */
-const listOptions = (p: ShownPrompt) => visible(p.options.map((o, i) => `${o.key ?? i + 1}. ${o.label}`).join(', '));
+/** Options as drawn: `1. Yes, 2. No` (a row without a number by its key from optionKeys). */
+const listOptions = (p: ShownPrompt) => {
+  const keys = optionKeys(p);
+  return visible(p.options.map((o, i) => `${keys[i]}. ${o.label}`).join(', '));
+};
 
 /** The option OPTION names: its number as drawn, or its label (case aside); the plain "Yes" when not given. */
 function pickOption(p: ShownPrompt, label: string, option: string | undefined): number {
@@ -21,7 +24,8 @@ function pickOption(p: ShownPrompt, label: string, option: string | undefined): 
     });
   }
   const want = option.trim().toLowerCase();
-  const at = p.options.findIndex((o, i) => (o.key ?? String(i + 1)) === want || o.label.trim().toLowerCase() === want);
+  const keys = optionKeys(p);
+  const at = p.options.findIndex((o, i) => keys[i] === want || o.label.trim().toLowerCase() === want);
   if (at < 0) throw new TrimtabError(`${label} has no option "${option}"`, { hint: `options: ${listOptions(p)}` });
   return at;
 }
@@ -60,8 +64,10 @@ export async function approveCommand(ctx: Ctx, targetText: string, option: strin
   const answer = await answerPrompt(ctx, host, view.paneId, prompt, keys, label);
   if (answer.outcome === 'changed') throw changed(label, answer.now);
   if (!answer.closed) throw stillShown(label, keys.join(' '));
-  const o = prompt.options[index]!;
-  say(ctx, `✔ ${label}  ${o.key ?? index + 1}. ${o.label}  (${subjectLine(prompt)})`);
+  say(
+    ctx,
+    `✔ ${label}  ${choiceText(optionKeys(prompt)[index]!, prompt.options[index]!.label)}  (${subjectLine(prompt)})`,
+  );
 }
 
 /** `trimtab reject TARGET`: Esc, only while the prompt read is still on screen. */

@@ -8,6 +8,7 @@
 import type { Agent } from '../core/agents/agents.js';
 import { showText } from '../core/agents/sent-log.js';
 import { type AgentAction, agentActions, cannedRows, KEYS, promptRows, reflow } from '../core/render/menu-layout.js';
+import { choiceText, isCheckbox, optionKeys } from '../core/status/prompt.js';
 import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt, samePrompt } from '../remote/answer.js';
 import { attachPane } from '../remote/attach.js';
 import { pressKeys, sendText } from '../remote/deliver.js';
@@ -24,6 +25,16 @@ const PROMPT_SETTLE_MS = 300;
 /** An action after which this screen's pane may be gone (restart, continue). */
 const LEAVE = 'leave';
 
+/** The option keys for a footer: "1-5", "1-5, s", "1". */
+function keyRange(keys: string[]): string {
+  const digits = keys.filter((k) => /^\d+$/.test(k)).map(Number);
+  const others = keys.filter((k) => !/^\d+$/.test(k));
+  const lo = Math.min(...digits);
+  const hi = Math.max(...digits);
+  const range = digits.length === 0 ? [] : [lo === hi ? String(lo) : `${lo}-${hi}`];
+  return [...range, ...others].join(', ');
+}
+
 function layout(v: View, agent: Agent, pane: PaneView, readAt: number, note: string): Spec {
   const { columns } = size();
   const p = pane.prompt;
@@ -36,15 +47,15 @@ function layout(v: View, agent: Agent, pane: PaneView, readAt: number, note: str
   const actions = agentActions(pane.status, p !== null);
   for (const a of actions) rows.push({ key: a.key, text: a.label, tone: 'dim' });
   const dot = ` ${v.glyphs.dot} `;
-  const n = p?.options.length ?? 0;
+  const keys = p ? optionKeys(p) : [];
   return {
     header: [[agent.project, agent.host, pane.status, age(readAt)].join(dot)],
     rows,
-    footer: p ? `${n > 1 ? `1-${n}` : '1'} answer${dot}x reject${dot}b back` : 'Esc/b back',
+    footer: p ? `${keyRange(keys)} answer${dot}x reject${dot}b back` : 'Esc/b back',
     // Never on an answering row: Enter alone must not answer a prompt.
     cursor: p ? null : KEYS.refresh,
     settleMs: p ? PROMPT_SETTLE_MS : undefined,
-    guard: p ? [...p.options.map((o, i) => o.key ?? String(i + 1)), KEYS.escape] : undefined,
+    guard: p ? [...keys, KEYS.escape] : undefined,
   };
 }
 
@@ -79,8 +90,36 @@ async function answer(
   const r = await answerPrompt(v.ctx, hostOf(v, agent), pane.paneId, prompt, keys, agent.target);
   if (r.outcome === 'pressed')
     return afterAction(v, agent, r.closed ? `✔ ${what}` : `⚠ ${what}, but the prompt still shows`);
-  const now = r.now.prompt ? `it now asks: ${r.now.prompt.title}` : `it is ${r.now.status} now`;
-  return textScreen(v, '✖ nothing pressed: the prompt changed', [now, '', ...reflow(r.now.lines, size().columns)]);
+  return changedScreen(v, r.now);
+}
+
+/** Nothing was pressed: the prompt had changed. What it shows now. */
+function changedScreen(v: View, now: PaneView): Promise<string> {
+  const what = now.prompt ? `it now asks: ${now.prompt.title}` : `it is ${now.status} now`;
+  return textScreen(v, '✖ nothing pressed: the prompt changed', [what, '', ...reflow(now.lines, size().columns)]);
+}
+
+/**
+ * Answer a question (AskUserQuestion). Its answer often leads to more of it: a box ticked, the next
+ * question, the review after Submit. While the agent still asks a question, stay on this screen,
+ * read again, with the line returned in `stay`; else show what happened, as any other answer.
+ */
+async function answerQuestion(
+  v: View,
+  agent: Agent,
+  pane: PaneView,
+  prompt: ShownPrompt,
+  keys: string[],
+  what: string,
+): Promise<{ stay: string } | { after: string }> {
+  busy(v, `${what} on ${agent.host}`);
+  const r = await answerPrompt(v.ctx, hostOf(v, agent), pane.paneId, prompt, keys, agent.target);
+  if (r.outcome === 'changed') return { after: await changedScreen(v, r.now) };
+  const ref = { kind: 'pane', paneId: pane.paneId } as const;
+  const next = await readPane(v.ctx, hostOf(v, agent), ref, agent.target).catch(() => null);
+  if (next?.prompt?.kind === 'question')
+    return { stay: r.closed ? `✔ ${what}` : `⚠ ${what}: the screen did not change` };
+  return { after: await afterAction(v, agent, r.closed ? `✔ ${what}` : `⚠ ${what}, but the prompt still shows`) };
 }
 
 async function act(v: View, agent: Agent, pane: PaneView, action: AgentAction): Promise<string | undefined> {
@@ -140,6 +179,8 @@ export async function agentScreen(v: View, start: Agent): Promise<void> {
     ]);
     return;
   }
+  /** What the last action did, shown on the next reading of the screen. */
+  let carried = '';
   for (;;) {
     busy(v, `reading ${agent.project} on ${agent.host}`);
     let pane: PaneView;
@@ -150,7 +191,8 @@ export async function agentScreen(v: View, start: Agent): Promise<void> {
       return;
     }
     let readAt = Date.now();
-    let note = '';
+    let note = carried;
+    carried = '';
     const screen = new Screen(v.kb, () => layout(v, agent, pane, readAt, note), style(v));
     let reading = false;
     const reread = async () => {
@@ -181,19 +223,21 @@ export async function agentScreen(v: View, start: Agent): Promise<void> {
     }
     if (key === BACK || key === CANCEL) return;
     const prompt = pane.prompt;
-    const option = prompt?.options.findIndex((o, i) => (o.key ?? String(i + 1)) === key) ?? -1;
+    const option = prompt ? optionKeys(prompt).indexOf(key) : -1;
     try {
       let after: string | undefined;
       if (prompt && option >= 0) {
         const o = prompt.options[option]!;
-        after = await answer(
-          v,
-          agent,
-          pane,
-          prompt,
-          keysFor(prompt, option),
-          `answered ${o.key ?? option + 1}. ${o.label}`,
-        );
+        const choice = choiceText(optionKeys(prompt)[option]!, o.label);
+        const what = isCheckbox(o.label) ? choice : `answered ${choice}`;
+        if (prompt.kind === 'question') {
+          const r = await answerQuestion(v, agent, pane, prompt, keysFor(prompt, option), what);
+          if ('stay' in r) {
+            carried = r.stay;
+            continue;
+          }
+          after = r.after;
+        } else after = await answer(v, agent, pane, prompt, keysFor(prompt, option), what);
       } else {
         const action = agentActions(pane.status, prompt !== null).find((a) => a.key === key)?.action;
         if (action) after = await act(v, agent, pane, action);

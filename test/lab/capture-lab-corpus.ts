@@ -97,6 +97,50 @@ try {
       if (first) saveRegistry(toolDir, rp.pid, 'busy-tool');
       await lab.tmux('here', ['kill-pane', '-t', rp.pane]);
     }
+    if (scenes.has('questions')) {
+      // AskUserQuestion with several answers allowed (a digit toggles a box; Submit is a row with
+      // no number, then a review), and with two questions (a tab each, then the review).
+      const qDir = `${claudeConfigDir(lab, 'here')}-q-${cols}`;
+      const cwd = lab.mkProject('here', `q${cols}`);
+      writeClaudeConfig(qDir, [cwd]);
+      const qp = await startClaude(lab, 'here', { api, configDir: qDir, cwd, name: `q${cols}`, cols });
+      await lab.tmux('here', ['select-window', '-t', qp.pane]);
+      await typeLine(lab, qp, 'lab:ask-multi');
+      await waitForScreen(lab, qp, /Enter to select/, 'multi-select question');
+      await sleep(800);
+      await save(lab, qp, 'waiting-ask-multi', 'waiting', cols);
+      if (first) saveRegistry(qDir, qp.pid, 'waiting-question-multi');
+      await pressKeys(lab, qp, '1');
+      await sleep(700);
+      await pressKeys(lab, qp, '3');
+      await sleep(1200);
+      await save(lab, qp, 'waiting-ask-multi-toggled', 'waiting', cols);
+      for (const key of ['Down', 'Down', 'Down', 'Down']) await pressKeys(lab, qp, key);
+      await sleep(1200);
+      await save(lab, qp, 'waiting-ask-multi-on-submit', 'waiting', cols);
+      await pressKeys(lab, qp, 'Enter');
+      await waitForScreen(lab, qp, /Review your answers/, 'multi-select review');
+      await sleep(800);
+      await save(lab, qp, 'waiting-ask-multi-review', 'waiting', cols);
+      await pressKeys(lab, qp, '1');
+      await waitForScreen(lab, qp, (s) => PROMPT_GONE(s) && INPUT.test(s) && !/esc to interrupt/.test(s), 'answered');
+
+      await typeLine(lab, qp, 'lab:ask-two');
+      await waitForScreen(lab, qp, /Enter to select/, 'two questions');
+      await sleep(800);
+      await save(lab, qp, 'waiting-ask-two', 'waiting', cols);
+      await pressKeys(lab, qp, '2');
+      await waitForScreen(lab, qp, /How big should the lab be\?/, 'the second question');
+      await sleep(800);
+      await save(lab, qp, 'waiting-ask-two-second', 'waiting', cols);
+      await pressKeys(lab, qp, '1');
+      await waitForScreen(lab, qp, /Review your answers/, 'two-question review');
+      await sleep(800);
+      await save(lab, qp, 'waiting-ask-two-review', 'waiting', cols);
+      await pressKeys(lab, qp, '1');
+      await waitForScreen(lab, qp, (s) => PROMPT_GONE(s) && INPUT.test(s) && !/esc to interrupt/.test(s), 'answered');
+      await lab.tmux('here', ['kill-pane', '-t', qp.pane]);
+    }
     if (!scenes.has('states')) continue;
     // A config dir per width: a kill -9 leaves a marker that changes the next start's screen.
     const configDir = `${claudeConfigDir(lab, 'here')}-${cols}`;

@@ -10,6 +10,8 @@
  *   lab:bash <command>   a tool_use of Bash running <command>           -> a permission prompt
  *   lab:write <path>     a tool_use of Write creating <path>            -> a "Create file" prompt
  *   lab:ask              a tool_use of AskUserQuestion with 3 options   -> a question
+ *   lab:ask-multi        the same question, several answers allowed     -> checkboxes, then Submit
+ *   lab:ask-two          two questions in one AskUserQuestion           -> a tab per question, then Submit
  *   lab:plan             a tool_use of ExitPlanMode (in plan mode)      -> the plan approval
  *   lab:slow <seconds>   text streamed slowly for that long             -> the agent stays busy
  *   anything else        a short text reply
@@ -105,21 +107,29 @@ function script(text: string | undefined, toolResult: boolean): { content: Conte
   if (t.startsWith('lab:bash ')) return tool('Bash', { command: arg('lab:bash'), description: 'Run the lab command' });
   if (t.startsWith('lab:write '))
     return tool('Write', { file_path: arg('lab:write'), content: 'written by the lab\n' });
-  if (t === 'lab:ask' || t.startsWith('lab:ask ')) {
-    return tool('AskUserQuestion', {
-      questions: [
-        {
-          question: 'Which colour should the lab use?',
-          header: 'Colour',
-          multiSelect: false,
-          options: [
-            { label: 'Red', description: 'A warm colour' },
-            { label: 'Green', description: 'A calm colour' },
-            { label: 'Blue', description: 'A cool colour' },
-          ],
-        },
+  const colour = (multiSelect: boolean) => ({
+    question: multiSelect ? 'Which colours should the lab use?' : 'Which colour should the lab use?',
+    header: 'Colour',
+    multiSelect,
+    options: [
+      { label: 'Red', description: 'A warm colour' },
+      { label: 'Green', description: 'A calm colour' },
+      { label: 'Blue', description: 'A cool colour' },
+    ],
+  });
+  if (t === 'lab:ask' || t.startsWith('lab:ask ')) return tool('AskUserQuestion', { questions: [colour(false)] });
+  if (t === 'lab:ask-multi') return tool('AskUserQuestion', { questions: [colour(true)] });
+  if (t === 'lab:ask-two') {
+    const size = {
+      question: 'How big should the lab be?',
+      header: 'Size',
+      multiSelect: false,
+      options: [
+        { label: 'Small', description: 'One host' },
+        { label: 'Large', description: 'Three hosts' },
       ],
-    });
+    };
+    return tool('AskUserQuestion', { questions: [colour(false), size] });
   }
   if (t === 'lab:plan' || t.startsWith('lab:plan ')) {
     // Offered in plan mode (`--permission-mode plan`): the "Ready to code?" plan approval.

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { optionKeys } from '../../src/core/status/prompt.js';
 import { keysFor, promptPanel, shownPrompt } from '../../src/remote/answer.js';
 
 const CORPUS = path.resolve(import.meta.dirname, '../fixtures/corpus/lab-2.1.328');
@@ -60,6 +61,30 @@ describe('shownPrompt and keysFor', () => {
     expect(keysFor(p, at)).toEqual(['Enter']);
     const other = at === 0 ? 1 : 0;
     expect(keysFor(p, other)).toEqual([other > at ? 'Down' : 'Up', 'Enter']);
+  });
+
+  it('several answers allowed: digits tick boxes, Submit is reached with arrows from the ❯ row', () => {
+    const p = shownPrompt(lines('waiting-ask-multi-40.txt'))!;
+    expect(optionKeys(p)).toEqual(['1', '2', '3', '4', 's', '5']);
+    expect(p.cursor).toBe(0);
+    expect(keysFor(p, 0)).toEqual(['1']);
+    expect(keysFor(p, 4)).toEqual(['Down', 'Down', 'Down', 'Down', 'Enter']);
+    // With the ❯ on Submit, Enter alone.
+    const on = shownPrompt(lines('waiting-ask-multi-on-submit-40.txt'))!;
+    expect(on.cursor).toBe(4);
+    expect(keysFor(on, 4)).toEqual(['Enter']);
+  });
+
+  it('the review after Submit shows each question with its answer', () => {
+    const p = shownPrompt(lines('waiting-ask-two-review-40.txt'))!;
+    expect(p.title).toBe('Review your answers');
+    expect(p.subject.split('\n')).toEqual([
+      '● Which colour should the lab use?',
+      '→ Green',
+      '● How big should the lab be?',
+      '→ Small',
+    ]);
+    expect(optionKeys(p)).toEqual(['1', '2']);
   });
 
   it('no prompt on an idle or working screen', () => {

@@ -4,6 +4,7 @@
  * printable(): a host, window or directory name with an escape sequence in it is shown, never obeyed.
  */
 import type { Agent } from '../agents/agents.js';
+import { optionKeys } from '../status/prompt.js';
 import type { AgentStatus } from '../status/status.js';
 import { printable } from './printable.js';
 import { fit, pad, width } from './render.js';
@@ -255,7 +256,7 @@ export interface PromptView {
 
 /**
  * A prompt as rows: its title, its subject wrapped to the width, then each option by its own number
- * (a menu without numbers is numbered from 1 here, and answered with arrows), its label wrapped.
+ * (a row without one gets its key from optionKeys, and is answered with arrows), its label wrapped.
  */
 export function promptRows(shown: PromptView, columns: number): Array<Item & { option?: number; tone?: 'bold' }> {
   // Drawn from the agent's screen: made printable line by line (a multi-line command keeps its lines).
@@ -268,9 +269,10 @@ export function promptRows(shown: PromptView, columns: number): Array<Item & { o
   const body = Math.max(8, columns - 2);
   const rows: Array<Item & { option?: number; tone?: 'bold' }> = [{ key: '', label: p.title, tone: 'bold' }];
   if (p.subject) for (const l of wrap(p.subject, body - 2)) rows.push({ key: '', label: `  ${l}` });
-  const num = Math.max(...p.options.map((o, i) => (o.key ?? String(i + 1)).length));
+  const keys = optionKeys(shown);
+  const num = Math.max(...keys.map((k) => k.length));
   p.options.forEach((o, i) => {
-    const key = o.key ?? String(i + 1);
+    const key = keys[i] ?? '';
     const [first = '', ...more] = wrap(o.label, body - num - 2);
     rows.push({ key, label: `${pad(key, num)}  ${first}`, option: i });
     for (const l of more) rows.push({ key: '', label: `${' '.repeat(num + 2)}${l}` });

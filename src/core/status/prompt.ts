@@ -55,7 +55,7 @@ const PROMPT = {
   dashed: /^\s*╌{3,}/u,
   trust: /Do you trust the files in this folder\?|Yes, I trust this folder|Accessing workspace:/,
   plan: /Would you like to proceed\?|Exit plan mode\?|ready to execute/,
-  question: /☐ |Enter to select · (?:↑\/↓|Tab\/Arrow keys) to navigate/u,
+  question: /[☐☒] |Enter to select · (?:↑\/↓|Tab\/Arrow keys) to navigate|Review your answers/u,
   permission:
     /Do you want to (?:proceed|make this edit|create )|requires confirmation for this command|tell Claude what to do differently/,
   // The question above the options: "Do you want to proceed?", "Would you like to proceed?".
@@ -67,8 +67,53 @@ const PROMPT = {
   fileQuestion: /^Do you want to (create|make this edit to) (.+)\?$/,
   // Right-aligned hints drawn on the heading line: "Bash command        ctrl+e to explain".
   hint: /\s{3,}\S.*$/,
-  chip: /☐\s+(.+?)(?:\s{2,}|$)/u,
+  // AskUserQuestion's header chip, or its tab bar ("←  ☒ Colour  ☐ Size  ✔ Submit  →"): ☐ a
+  // question not answered yet, ☒ one answered (2.1.328; with several answers allowed, once a box is ticked).
+  chip: /[☐☒]\s+(.+?)(?:\s{2,}|$)/u,
+  // With several answers allowed (2.1.328), a row with no number under the options: "Submit" (or
+  // "❯    Submit" with the cursor on it), at the column of the options' labels. Enter on it opens the review.
+  submit: /^(\s*)(❯\s+)?Submit\s*$/u,
+  // The last step of AskUserQuestion (2.1.328): each question with its answer, then "1. Submit answers".
+  review: /^Review your answers$/,
 };
+
+/**
+ * The question a chip line or tab bar names: the first not answered yet (the one on screen when
+ * they are answered in order), else the first; "Size (2 of 2)" when the bar has several.
+ */
+function chipTitle(line: string): string {
+  const chips = [...line.matchAll(/([☐☒])\s+(.+?)(?=\s{2,}|\s*$)/gu)];
+  const at = Math.max(
+    0,
+    chips.findIndex((c) => c[1] === '☐'),
+  );
+  const name = (chips[at]?.[2] ?? '').trim();
+  return chips.length > 1 ? `${name} (${at + 1} of ${chips.length})` : name;
+}
+
+/**
+ * What the user types to choose each option: its number as drawn; in a menu with no numbers at all,
+ * its place counted from 1; the "Submit" row among numbered options, `s`; any other row without a
+ * number among numbered ones, the numbers after the last drawn one.
+ */
+export function optionKeys(prompt: Pick<Prompt, 'options'>): string[] {
+  const numbered = prompt.options.filter((o) => o.key !== null);
+  if (numbered.length === 0) return prompt.options.map((_, i) => String(i + 1));
+  let next = Math.max(...numbered.map((o) => Number(o.key)));
+  return prompt.options.map((o) => o.key ?? (o.label === 'Submit' ? 's' : String(++next)));
+}
+
+const BOX = /^\[([ ✔✓xX])\]\s*(.*)$/u;
+
+/** An option that ticks or clears a box (a question with several answers): it answers nothing yet. */
+export const isCheckbox = (label: string) => BOX.test(label);
+
+/** What choosing an option does, in words: a box ticked or cleared ("tick Red"), else "KEY. LABEL". */
+export function choiceText(key: string, label: string): string {
+  const box = BOX.exec(label);
+  if (box) return `${box[1] === ' ' ? 'tick' : 'clear'} ${box[2]}`;
+  return `${key}. ${label}`;
+}
 
 type Line = { text: string; indent: number; end: number };
 type Menu = { first: number; last: number; items: { key: string | null; lines: Line[] }[] };
@@ -131,9 +176,12 @@ export function readPrompt(screen: string): Prompt | null {
 
   if (kind === 'question') {
     const chipAt = blocks.findIndex((b) => PROMPT.chip.test(b[0]?.text ?? ''));
-    const title = chipAt >= 0 ? (PROMPT.chip.exec(blocks[chipAt]?.[0]?.text ?? '')?.[1] ?? '') : heading;
     const rest = chipAt >= 0 ? blocks.slice(chipAt + 1) : blocks;
-    return { kind, title: title.trim(), subject: rest.map((b) => unwrap(b, width)).join('\n'), options };
+    // The review: "Review your answers", then each question (● ...) with its answer (→ ...).
+    const review = rest[0]?.length === 1 && PROMPT.review.test(rest[0][0]?.text ?? '');
+    const title = review ? 'Review your answers' : chipAt >= 0 ? chipTitle(blocks[chipAt]?.[0]?.text ?? '') : heading;
+    const subject = (review ? rest.slice(1) : rest).map((b) => unwrap(b, width)).join('\n');
+    return { kind, title: title.trim(), subject, options };
   }
   if (kind === 'trust') return { kind, title: heading || question, subject: unwrap(blocks[1] ?? [], width), options };
   if (kind === 'plan')
@@ -236,17 +284,25 @@ function findOptions(region: string[]): Menu | undefined {
   }
   let end = last + 1;
   while (end < region.length && region[end]?.trim() !== '' && !isRule(region[end] ?? '')) end++;
-  const items = starts.map((s, k) => {
+  const items = starts.flatMap((s, k) => {
     const m = PROMPT.option.exec(region[s] ?? '');
     const first = region[s] ?? '';
     const lead = first.length - first.trimStart().length + first.trimStart().indexOf(m?.[2] ?? '');
     const head: Line = { text: m?.[2] ?? '', indent: lead, end: width(first.trimEnd()) };
     // A row of this option is indented past its number; the footer ("Esc to cancel") is not.
     const numberAt = first.length - first.trimStart().length;
-    const more = region
-      .slice(s + 1, starts[k + 1] ?? end)
-      .filter((l) => l.trim() !== '' && !isRule(l) && l.length - l.trimStart().length > numberAt);
-    return { key: m?.[1] ?? '', lines: [head, ...toLines(more)] };
+    const below = region.slice(s + 1, starts[k + 1] ?? end);
+    // The Submit row of a question with several answers: an option of its own, with no number.
+    const submitAt = below.findIndex((l) => {
+      const sm = PROMPT.submit.exec(l);
+      return sm !== null && (sm[2] !== undefined || (sm[1] ?? '').length === lead);
+    });
+    const more = (submitAt >= 0 ? below.slice(0, submitAt) : below).filter(
+      (l) => l.trim() !== '' && !isRule(l) && l.length - l.trimStart().length > numberAt,
+    );
+    const item = { key: m?.[1] ?? '', lines: [head, ...toLines(more)] };
+    if (submitAt < 0) return [item];
+    return [item, { key: null, lines: [{ text: 'Submit', indent: lead, end: lead + 'Submit'.length }] }];
   });
   return { first: starts[0] ?? last, last, items };
 }

@@ -1,6 +1,13 @@
 // readPrompt on constructed screens that pin one rule each (real captures are in corpus.test.ts).
 import { describe, expect, it } from 'vitest';
-import { type Prompt, readPrompt, yesOption } from '../../../src/core/status/prompt.js';
+import {
+  choiceText,
+  isCheckbox,
+  optionKeys,
+  type Prompt,
+  readPrompt,
+  yesOption,
+} from '../../../src/core/status/prompt.js';
 
 const rule = (w: number) => '─'.repeat(w);
 const dash = (w: number) => '╌'.repeat(w);
@@ -306,5 +313,30 @@ describe('yesOption', () => {
     ['no prompt', null, null],
   ])('%s', (_name, prompt, want) => {
     expect(yesOption(prompt)).toEqual(want);
+  });
+});
+
+describe('optionKeys', () => {
+  const opts = (...keys: Array<string | null>) => ({
+    options: keys.map((key, i) => ({ key, label: key === null && i === 4 ? 'Submit' : `o${i}` })),
+  });
+  it.each<[string, ReturnType<typeof opts>, string[]]>([
+    ['numbers as drawn', opts('1', '2', '3'), ['1', '2', '3']],
+    ['no numbers at all: counted from 1', opts(null, null, null), ['1', '2', '3']],
+    ['Submit among numbered options: s', opts('1', '2', '3', '4', null, '5'), ['1', '2', '3', '4', 's', '5']],
+    ['another row without a number among numbered ones: after the last number', opts('1', null, '2'), ['1', '3', '2']],
+  ])('%s', (_name, prompt, keys) => expect(optionKeys(prompt)).toEqual(keys));
+});
+
+describe('choiceText and isCheckbox', () => {
+  it.each([
+    ['1', '[ ] Red', 'tick Red', true],
+    ['3', '[✔] Blue', 'clear Blue', true],
+    ['1', 'Yes', '1. Yes', false],
+    ['s', 'Submit', 's. Submit', false],
+    ['2', '[not a box] x', '2. [not a box] x', false],
+  ])('%s %s: %s', (key, label, text, box) => {
+    expect(choiceText(key, label)).toBe(text);
+    expect(isCheckbox(label)).toBe(box);
   });
 });
