@@ -107,4 +107,72 @@ describe('approve and reject a real Claude Code', () => {
     expect(r.stdout).toContain('2. Green');
     await waitForScreen(lab, cp, (s) => /→ Green/.test(s) && !/Enter to select/.test(s), 'the answer');
   });
+
+  /** What the agent sent back to the model for the last AskUserQuestion (the tool's result). */
+  const lastToolResult = () =>
+    api
+      .requests()
+      .map((r) => r.toolResult)
+      .filter(Boolean)
+      .at(-1);
+
+  it('several answers allowed: 1 and 3 tick boxes, s submits, the review shows them, 1 sends both to the agent', async () => {
+    const answered = api.requests().filter((r) => r.toolResult).length;
+    await waitForScreen(lab, cp, (s) => inputBox(s) === '❯' && !/esc to interrupt/.test(s), 'idle again');
+    await typeLine(lab, cp, 'lab:ask-multi');
+    await waitForScreen(lab, cp, /\[ \] Red/, 'the boxes');
+    await settle();
+    const red = await lab.trimtab(['approve', 'thor:api', '1']);
+    expect(red.exitCode, red.stderr).toBe(0);
+    expect(red.stdout).toContain('tick Red');
+    await waitForScreen(lab, cp, /\[✔\] Red/, 'Red ticked');
+    await settle();
+    const blue = await lab.trimtab(['approve', 'thor:api', '3']);
+    expect(blue.exitCode, blue.stderr).toBe(0);
+    await waitForScreen(lab, cp, /\[✔\] Blue/, 'Blue ticked');
+    // Nothing went to the model yet: a tick answers nothing.
+    expect(api.requests().filter((r) => r.toolResult)).toHaveLength(answered);
+    // The options as listed name Submit by its key.
+    const list = JSON.parse((await lab.trimtab(['list', '--json', '--host', 'thor'])).stdout) as {
+      agents: Array<{ prompt: { options: Array<{ key: string | null; label: string }> } | null }>;
+    };
+    expect(list.agents[0]?.prompt?.options).toContainEqual({ key: null, label: 'Submit' });
+    await settle();
+    const submit = await lab.trimtab(['approve', 'thor:api', 's']);
+    expect(submit.exitCode, submit.stderr).toBe(0);
+    await waitForScreen(lab, cp, /Review your answers/, 'the review');
+    const review = JSON.parse((await lab.trimtab(['list', '--json', '--host', 'thor'])).stdout) as {
+      agents: Array<{ prompt: { title: string; subject: string } | null }>;
+    };
+    expect(review.agents[0]?.prompt).toMatchObject({ title: 'Review your answers' });
+    expect(review.agents[0]?.prompt?.subject).toContain('→ Red, Blue');
+    await settle();
+    const sent = await lab.trimtab(['approve', 'thor:api', '1']);
+    expect(sent.exitCode, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain('1. Submit answers');
+    const result = await eventually(lastToolResult, 'the answers to reach the agent', 20_000);
+    expect(result).toContain('Red, Blue');
+    expect(result).not.toContain('Green');
+  });
+
+  it('two questions: each answer by its number, then the review; the agent gets both answers', async () => {
+    await waitForScreen(lab, cp, (s) => inputBox(s) === '❯' && !/esc to interrupt/.test(s), 'idle again');
+    await typeLine(lab, cp, 'lab:ask-two');
+    await waitForScreen(lab, cp, /Which colour should/, 'the first question');
+    await settle();
+    expect((await lab.trimtab(['approve', 'thor:api', '2'])).exitCode).toBe(0);
+    await waitForScreen(lab, cp, /How big should/, 'the second question');
+    await settle();
+    expect((await lab.trimtab(['approve', 'thor:api', 'small'])).exitCode).toBe(0);
+    await waitForScreen(lab, cp, /Review your answers/, 'the review');
+    await settle();
+    expect((await lab.trimtab(['approve', 'thor:api', 'submit answers'])).exitCode).toBe(0);
+    const result = await eventually(
+      () => (lastToolResult()?.includes('How big') ? lastToolResult() : undefined),
+      'both answers to reach the agent',
+      20_000,
+    );
+    expect(result).toMatch(/Green/);
+    expect(result).toMatch(/Small/);
+  });
 });
