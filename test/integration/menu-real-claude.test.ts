@@ -291,3 +291,103 @@ describe('the menu keeps itself fresh', () => {
     }
   });
 });
+
+describe('questions from the phone (AskUserQuestion)', () => {
+  /** What the agent sent back to the model for its last question (the tool's result). */
+  const lastToolResult = () =>
+    api
+      .requests()
+      .map((r) => r.toolResult)
+      .filter(Boolean)
+      .at(-1);
+
+  it('several answers: digits tick boxes on the same screen, s opens the review there, 1 sends them', async () => {
+    if (PROMPT.test(await screen(lab, cp)))
+      await execa('tmux', ['-L', lab.socket('thor'), 'send-keys', '-t', cp.pane, 'Escape']);
+    await idleAgain();
+    await typeLine(lab, cp, 'lab:ask-multi');
+    await waitForScreen(lab, cp, /\[ \] Red/, 'the boxes');
+    const phone = await Pane.start(
+      `${lab.socket('here')}-ask`,
+      `${process.execPath} ${CLI} menu --refresh 600`,
+      lab.env,
+    );
+    try {
+      await phone.waitFor(/❯ 1 +api +thor +waiting/, 'the waiting agent');
+      await phone.keys('Enter');
+      let s = await phone.waitFor('Which colours should the lab use?', 'the question');
+      fits(s, 40);
+      expect(s).toMatch(/^ +1 +\[ \] Red$/m);
+      expect(s).toMatch(/^ +s +Submit$/m);
+      expect(s).toContain('1-5, s answer');
+      await settle();
+      await phone.keys('1');
+      await phone.waitFor(/✔ tick Red[\s\S]*\[✔\] Red/, 'Red ticked, on the question screen');
+      await settle();
+      await phone.keys('3');
+      s = await phone.waitFor(/✔ tick Blue[\s\S]*\[✔\] Blue/, 'Blue ticked');
+      fits(s, 40);
+      expect(s).toMatch(/^ +1 +\[✔\] Red$/m);
+      expect(lastToolResult() ?? '').not.toContain('Red, Blue');
+      await settle();
+      await phone.keys('s');
+      s = await phone.waitFor('Review your answers', 'the review, on the agent screen');
+      fits(s, 40);
+      expect(s).toContain('→ Red, Blue');
+      expect(s).toMatch(/^ +1 +Submit answers$/m);
+      await settle();
+      await phone.keys('1');
+      await phone.waitFor('✔ answered 1. Submit answers', 'the result screen');
+      const result = await eventually(
+        () => (lastToolResult()?.includes('Red, Blue') ? lastToolResult() : undefined),
+        'the answers at the agent',
+        20_000,
+      );
+      expect(result).not.toContain('Green');
+      expect(
+        sentLog()
+          .slice(-4)
+          .map((e) => e.text),
+      ).toEqual(['1', '3', 'Down Down Down Down Enter', '1']);
+    } finally {
+      await phone.stop();
+    }
+  });
+
+  it('two questions: the first answer shows the second, numbered "2 of 2", then the review', async () => {
+    await idleAgain();
+    await typeLine(lab, cp, 'lab:ask-two');
+    await waitForScreen(lab, cp, /Which colour should/, 'the first question');
+    const phone = await Pane.start(
+      `${lab.socket('here')}-two`,
+      `${process.execPath} ${CLI} menu --refresh 600`,
+      lab.env,
+    );
+    try {
+      await phone.waitFor(/❯ 1 +api +thor +waiting/, 'the waiting agent');
+      await phone.keys('Enter');
+      await phone.waitFor('Colour (1 of 2)', 'the first question');
+      await settle();
+      await phone.keys('2');
+      const s = await phone.waitFor(/✔ answered 2\. Green[\s\S]*Size \(2 of 2\)/, 'the second question');
+      fits(s, 40);
+      await settle();
+      await phone.keys('1');
+      const review = await phone.waitFor('Review your answers', 'the review');
+      expect(review).toContain('→ Green');
+      expect(review).toContain('→ Small');
+      await settle();
+      await phone.keys('1');
+      await phone.waitFor('✔ answered 1. Submit answers', 'the result screen');
+      const result = await eventually(
+        () => (lastToolResult()?.includes('How big') ? lastToolResult() : undefined),
+        'both answers at the agent',
+        20_000,
+      );
+      expect(result).toMatch(/Green/);
+      expect(result).toMatch(/Small/);
+    } finally {
+      await phone.stop();
+    }
+  });
+});
