@@ -24,6 +24,11 @@ export interface ShownPrompt extends Prompt {
   drawn: string[];
   /** Index in `options` of the row the `❯` is on (where arrows start from); null when not found. */
   cursor: number | null;
+  /**
+   * A question's row for an answer of one's own ("Type something."): on it, Claude Code (2.1.328) takes
+   * keys as text, so a digit pressed there is typed, not chosen. null when the prompt has none.
+   */
+  textRow: number | null;
 }
 
 export interface PaneView {
@@ -64,14 +69,41 @@ export function shownPrompt(lines: string[]): ShownPrompt | null {
   const at = prompt.options.findIndex(
     (o) => row !== '' && o.label.startsWith(row.trim().slice(0, Math.min(row.trim().length, o.label.length))),
   );
-  return { ...prompt, drawn, cursor: at >= 0 ? at : null };
+  return { ...prompt, drawn, cursor: at >= 0 ? at : null, textRow: textRowOf(prompt) };
 }
 
-/** The keys that choose option `index`: its number, or arrows from the `❯` row and Enter in a menu without numbers. */
+/**
+ * The row of a question where one types an answer of one's own: labelled "Type something." while
+ * empty, then with what was typed. It is the last numbered choice: right above the Submit row (several
+ * answers allowed), else right above "Chat about this".
+ */
+function textRowOf(prompt: Prompt): number | null {
+  if (prompt.kind !== 'question') return null;
+  const byLabel = prompt.options.findIndex((o) => /^(?:\[.\]\s*)?Type something\.?$/u.test(o.label));
+  if (byLabel >= 0) return byLabel;
+  const next = prompt.options.findIndex(
+    (o, i) => i > 0 && (o.label === 'Submit' || (o.label === 'Chat about this' && i === prompt.options.length - 1)),
+  );
+  return next > 0 && prompt.options[next - 1]?.key !== null ? next - 1 : null;
+}
+
+/**
+ * The keys that choose option `index`: its number; or arrows from the `❯` row and Enter, in a menu
+ * without numbers and where a number would not choose (the `❯` on a question's text row, where it is
+ * typed, or on its Submit row, where it does nothing: both seen on 2.1.328). A text row itself is
+ * never chosen from here: what it needs is typing at the agent.
+ */
 export function keysFor(prompt: ShownPrompt, index: number): string[] {
   const option = prompt.options[index];
   if (!option) throw new TrimtabError(`no option ${index + 1} in this prompt`);
-  if (option.key !== null) return [option.key];
+  if (index === prompt.textRow)
+    throw new TrimtabError(`"${option.label}" takes an answer typed at the agent`, {
+      hint: 'type it there: trimtab attach (the menu: a)',
+    });
+  const cursorOn = prompt.cursor === null ? undefined : prompt.options[prompt.cursor];
+  const numbersChoose =
+    prompt.kind !== 'question' || prompt.cursor === null || (cursorOn?.key != null && prompt.cursor !== prompt.textRow);
+  if (option.key !== null && numbersChoose) return [option.key];
   if (prompt.cursor === null)
     throw new TrimtabError('cannot tell which option the prompt has selected', {
       hint: 'answer it with trimtab attach',

@@ -102,6 +102,11 @@ describe('approve and reject a real Claude Code', () => {
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toContain('has no option "9"');
     expect(bad.stderr).toMatch(/1\. Red, 2\. Green, 3\. Blue/);
+    // "4. Type something." wants typing at the agent: a 4 pressed there would be typed, never chosen.
+    const own = await lab.trimtab(['approve', 'thor:api', '4']);
+    expect(own.exitCode).toBe(1);
+    expect(own.stderr).toContain('takes an answer typed at the agent');
+    expect(await screen(lab, cp)).toMatch(/Enter to select/);
     const r = await lab.trimtab(['approve', 'thor:api', '2']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('2. Green');

@@ -75,6 +75,37 @@ describe('shownPrompt and keysFor', () => {
     expect(keysFor(on, 4)).toEqual(['Enter']);
   });
 
+  it("a question's text row is never pressed from here; a number typed there would be text", () => {
+    const single = shownPrompt(lines('waiting-ask-40.txt'))!;
+    expect(single.textRow).toBe(3);
+    expect(() => keysFor(single, 3)).toThrow(/takes an answer typed at the agent/);
+    expect(keysFor(single, 1)).toEqual(['2']);
+    // The ❯ on the text row, with text typed into it: numbers would be typed, so arrows and Enter.
+    const typed = lines('waiting-ask-multi-40.txt').map((l) =>
+      l.replace('❯ 1. [ ] Red', '  1. [ ] Red').replace('  4. [ ] Type something', '❯ 4. [✔] my own idea'),
+    );
+    const p = shownPrompt(typed)!;
+    expect(p.cursor).toBe(3);
+    expect(p.textRow).toBe(3);
+    expect(keysFor(p, 1)).toEqual(['Up', 'Up', 'Enter']);
+    expect(keysFor(p, 4)).toEqual(['Down', 'Enter']);
+  });
+
+  it('the ❯ on Submit: a number does nothing there, so options are reached with arrows', () => {
+    const p = shownPrompt(lines('waiting-ask-multi-on-submit-40.txt'))!;
+    expect(keysFor(p, 0)).toEqual(['Up', 'Up', 'Up', 'Up', 'Enter']);
+    expect(keysFor(p, 5)).toEqual(['Down', 'Enter']);
+  });
+
+  it('a permission prompt: numbers choose wherever the ❯ is (2.1.328: 1 with the ❯ on "No" ran the command)', () => {
+    const moved = lines('waiting-bash-40.txt').map((l) =>
+      l.replace(/^(\s*)❯ 1\./u, '$1  1.').replace(/^(\s*) {2}4\./u, '$1❯ 4.'),
+    );
+    const p = shownPrompt(moved)!;
+    expect(p.cursor).toBe(3);
+    expect(keysFor(p, 0)).toEqual(['1']);
+  });
+
   it('the review after Submit shows each question with its answer', () => {
     const p = shownPrompt(lines('waiting-ask-two-review-40.txt'))!;
     expect(p.title).toBe('Review your answers');
