@@ -113,10 +113,13 @@ export const COMMANDS: readonly Command[] = [
     notes: [
       TARGET_NOTE,
       'OPTION: a number as drawn on the prompt, or its label; pressed only while that prompt is still pending',
+      'With --text, a question is answered with TEXT on its own-answer row ("Type something.")',
     ],
-    options: {},
-    run: async (ctx, { positionals: [target = '', option] }) =>
-      (await import('../commands/approve.js')).approveCommand(ctx, target, option),
+    options: {
+      text: { type: 'string', arg: 'TEXT', help: 'answer a question with text of your own (one line)' },
+    },
+    run: async (ctx, { values, positionals: [target = '', option] }) =>
+      (await import('../commands/approve.js')).approveCommand(ctx, target, option, values.text),
   }),
   verb({
     name: 'reject',

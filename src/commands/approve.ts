@@ -2,7 +2,7 @@ import { TrimtabError } from '../core/errors.js';
 import { printable } from '../core/render/printable.js';
 import { fit } from '../core/render/render.js';
 import { choiceText, optionKeys, yesOption } from '../core/status/prompt.js';
-import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt } from '../remote/answer.js';
+import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt, typedAnswerKeys } from '../remote/answer.js';
 import type { Ctx } from '../remote/context.js';
 import { resolveTarget } from '../remote/targets.js';
 
@@ -56,9 +56,29 @@ function changed(label: string, now: PaneView): TrimtabError {
 const say = (ctx: Ctx, line: string) => ctx.out(fit(visible(line), Math.max(40, ctx.term.columns)));
 const subjectLine = (p: ShownPrompt) => `${p.title}${p.subject ? `: ${p.subject.split('\n')[0]}` : ''}`;
 
-/** `trimtab approve TARGET [OPTION]`: press the option's key, only while the prompt read is still on screen. */
-export async function approveCommand(ctx: Ctx, targetText: string, option: string | undefined): Promise<void> {
+/**
+ * `trimtab approve TARGET [OPTION] [--text TEXT]`: press the option's key (or type TEXT on a question's
+ * own-answer row), only while the prompt read is still on screen.
+ */
+export async function approveCommand(
+  ctx: Ctx,
+  targetText: string,
+  option: string | undefined,
+  text?: string,
+): Promise<void> {
   const { host, label, view, prompt } = await pending(ctx, targetText);
+  if (text !== undefined) {
+    if (prompt.textRow === null)
+      throw new TrimtabError(`${label} asks for no answer of your own`, { hint: `options: ${listOptions(prompt)}` });
+    if (option !== undefined && pickOption(prompt, label, option) !== prompt.textRow)
+      throw new TrimtabError(`--text goes with option ${optionKeys(prompt)[prompt.textRow]} only`);
+    const keys = typedAnswerKeys(prompt, text);
+    const answer = await answerPrompt(ctx, host, view.paneId, prompt, keys, label);
+    if (answer.outcome === 'changed') throw changed(label, answer.now);
+    if (!answer.closed) throw stillShown(label, 'the answer');
+    say(ctx, `✔ ${label}  answered ${JSON.stringify(text)}  (${subjectLine(prompt)})`);
+    return;
+  }
   const index = pickOption(prompt, label, option);
   const keys = keysFor(prompt, index);
   const answer = await answerPrompt(ctx, host, view.paneId, prompt, keys, label);

@@ -9,7 +9,15 @@ import type { Agent } from '../core/agents/agents.js';
 import { showText } from '../core/agents/sent-log.js';
 import { type AgentAction, agentActions, cannedRows, KEYS, promptRows, reflow } from '../core/render/menu-layout.js';
 import { choiceText, isCheckbox, optionKeys } from '../core/status/prompt.js';
-import { answerPrompt, keysFor, type PaneView, readPane, type ShownPrompt, samePrompt } from '../remote/answer.js';
+import {
+  answerPrompt,
+  keysFor,
+  type PaneView,
+  readPane,
+  type ShownPrompt,
+  samePrompt,
+  typedAnswerKeys,
+} from '../remote/answer.js';
 import { attachPane } from '../remote/attach.js';
 import { pressKeys, sendText } from '../remote/deliver.js';
 import { capturePane } from '../remote/targets.js';
@@ -231,7 +239,16 @@ export async function agentScreen(v: View, start: Agent): Promise<void> {
         const choice = choiceText(optionKeys(prompt)[option]!, o.label);
         const what = isCheckbox(o.label) ? choice : `answered ${choice}`;
         if (prompt.kind === 'question') {
-          const r = await answerQuestion(v, agent, pane, prompt, keysFor(prompt, option), what);
+          let keys: string[];
+          let said = what;
+          if (option === prompt.textRow) {
+            // The row for an answer of one's own: ask for it, then type it there.
+            const text = await ask(v, `${agent.project} ${v.glyphs.dot} ${agent.host}`, 'your answer: ');
+            if (!text) continue;
+            keys = typedAnswerKeys(prompt, text);
+            said = `answered ${showText(text)}`;
+          } else keys = keysFor(prompt, option);
+          const r = await answerQuestion(v, agent, pane, prompt, keys, said);
           if ('stay' in r) {
             carried = r.stay;
             continue;

@@ -97,8 +97,8 @@ export function keysFor(prompt: ShownPrompt, index: number): string[] {
   const option = prompt.options[index];
   if (!option) throw new TrimtabError(`no option ${index + 1} in this prompt`);
   if (index === prompt.textRow)
-    throw new TrimtabError(`"${option.label}" takes an answer typed at the agent`, {
-      hint: 'type it there: trimtab attach (the menu: a)',
+    throw new TrimtabError(`"${option.label}" takes an answer of your own`, {
+      hint: 'give it with --text TEXT (the menu asks for it when you choose the row)',
     });
   const cursorOn = prompt.cursor === null ? undefined : prompt.options[prompt.cursor];
   const numbersChoose =
@@ -110,6 +110,29 @@ export function keysFor(prompt: ShownPrompt, index: number): string[] {
     });
   const steps = index - prompt.cursor;
   return [...Array<string>(Math.abs(steps)).fill(steps > 0 ? 'Down' : 'Up'), 'Enter'];
+}
+
+/** The longest answer of one's own that is typed into a question's text row. */
+const MAX_TYPED = 2000;
+
+/**
+ * The keys that type TEXT as the answer of a question's own-answer row: arrows from the `❯` to the
+ * row, TEXT as it is, Enter. Only into an empty row (text already there would run into TEXT).
+ */
+export function typedAnswerKeys(prompt: ShownPrompt, text: string): string[] {
+  const row = prompt.textRow;
+  if (row === null) throw new TrimtabError('this prompt has no row for an answer of your own');
+  if (text.trim() === '') throw new TrimtabError('the answer is empty');
+  if (/\p{Cc}/u.test(text)) throw new TrimtabError('the answer must be one line of printable text');
+  if (text.length > MAX_TYPED) throw new TrimtabError(`the answer is longer than ${MAX_TYPED} characters`);
+  if (!/^(?:\[.\]\s*)?Type something\.?$/u.test(prompt.options[row]?.label ?? ''))
+    throw new TrimtabError('its answer row already holds text', { hint: 'answer it with trimtab attach' });
+  if (prompt.cursor === null)
+    throw new TrimtabError('cannot tell which option the prompt has selected', {
+      hint: 'answer it with trimtab attach',
+    });
+  const steps = row - prompt.cursor;
+  return [...Array<string>(Math.abs(steps)).fill(steps > 0 ? 'Down' : 'Up'), `=${text}`, 'Enter'];
 }
 
 function paneView(paneId: string, screen: string[], dead: boolean, command: string): PaneView {
@@ -132,8 +155,11 @@ export async function readPane(ctx: Ctx, host: Host, ref: Ref, label: string): P
 /** `closed`: the prompt was gone from the screen within ~1.5 s of the press. */
 export type Answer = { outcome: 'pressed'; closed: boolean } | { outcome: 'changed'; now: PaneView };
 
-/** Key names answer_prompt may press: option numbers, arrows, Enter, Escape (never text). */
-const KEY = /^(?:\d{1,2}|Up|Down|Enter|Escape)$/;
+/**
+ * Keys answer_prompt may press: option numbers, arrows, Enter, Escape, and `=TEXT`, an answer of one's
+ * own typed as it is (printable text on one line: a control character could be a key).
+ */
+const KEY = /^(?:\d{1,2}|Up|Down|Enter|Escape|=[^\p{Cc}]+)$/u;
 
 /**
  * Press `keys` in the pane only if `expected` is still the prompt on screen, in one round trip

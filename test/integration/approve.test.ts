@@ -105,7 +105,8 @@ describe('approve and reject a real Claude Code', () => {
     // "4. Type something." wants typing at the agent: a 4 pressed there would be typed, never chosen.
     const own = await lab.trimtab(['approve', 'thor:api', '4']);
     expect(own.exitCode).toBe(1);
-    expect(own.stderr).toContain('takes an answer typed at the agent');
+    expect(own.stderr).toContain('takes an answer of your own');
+    expect(own.stderr).toContain('--text');
     expect(await screen(lab, cp)).toMatch(/Enter to select/);
     const r = await lab.trimtab(['approve', 'thor:api', '2']);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -160,10 +161,37 @@ describe('approve and reject a real Claude Code', () => {
     expect(result).not.toContain('Green');
   });
 
+  it('--text types an answer of your own on the question\'s "Type something." row: the agent gets it byte for byte', async () => {
+    await waitForScreen(lab, cp, (s) => inputBox(s) === '❯' && !/esc to interrupt/.test(s), 'idle again');
+    await typeLine(lab, cp, 'lab:ask');
+    await waitForScreen(lab, cp, /Enter to select/, 'the question');
+    await settle();
+    const text = `teal; it's "quoted" $(touch pwned) \`id\` & 42 ✓`;
+    // Refused before anything is pressed: two lines, or text with an option that is not the text row.
+    const twoLines = await lab.trimtab(['approve', 'thor:api', '--text', 'a\nb']);
+    expect(twoLines.exitCode).toBe(1);
+    expect(twoLines.stderr).toContain('one line of printable text');
+    const wrongRow = await lab.trimtab(['approve', 'thor:api', '1', '--text', 'x']);
+    expect(wrongRow.exitCode).toBe(1);
+    expect(wrongRow.stderr).toContain('--text goes with option 4 only');
+    expect(await screen(lab, cp)).toMatch(/Enter to select/);
+    const r = await lab.trimtab(['approve', 'thor:api', '--text', text]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const result = await eventually(
+      () => (lastToolResult()?.includes('teal') ? lastToolResult() : undefined),
+      'the answer at the agent',
+      20_000,
+    );
+    // The stand-in logs the tool result as JSON: the text arrives exactly, JSON-escaped there.
+    expect(result).toContain(JSON.stringify(text).slice(1, -1));
+    expect(existsSync(path.join(cwd(), 'pwned'))).toBe(false);
+  });
+
   it('two questions: each answer by its number, then the review; the agent gets both answers', async () => {
     await waitForScreen(lab, cp, (s) => inputBox(s) === '❯' && !/esc to interrupt/.test(s), 'idle again');
     await typeLine(lab, cp, 'lab:ask-two');
-    await waitForScreen(lab, cp, /Which colour should/, 'the first question');
+    // The tab bar: earlier answers leave the question's words in the transcript above.
+    await waitForScreen(lab, cp, /☐ Size/, 'the first question');
     await settle();
     expect((await lab.trimtab(['approve', 'thor:api', '2'])).exitCode).toBe(0);
     await waitForScreen(lab, cp, /How big should/, 'the second question');

@@ -354,10 +354,44 @@ describe('questions from the phone (AskUserQuestion)', () => {
     }
   });
 
+  it('an answer of your own: the "Type something." row asks for it, and the agent gets it as typed', async () => {
+    await idleAgain();
+    await typeLine(lab, cp, 'lab:ask');
+    await waitForScreen(lab, cp, /Enter to select/, 'the question');
+    const phone = await Pane.start(
+      `${lab.socket('here')}-own`,
+      `${process.execPath} ${CLI} menu --refresh 600`,
+      lab.env,
+    );
+    try {
+      await phone.waitFor(/❯ 1 +api +thor +waiting/, 'the waiting agent');
+      await phone.keys('Enter');
+      await phone.waitFor(/4 +Type something\./, 'the question');
+      await settle();
+      await phone.keys('4');
+      await phone.waitFor('your answer:', 'the question for the answer');
+      // Nothing went to the agent yet: its prompt still has the ❯ on option 1.
+      expect(await screen(lab, cp)).toMatch(/❯ 1\. Red/);
+      await phone.type('teal, "please"');
+      await phone.keys('Enter');
+      await phone.waitFor('✔ answered', 'the result screen');
+      const result = await eventually(
+        () => (lastToolResult()?.includes('teal') ? lastToolResult() : undefined),
+        'the answer at the agent',
+        20_000,
+      );
+      // The stand-in logs the tool result as JSON: the text arrives exactly, JSON-escaped there.
+      expect(result).toContain(JSON.stringify('teal, "please"').slice(1, -1));
+    } finally {
+      await phone.stop();
+    }
+  });
+
   it('two questions: the first answer shows the second, numbered "2 of 2", then the review', async () => {
     await idleAgain();
     await typeLine(lab, cp, 'lab:ask-two');
-    await waitForScreen(lab, cp, /Which colour should/, 'the first question');
+    // The tab bar: earlier answers leave the question's words in the transcript above.
+    await waitForScreen(lab, cp, /☐ Size/, 'the first question');
     const phone = await Pane.start(
       `${lab.socket('here')}-two`,
       `${process.execPath} ${CLI} menu --refresh 600`,

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { optionKeys } from '../../src/core/status/prompt.js';
-import { keysFor, promptPanel, shownPrompt } from '../../src/remote/answer.js';
+import { keysFor, promptPanel, shownPrompt, typedAnswerKeys } from '../../src/remote/answer.js';
 
 const CORPUS = path.resolve(import.meta.dirname, '../fixtures/corpus/lab-2.1.328');
 const lines = (file: string) => readFileSync(path.join(CORPUS, file), 'utf8').replace(/\n+$/, '').split('\n');
@@ -78,7 +78,7 @@ describe('shownPrompt and keysFor', () => {
   it("a question's text row is never pressed from here; a number typed there would be text", () => {
     const single = shownPrompt(lines('waiting-ask-40.txt'))!;
     expect(single.textRow).toBe(3);
-    expect(() => keysFor(single, 3)).toThrow(/takes an answer typed at the agent/);
+    expect(() => keysFor(single, 3)).toThrow(/takes an answer of your own/);
     expect(keysFor(single, 1)).toEqual(['2']);
     // The ❯ on the text row, with text typed into it: numbers would be typed, so arrows and Enter.
     const typed = lines('waiting-ask-multi-40.txt').map((l) =>
@@ -89,6 +89,27 @@ describe('shownPrompt and keysFor', () => {
     expect(p.textRow).toBe(3);
     expect(keysFor(p, 1)).toEqual(['Up', 'Up', 'Enter']);
     expect(keysFor(p, 4)).toEqual(['Down', 'Enter']);
+  });
+
+  it('an answer of your own: arrows to the text row, the text as it is, Enter; refused when it cannot travel', () => {
+    const p = shownPrompt(lines('waiting-ask-40.txt'))!;
+    expect(typedAnswerKeys(p, `teal; it's "x" $(y)`)).toEqual([
+      'Down',
+      'Down',
+      'Down',
+      `=teal; it's "x" $(y)`,
+      'Enter',
+    ]);
+    expect(() => typedAnswerKeys(p, '  ')).toThrow(/empty/);
+    expect(() => typedAnswerKeys(p, 'a\nb')).toThrow(/one line of printable text/);
+    expect(() => typedAnswerKeys(p, 'a\x1b[201~b')).toThrow(/one line of printable text/);
+    expect(() => typedAnswerKeys(p, 'x'.repeat(2001))).toThrow(/longer than 2000/);
+    const typed = shownPrompt(
+      lines('waiting-ask-40.txt').map((l) => l.replace('4. Type something.', '4. half typed')),
+    )!;
+    expect(typed.textRow).toBe(3);
+    expect(() => typedAnswerKeys(typed, 'more')).toThrow(/already holds text/);
+    expect(() => typedAnswerKeys(shownPrompt(lines('waiting-bash-40.txt'))!, 'x')).toThrow(/no row for an answer/);
   });
 
   it('the ❯ on Submit: a number does nothing there, so options are reached with arrows', () => {

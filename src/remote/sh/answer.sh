@@ -15,7 +15,8 @@ read_pane() {
 }
 
 # answer_prompt KIND A B N KEY...: press KEYs only if the last N non-blank lines of the pane, trailing
-# blanks removed, are still exactly $E (the prompt as the user was shown it). Capture, compare and
+# blanks removed, are still exactly $E (the prompt as the user was shown it). A KEY `=TEXT` is TEXT
+# typed as it is (send-keys -l: a question's answer of one's own), never read as key names. Capture, compare and
 # press happen in this one script, so a prompt answered elsewhere in the meantime (or replaced by
 # another one) gets no key at all: `changed`, with the screen as it is now, instead of `pressed`.
 # Like press_keys, only into the agent and under the pane's delivery lock: a shell whose screen happens
@@ -34,7 +35,18 @@ answer_prompt() {
     unlock_all
     return
   fi
-  t send-keys -t "$pane" "$@" || { say error keys; exit 0; }
+  typed=''
+  for k; do case $k in =*) typed=1 ;; esac; done
+  if [ -z "$typed" ]; then
+    t send-keys -t "$pane" "$@" || { say error keys; exit 0; }
+  else
+    for k; do
+      case $k in
+        =*) t send-keys -t "$pane" -l -- "${k#=}" ;;
+        *) t send-keys -t "$pane" "$k" ;;
+      esac || { say error keys; exit 0; }
+    done
+  fi
   unlock_all
   say pressed "$pane"
   # Did the prompt go? Claude Code can drop a key pressed the instant its prompt appears; never press
