@@ -85,22 +85,6 @@ async function afterAction(v: View, agent: Agent, done: string): Promise<string>
   return textScreen(v, done, reflow(body, size().columns));
 }
 
-/** Answer with `keys` if the prompt shown is still pending; say what came of it. */
-async function answer(
-  v: View,
-  agent: Agent,
-  pane: PaneView,
-  prompt: ShownPrompt,
-  keys: string[],
-  what: string,
-): Promise<string> {
-  busy(v, `${what} on ${agent.host}`);
-  const r = await answerPrompt(v.ctx, hostOf(v, agent), pane.paneId, prompt, keys, agent.target);
-  if (r.outcome === 'pressed')
-    return afterAction(v, agent, r.closed ? `✔ ${what}` : `⚠ ${what}, but the prompt still shows`);
-  return changedScreen(v, r.now);
-}
-
 /** Nothing was pressed: the prompt had changed. What it shows now. */
 function changedScreen(v: View, now: PaneView): Promise<string> {
   const what = now.prompt ? `it now asks: ${now.prompt.title}` : `it is ${now.status} now`;
@@ -108,11 +92,11 @@ function changedScreen(v: View, now: PaneView): Promise<string> {
 }
 
 /**
- * Answer a question (AskUserQuestion). Its answer often leads to more of it: a box ticked, the next
- * question, the review after Submit. While the agent still asks a question, stay on this screen,
- * read again, with the line returned in `stay`; else show what happened, as any other answer.
+ * Answer with `keys` if the prompt shown is still pending; say what came of it (`after`). A question's
+ * answer often leads to more of it (a box ticked, the next question, the review after Submit): while
+ * the agent still asks a question, stay on this screen, read again, with the line in `stay`.
  */
-async function answerQuestion(
+async function answer(
   v: View,
   agent: Agent,
   pane: PaneView,
@@ -123,10 +107,12 @@ async function answerQuestion(
   busy(v, `${what} on ${agent.host}`);
   const r = await answerPrompt(v.ctx, hostOf(v, agent), pane.paneId, prompt, keys, agent.target);
   if (r.outcome === 'changed') return { after: await changedScreen(v, r.now) };
-  const ref = { kind: 'pane', paneId: pane.paneId } as const;
-  const next = await readPane(v.ctx, hostOf(v, agent), ref, agent.target).catch(() => null);
-  if (next?.prompt?.kind === 'question')
-    return { stay: r.closed ? `✔ ${what}` : `⚠ ${what}: the screen did not change` };
+  if (prompt.kind === 'question') {
+    const ref = { kind: 'pane', paneId: pane.paneId } as const;
+    const next = await readPane(v.ctx, hostOf(v, agent), ref, agent.target).catch(() => null);
+    if (next?.prompt?.kind === 'question')
+      return { stay: r.closed ? `✔ ${what}` : `⚠ ${what}: the screen did not change` };
+  }
   return { after: await afterAction(v, agent, r.closed ? `✔ ${what}` : `⚠ ${what}, but the prompt still shows`) };
 }
 
@@ -134,8 +120,10 @@ async function act(v: View, agent: Agent, pane: PaneView, action: AgentAction): 
   const host = hostOf(v, agent);
   const ref = { kind: 'pane', paneId: pane.paneId } as const;
   switch (action) {
-    case 'reject':
-      return answer(v, agent, pane, pane.prompt!, ['Escape'], 'rejected (Esc)');
+    case 'reject': {
+      const r = await answer(v, agent, pane, pane.prompt!, ['Escape'], 'rejected (Esc)');
+      return 'after' in r ? r.after : undefined;
+    }
     case 'interrupt':
       busy(v, `interrupting on ${agent.host}`);
       await pressKeys(v.ctx, host, ref, agent.target, ['Escape']);
@@ -238,23 +226,21 @@ export async function agentScreen(v: View, start: Agent): Promise<void> {
         const o = prompt.options[option]!;
         const choice = choiceText(optionKeys(prompt)[option]!, o.label);
         const what = isCheckbox(o.label) ? choice : `answered ${choice}`;
-        if (prompt.kind === 'question') {
-          let keys: string[];
-          let said = what;
-          if (option === prompt.textRow) {
-            // The row for an answer of one's own: ask for it, then type it there.
-            const text = await ask(v, `${agent.project} ${v.glyphs.dot} ${agent.host}`, 'your answer: ');
-            if (!text) continue;
-            keys = typedAnswerKeys(prompt, text);
-            said = `answered ${showText(text)}`;
-          } else keys = keysFor(prompt, option);
-          const r = await answerQuestion(v, agent, pane, prompt, keys, said);
-          if ('stay' in r) {
-            carried = r.stay;
-            continue;
-          }
-          after = r.after;
-        } else after = await answer(v, agent, pane, prompt, keysFor(prompt, option), what);
+        let keys: string[];
+        let said = what;
+        if (option === prompt.textRow) {
+          // The row for an answer of one's own: ask for it, then type it there.
+          const text = await ask(v, `${agent.project} ${v.glyphs.dot} ${agent.host}`, 'your answer: ');
+          if (!text) continue;
+          keys = typedAnswerKeys(prompt, text);
+          said = `answered ${showText(text)}`;
+        } else keys = keysFor(prompt, option);
+        const r = await answer(v, agent, pane, prompt, keys, said);
+        if ('stay' in r) {
+          carried = r.stay;
+          continue;
+        }
+        after = r.after;
       } else {
         const action = agentActions(pane.status, prompt !== null).find((a) => a.key === key)?.action;
         if (action) after = await act(v, agent, pane, action);

@@ -114,14 +114,6 @@ describe('approve and reject a real Claude Code', () => {
     await waitForScreen(lab, cp, (s) => /→ Green/.test(s) && !/Enter to select/.test(s), 'the answer');
   });
 
-  /** What the agent sent back to the model for the last AskUserQuestion (the tool's result). */
-  const lastToolResult = () =>
-    api
-      .requests()
-      .map((r) => r.toolResult)
-      .filter(Boolean)
-      .at(-1);
-
   it('several answers allowed: 1 and 3 tick boxes, s submits, the review shows them, 1 sends both to the agent', async () => {
     const answered = api.requests().filter((r) => r.toolResult).length;
     await waitForScreen(lab, cp, (s) => inputBox(s) === '❯' && !/esc to interrupt/.test(s), 'idle again');
@@ -156,7 +148,11 @@ describe('approve and reject a real Claude Code', () => {
     const sent = await lab.trimtab(['approve', 'thor:api', '1']);
     expect(sent.exitCode, sent.stderr).toBe(0);
     expect(sent.stdout).toContain('1. Submit answers');
-    const result = await eventually(lastToolResult, 'the answers to reach the agent', 20_000);
+    const result = await eventually(
+      () => (api.lastToolResult()?.includes('colours') ? api.lastToolResult() : undefined),
+      'the answers to reach the agent',
+      20_000,
+    );
     expect(result).toContain('Red, Blue');
     expect(result).not.toContain('Green');
   });
@@ -178,7 +174,7 @@ describe('approve and reject a real Claude Code', () => {
     const r = await lab.trimtab(['approve', 'thor:api', '--text', text]);
     expect(r.exitCode, r.stderr).toBe(0);
     const result = await eventually(
-      () => (lastToolResult()?.includes('teal') ? lastToolResult() : undefined),
+      () => (api.lastToolResult()?.includes('teal') ? api.lastToolResult() : undefined),
       'the answer at the agent',
       20_000,
     );
@@ -201,7 +197,7 @@ describe('approve and reject a real Claude Code', () => {
     await settle();
     expect((await lab.trimtab(['approve', 'thor:api', 'submit answers'])).exitCode).toBe(0);
     const result = await eventually(
-      () => (lastToolResult()?.includes('How big') ? lastToolResult() : undefined),
+      () => (api.lastToolResult()?.includes('How big') ? api.lastToolResult() : undefined),
       'both answers to reach the agent',
       20_000,
     );

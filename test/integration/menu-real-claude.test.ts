@@ -293,14 +293,6 @@ describe('the menu keeps itself fresh', () => {
 });
 
 describe('questions from the phone (AskUserQuestion)', () => {
-  /** What the agent sent back to the model for its last question (the tool's result). */
-  const lastToolResult = () =>
-    api
-      .requests()
-      .map((r) => r.toolResult)
-      .filter(Boolean)
-      .at(-1);
-
   it('several answers: digits tick boxes on the same screen, s opens the review there, 1 sends them', async () => {
     if (PROMPT.test(await screen(lab, cp)))
       await execa('tmux', ['-L', lab.socket('thor'), 'send-keys', '-t', cp.pane, 'Escape']);
@@ -328,7 +320,7 @@ describe('questions from the phone (AskUserQuestion)', () => {
       s = await phone.waitFor(/✔ tick Blue[\s\S]*\[✔\] Blue/, 'Blue ticked');
       fits(s, 40);
       expect(s).toMatch(/^ +1 +\[✔\] Red$/m);
-      expect(lastToolResult() ?? '').not.toContain('Red, Blue');
+      expect(api.lastToolResult() ?? '').not.toContain('Red, Blue');
       await settle();
       await phone.keys('s');
       s = await phone.waitFor('Review your answers', 'the review, on the agent screen');
@@ -339,7 +331,7 @@ describe('questions from the phone (AskUserQuestion)', () => {
       await phone.keys('1');
       await phone.waitFor('✔ answered 1. Submit answers', 'the result screen');
       const result = await eventually(
-        () => (lastToolResult()?.includes('Red, Blue') ? lastToolResult() : undefined),
+        () => (api.lastToolResult()?.includes('Red, Blue') ? api.lastToolResult() : undefined),
         'the answers at the agent',
         20_000,
       );
@@ -376,7 +368,7 @@ describe('questions from the phone (AskUserQuestion)', () => {
       await phone.keys('Enter');
       await phone.waitFor('✔ answered', 'the result screen');
       const result = await eventually(
-        () => (lastToolResult()?.includes('teal') ? lastToolResult() : undefined),
+        () => (api.lastToolResult()?.includes('teal') ? api.lastToolResult() : undefined),
         'the answer at the agent',
         20_000,
       );
@@ -414,7 +406,7 @@ describe('questions from the phone (AskUserQuestion)', () => {
       await phone.keys('1');
       await phone.waitFor('✔ answered 1. Submit answers', 'the result screen');
       const result = await eventually(
-        () => (lastToolResult()?.includes('How big') ? lastToolResult() : undefined),
+        () => (api.lastToolResult()?.includes('How big') ? api.lastToolResult() : undefined),
         'both answers at the agent',
         20_000,
       );

@@ -4,7 +4,7 @@
  * Run by hand when the pinned release changes (bundle first: it imports TypeScript):
  *   npx esbuild test/lab/capture-lab-corpus.ts --bundle --platform=node --format=esm --outfile=/tmp/cap.mjs && node /tmp/cap.mjs
  * It writes captured.json (file, cols, expected status); cases.json adds the expected prompt, read off
- * the screens. CAPTURE_SCENES=states,plan and CAPTURE_WIDTHS=40,80 pick what to capture.
+ * the screens. CAPTURE_SCENES=states,plan,tool,questions and CAPTURE_WIDTHS=40,80 pick what to capture.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,6 +46,12 @@ function saveRegistry(configDir: string, pid: number, name: string): void {
   console.log(`registry ${name}: ${JSON.stringify({ status: e?.status, waitingFor: e?.waitingFor })}`);
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Wait for a screen, let it settle, save it as a waiting case. */
+async function shot(cp: ClaudePane, until: RegExp, name: string, cols: number): Promise<void> {
+  await waitForScreen(lab, cp, until, name);
+  await sleep(800);
+  await save(lab, cp, name, 'waiting', cols);
+}
 const PROMPT_GONE = (s: string) => !/Esc to cancel|Enter to select/.test(s);
 const INPUT = /^❯\s*$/m;
 
@@ -57,23 +63,21 @@ const api = await startFakeApi();
 try {
   const projects = WIDTHS.map((c) => lab.mkProject('here', `w${c}`));
   const untrusted = WIDTHS.map((c) => lab.mkProject('here', `untrusted${c}`));
-  const scenes = new Set((process.env.CAPTURE_SCENES ?? 'states,plan,tool').split(','));
+  const scenes = new Set((process.env.CAPTURE_SCENES ?? 'states,plan,tool,questions').split(','));
+  /** A scene's own agent: a config dir and project of its own, its window in front. */
+  const sceneAgent = async (scene: string, project: string, cols: number, extra: { permissionMode?: string } = {}) => {
+    const configDir = `${claudeConfigDir(lab, 'here')}-${scene}-${cols}`;
+    const cwd = lab.mkProject('here', project);
+    writeClaudeConfig(configDir, [cwd]);
+    const cp = await startClaude(lab, 'here', { api, configDir, cwd, name: project, cols, ...extra });
+    await lab.tmux('here', ['select-window', '-t', cp.pane]);
+    return { configDir, cp };
+  };
   for (const [i, cols] of WIDTHS.entries()) {
     const first = i === 0;
     if (scenes.has('plan')) {
       // The plan approval: plan mode offers ExitPlanMode, which the stand-in calls on `lab:plan`.
-      const planDir = `${claudeConfigDir(lab, 'here')}-plan-${cols}`;
-      const cwd = lab.mkProject('here', `p${cols}`);
-      writeClaudeConfig(planDir, [cwd]);
-      const pp = await startClaude(lab, 'here', {
-        api,
-        configDir: planDir,
-        cwd,
-        name: `p${cols}`,
-        cols,
-        permissionMode: 'plan',
-      });
-      await lab.tmux('here', ['select-window', '-t', pp.pane]);
+      const { configDir: planDir, cp: pp } = await sceneAgent('plan', `p${cols}`, cols, { permissionMode: 'plan' });
       await typeLine(lab, pp, 'lab:plan');
       await waitForScreen(lab, pp, /Exit plan mode\?/, 'plan approval');
       await sleep(1500);
@@ -83,11 +87,7 @@ try {
     }
     if (scenes.has('tool')) {
       // Working while an approved command runs (no text streaming, only the tool's progress).
-      const toolDir = `${claudeConfigDir(lab, 'here')}-tool-${cols}`;
-      const cwd = lab.mkProject('here', `r${cols}`);
-      writeClaudeConfig(toolDir, [cwd]);
-      const rp = await startClaude(lab, 'here', { api, configDir: toolDir, cwd, name: `r${cols}`, cols });
-      await lab.tmux('here', ['select-window', '-t', rp.pane]);
+      const { configDir: toolDir, cp: rp } = await sceneAgent('tool', `r${cols}`, cols);
       // 2.1.328 runs `sleep` without asking (a read-only command); a prompt, if any, is approved.
       await typeLine(lab, rp, 'lab:bash sleep 15');
       const s = await waitForScreen(lab, rp, /Esc to cancel|esc to interrupt/, 'the command to start');
@@ -100,11 +100,7 @@ try {
     if (scenes.has('questions')) {
       // AskUserQuestion with several answers allowed (a digit toggles a box; Submit is a row with
       // no number, then a review), and with two questions (a tab each, then the review).
-      const qDir = `${claudeConfigDir(lab, 'here')}-q-${cols}`;
-      const cwd = lab.mkProject('here', `q${cols}`);
-      writeClaudeConfig(qDir, [cwd]);
-      const qp = await startClaude(lab, 'here', { api, configDir: qDir, cwd, name: `q${cols}`, cols });
-      await lab.tmux('here', ['select-window', '-t', qp.pane]);
+      const { configDir: qDir, cp: qp } = await sceneAgent('q', `q${cols}`, cols);
       await typeLine(lab, qp, 'lab:ask-multi');
       await waitForScreen(lab, qp, /Enter to select/, 'multi-select question');
       await sleep(800);
@@ -119,24 +115,16 @@ try {
       await sleep(1200);
       await save(lab, qp, 'waiting-ask-multi-on-submit', 'waiting', cols);
       await pressKeys(lab, qp, 'Enter');
-      await waitForScreen(lab, qp, /Review your answers/, 'multi-select review');
-      await sleep(800);
-      await save(lab, qp, 'waiting-ask-multi-review', 'waiting', cols);
+      await shot(qp, /Review your answers/, 'waiting-ask-multi-review', cols);
       await pressKeys(lab, qp, '1');
       await waitForScreen(lab, qp, (s) => PROMPT_GONE(s) && INPUT.test(s) && !/esc to interrupt/.test(s), 'answered');
 
       await typeLine(lab, qp, 'lab:ask-two');
-      await waitForScreen(lab, qp, /Enter to select/, 'two questions');
-      await sleep(800);
-      await save(lab, qp, 'waiting-ask-two', 'waiting', cols);
+      await shot(qp, /Enter to select/, 'waiting-ask-two', cols);
       await pressKeys(lab, qp, '2');
-      await waitForScreen(lab, qp, /How big should the lab be\?/, 'the second question');
-      await sleep(800);
-      await save(lab, qp, 'waiting-ask-two-second', 'waiting', cols);
+      await shot(qp, /How big should the lab be\?/, 'waiting-ask-two-second', cols);
       await pressKeys(lab, qp, '1');
-      await waitForScreen(lab, qp, /Review your answers/, 'two-question review');
-      await sleep(800);
-      await save(lab, qp, 'waiting-ask-two-review', 'waiting', cols);
+      await shot(qp, /Review your answers/, 'waiting-ask-two-review', cols);
       await pressKeys(lab, qp, '1');
       await waitForScreen(lab, qp, (s) => PROMPT_GONE(s) && INPUT.test(s) && !/esc to interrupt/.test(s), 'answered');
       await lab.tmux('here', ['kill-pane', '-t', qp.pane]);

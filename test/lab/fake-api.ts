@@ -44,6 +44,8 @@ export interface FakeApi {
   received(): string[];
   /** Every request, in order (what Claude Code calls and how). */
   requests(): ApiRequestNote[];
+  /** The last tool_result the agent sent back (JSON of its content: what an answered question said). */
+  lastToolResult(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -278,6 +280,11 @@ export async function startFakeApi(opts: { logFile?: string; requestLog?: string
     url: `http://127.0.0.1:${port}`,
     received: () => [...received],
     requests: () => [...notes],
+    lastToolResult: () =>
+      notes
+        .map((n) => n.toolResult)
+        .filter(Boolean)
+        .at(-1),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
