@@ -138,11 +138,12 @@ function loadWithOwnCache(): Program {
   return module.exports;
 }
 
-const loaded = process.sourceMapsEnabled
-  ? loadWithNodeLoader(useCache ? enableCompileCache : undefined)
-  : useCache && enableCompileCache
-    ? loadWithNodeLoader(enableCompileCache)
-    : loadWithOwnCache();
+const loaded =
+  process.sourceMapsEnabled && program.includes('//# sourceMappingURL=')
+    ? loadWithNodeLoader(useCache ? enableCompileCache : undefined)
+    : useCache && enableCompileCache
+      ? loadWithNodeLoader(enableCompileCache)
+      : loadWithOwnCache();
 
 /** `main(argv)`, for a process that imports the bundle to run many commands (test/fixtures/run-many.mjs). */
 export const { main } = loaded;

@@ -76,7 +76,14 @@ export async function approveCommand(
     const answer = await answerPrompt(ctx, host, view.paneId, prompt, keys, label);
     if (answer.outcome === 'changed') throw changed(label, answer.now);
     if (!answer.closed) throw stillShown(label, 'the answer');
-    say(ctx, `✔ ${label}  answered ${JSON.stringify(text)}  (${subjectLine(prompt)})`);
+    // With several answers allowed, Enter ticked the typed answer; Submit still sends them.
+    const submit = optionKeys(prompt)[prompt.options.findIndex((o) => o.key === null && o.label === 'Submit')];
+    say(
+      ctx,
+      submit
+        ? `✔ ${label}  ticked ${JSON.stringify(text)}: send the answers with trimtab approve ${label} ${submit}`
+        : `✔ ${label}  answered ${JSON.stringify(text)}  (${subjectLine(prompt)})`,
+    );
     return;
   }
   const index = pickOption(prompt, label, option);

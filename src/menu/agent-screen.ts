@@ -229,7 +229,9 @@ export async function agentScreen(v: View, start: Agent): Promise<void> {
         let keys: string[];
         let said = what;
         if (option === prompt.textRow) {
-          // The row for an answer of one's own: ask for it, then type it there.
+          // The row for an answer of one's own: ask for it, then type it there. First whether it can
+          // take one (empty, the cursor known), so nobody types an answer that then cannot go.
+          typedAnswerKeys(prompt, 'x');
           const text = await ask(v, `${agent.project} ${v.glyphs.dot} ${agent.host}`, 'your answer: ');
           if (!text) continue;
           keys = typedAnswerKeys(prompt, text);

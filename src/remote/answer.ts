@@ -64,12 +64,33 @@ export function shownPrompt(lines: string[]): ShownPrompt | null {
   const prompt = readPrompt(lines.join('\n'));
   if (!prompt || prompt.options.length === 0) return null;
   const drawn = promptPanel(lines);
-  // The `❯` row: the option whose label starts the text after it.
-  const row = drawn.find((l) => /^\s*❯\s/u.test(l))?.replace(/^\s*❯\s*(?:\d{1,2}\.\s+)?/u, '') ?? '';
-  const at = prompt.options.findIndex(
-    (o) => row !== '' && o.label.startsWith(row.trim().slice(0, Math.min(row.trim().length, o.label.length))),
-  );
-  return { ...prompt, drawn, cursor: at >= 0 ? at : null, textRow: textRowOf(prompt) };
+  return { ...prompt, drawn, cursor: cursorOf(prompt, drawn), textRow: textRowOf(prompt) };
+}
+
+/**
+ * The option the `❯` is on: by the number drawn on its row; else (a row without one) the option whose
+ * label is the row's text, else the longest label the row starts with, or that starts the row's first
+ * line (a label wrapped onto more rows). null when none fits.
+ */
+function cursorOf(prompt: Prompt, drawn: string[]): number | null {
+  const line = drawn.find((l) => /^\s*❯\s/u.test(l));
+  if (line === undefined) return null;
+  const m = /^\s*❯\s*(?:(\d{1,2})\.\s+)?(.*)$/u.exec(line);
+  const number = m?.[1];
+  if (number !== undefined) {
+    const at = prompt.options.findIndex((o) => o.key === number);
+    return at >= 0 ? at : null;
+  }
+  const row = (m?.[2] ?? '').trim();
+  if (row === '') return null;
+  const exact = prompt.options.findIndex((o) => o.label === row);
+  if (exact >= 0) return exact;
+  let best: number | null = null;
+  prompt.options.forEach((o, i) => {
+    const fits = row.startsWith(o.label) || o.label.startsWith(row);
+    if (fits && (best === null || o.label.length > (prompt.options[best]?.label.length ?? 0))) best = i;
+  });
+  return best;
 }
 
 /**
@@ -112,6 +133,9 @@ export function keysFor(prompt: ShownPrompt, index: number): string[] {
   return [...Array<string>(Math.abs(steps)).fill(steps > 0 ? 'Down' : 'Up'), 'Enter'];
 }
 
+/** A text row with nothing typed into it shows its placeholder. */
+const isEmptyTextRow = (label: string) => /^(?:\[.\]\s*)?Type something\.?$/u.test(label);
+
 /** The longest answer of one's own that is typed into a question's text row. */
 const MAX_TYPED = 2000;
 
@@ -125,7 +149,7 @@ export function typedAnswerKeys(prompt: ShownPrompt, text: string): string[] {
   if (text.trim() === '') throw new TrimtabError('the answer is empty');
   if (/\p{Cc}/u.test(text)) throw new TrimtabError('the answer must be one line of printable text');
   if (text.length > MAX_TYPED) throw new TrimtabError(`the answer is longer than ${MAX_TYPED} characters`);
-  if (!/^(?:\[.\]\s*)?Type something\.?$/u.test(prompt.options[row]?.label ?? ''))
+  if (!isEmptyTextRow(prompt.options[row]?.label ?? ''))
     throw new TrimtabError('its answer row already holds text', { hint: 'answer it with trimtab attach' });
   if (prompt.cursor === null)
     throw new TrimtabError('cannot tell which option the prompt has selected', {

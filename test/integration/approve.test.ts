@@ -162,7 +162,8 @@ describe('approve and reject a real Claude Code', () => {
     await typeLine(lab, cp, 'lab:ask');
     await waitForScreen(lab, cp, /Enter to select/, 'the question');
     await settle();
-    const text = `teal; it's "quoted" $(touch pwned) \`id\` & 42 ✓`;
+    // Ending in a backslash and ";": tmux reads a final ";" as the end of its command (answer.sh, tmux_arg).
+    const text = `teal; it's "quoted" $(touch pwned) \`id\` & 42 ✓ x\\;`;
     // Refused before anything is pressed: two lines, or text with an option that is not the text row.
     const twoLines = await lab.trimtab(['approve', 'thor:api', '--text', 'a\nb']);
     expect(twoLines.exitCode).toBe(1);

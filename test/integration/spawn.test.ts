@@ -67,6 +67,24 @@ describe('spawn PROJECT TASK with the fake agent', () => {
     await lab.tmux('thor', ['kill-session', '-t', '=holder']);
   });
 
+  it.each([
+    ['semi', 'run the tests;'],
+    ['semiback', 'keep the backslash x\\;'],
+    ['semionly', ';'],
+  ])(
+    'a task ending in ";" (%s) arrives whole: tmux would read the ";" as the end of its command',
+    async (project, task) => {
+      lab.mkProject('thor', project);
+      const r = await lab.trimtab(['spawn', '--on', 'thor', project, '--', task]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const [start] = await eventually(
+        () => (starts('thor', project).length ? starts('thor', project) : undefined),
+        'the agent to start',
+      );
+      expect(start!.argv.slice(-2)).toEqual(['--', task]);
+    },
+  );
+
   it('several spawns at once of an exited agent restart it once, in its window; the others find it running', async () => {
     lab.mkProject('fedora', 'phoenix');
     expect((await lab.trimtab(['spawn', '--on', 'fedora', 'phoenix'])).exitCode).toBe(0);

@@ -279,7 +279,8 @@ export async function startLab(): Promise<Lab> {
       // end every group and wait for it before the tree is removed.
       const groups: number[] = [];
       for (const h of HOSTS) {
-        const panes = await lab.tmux(h, ['list-panes', '-a', '-F', '#{pane_pid}']);
+        // A dead pane (remain-on-exit) still shows its old pid, which may be someone else's by now.
+        const panes = await lab.tmux(h, ['list-panes', '-a', '-F', '#{?pane_dead,,#{pane_pid}}']);
         for (const pid of panes.stdout.split('\n')) if (/^\d+$/.test(pid)) groups.push(Number(pid));
         await lab.tmux(h, ['kill-server']);
       }

@@ -112,6 +112,16 @@ describe('shownPrompt and keysFor', () => {
     expect(() => typedAnswerKeys(shownPrompt(lines('waiting-bash-40.txt'))!, 'x')).toThrow(/no row for an answer/);
   });
 
+  it('the ❯ row is found by its number, not by a shorter label that starts it', () => {
+    const p = shownPrompt(
+      lines('waiting-ask-two-second-80.txt').map((l) =>
+        l.replace(/^(\s*)❯ 1\. Small/u, '$1  1. Small').replace(/^(\s*) {2}2\. Large/u, '$1❯ 2. Small hosts'),
+      ),
+    )!;
+    expect(p.options[1]?.label).toBe('Small hosts');
+    expect(p.cursor).toBe(1);
+  });
+
   it('the ❯ on Submit: a number does nothing there, so options are reached with arrows', () => {
     const p = shownPrompt(lines('waiting-ask-multi-on-submit-40.txt'))!;
     expect(keysFor(p, 0)).toEqual(['Up', 'Up', 'Up', 'Up', 'Enter']);

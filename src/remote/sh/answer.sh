@@ -40,10 +40,23 @@ answer_prompt() {
   if [ -z "$typed" ]; then
     t send-keys -t "$pane" "$@" || { say error keys; exit 0; }
   else
+    # Text after a key waits a moment: Claude Code moves its cursor (an arrow) in a redraw, and a
+    # digit read before that would choose an option instead of being typed. A key after text waits
+    # ENTER_DELAY (deliver.sh): Claude Code reads a burst of text+Enter as a newline in the text.
+    last=''
     for k; do
       case $k in
-        =*) t send-keys -t "$pane" -l -- "${k#=}" ;;
-        *) t send-keys -t "$pane" "$k" ;;
+        =*)
+          [ "$last" != key ] || sleep 0.3
+          last=text
+          tmux_arg "${k#=}"
+          t send-keys -t "$pane" -l -- "$lit"
+          ;;
+        *)
+          [ "$last" != text ] || sleep "$ENTER_DELAY"
+          last=key
+          t send-keys -t "$pane" "$k"
+          ;;
       esac || { say error keys; exit 0; }
     done
   fi

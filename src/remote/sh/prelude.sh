@@ -19,7 +19,7 @@ t() {
 # tmux_literal VALUE: sets `lit` to VALUE with each # doubled. tmux expands formats in the -c, -n and
 # -s arguments of new-session, new-window and respawn-pane (tmux 3.3a: "#(touch x)" in a -c directory
 # runs touch, "#{pane_id}" changes the path), and "##" is its literal "#". Names are checked before
-# they get here; a projects dir is the user's own free text.
+# they get here; a projects dir is the user's own free text. Then as tmux_arg.
 tmux_literal() {
   lit='' rest=$1
   while :; do
@@ -28,7 +28,18 @@ tmux_literal() {
       *) break ;;
     esac
   done
-  lit="$lit$rest"
+  tmux_arg "$lit$rest"
+}
+
+# tmux_arg VALUE: sets `lit` to VALUE as one tmux argument. tmux reads an argument that ends in ";"
+# as the end of a command (tmux(1), COMMAND PARSING: "a;" loses its ";", and what follows is another
+# command), and a final backslash-semicolon as a plain ";". So a final ";" gets a backslash before it,
+# after one already there too: X; is sent as X\; and tmux gives back X; for any X.
+tmux_arg() {
+  case $1 in
+    *';') lit="${1%;}\\;" ;;
+    *) lit=$1 ;;
+  esac
 }
 
 # sha256 of stdin: sha256sum (GNU, busybox), shasum (macOS), openssl as a last resort; nothing without any.

@@ -32,6 +32,13 @@ spawn_agent() {
   need_tmux
   session=$1 name=$2 dir="$3/$2" program=$4 run="exec $5 \"\$@\""
   shift 5
+  # Each ARG as one tmux argument (a task may end in ";"): the list rebuilt in place.
+  for a; do
+    tmux_arg "$a"
+    # shellcheck disable=SC2154 # lit: set by tmux_arg (prelude.sh)
+    set -- "$@" "$lit"
+    shift
+  done
   [ -d "$dir" ] || { say error nodir "$dir"; exit 0; }
   command -v "$program" >/dev/null 2>&1 || { say error noagent "$PATH"; exit 0; }
   tmux_literal "$dir"
