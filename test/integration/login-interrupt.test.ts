@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, eventually, which } from '../lab/lab.js';
+import { CLI } from '../lab/lab.js';
+import { Pane } from '../lab/pane.js';
 
 let dir = '';
 let loginSh = '';
@@ -40,7 +41,6 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function terminal() {
-  const socket = `trimtab-login-int-${Math.random().toString(36).slice(2, 8)}`;
   const vars = {
     HOME: path.join(dir, 'home'),
     SHELL: '/bin/sh',
@@ -48,43 +48,17 @@ async function terminal() {
     LANG: 'C.UTF-8',
     PS1: 'login$ ',
   };
-  const e = Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  const env: NodeJS.ProcessEnv = { ...process.env, SHELL: '/bin/sh' };
-  for (const k of ['TMUX', 'TMUX_PANE', 'TRIMTAB_LOGIN']) delete env[k];
-  await execa(
-    which('tmux')!,
-    [
-      '-L',
-      socket,
-      '-f',
-      '/dev/null',
-      'new-session',
-      '-d',
-      '-x',
-      '40',
-      '-y',
-      '20',
-      ...e,
-      `${loginSh}; echo "session-ended=$?"; sleep 600`,
-    ],
-    { env, extendEnv: false },
+  const clientEnv: NodeJS.ProcessEnv = { ...process.env, SHELL: '/bin/sh' };
+  for (const k of ['TMUX', 'TMUX_PANE', 'TRIMTAB_LOGIN']) delete clientEnv[k];
+  const pane = await Pane.start(
+    `trimtab-login-int-${Math.random().toString(36).slice(2, 8)}`,
+    `${loginSh}; echo "session-ended=$?"; sleep 600`,
+    vars,
+    { pass: /./, clientEnv, waitMs: 20_000 },
   );
-  const tmux = (args: string[]) => execa('tmux', ['-L', socket, ...args], { reject: false });
-  const screen = async () => (await tmux(['capture-pane', '-p'])).stdout;
-  return {
-    tmux,
-    screen,
-    waitFor: async (text: string) => {
-      let last = '';
-      await eventually(async () => (last = await screen()).includes(text), `"${text}"`, 20_000).catch(() => {
-        throw new Error(`timed out waiting for "${text}"; screen:\n${last}`);
-      });
-      return last;
-    },
-    flags: async () => (await tmux(['display-message', '-p', 'alt=#{alternate_on} cursor=#{cursor_flag}'])).stdout,
-    keys: async (...k: string[]) => void (await tmux(['send-keys', ...k])),
-    stop: () => tmux(['kill-server']),
-  };
+  return Object.assign(pane, {
+    flags: async () => (await pane.tmux(['display-message', '-p', 'alt=#{alternate_on} cursor=#{cursor_flag}'])).stdout,
+  });
 }
 
 describe('an interrupted login menu still ends in a shell', () => {

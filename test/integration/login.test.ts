@@ -19,7 +19,8 @@ import {
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type Lab, startLab } from '../lab/lab.js';
+import { type Lab, startLab } from '../lab/lab.js';
+import { Pane } from '../lab/pane.js';
 
 const isRoot = process.getuid?.() === 0;
 if (process.env.CI && !isRoot) throw new Error('CI must run the login tests as root');
@@ -37,35 +38,13 @@ const own = (file: string) => chownSync(file, uid, gid);
 const sshArgs = (config: string, host: string) => ['-F', config, host];
 
 /** A terminal (40x20) running ssh -t into the lab as the user. */
-async function terminal(config: string, host: string) {
-  const socket = `ttlogin-${Math.random().toString(36).slice(2, 8)}`;
-  await execa('tmux', [
-    '-L',
-    socket,
-    '-f',
-    '/dev/null',
-    'new-session',
-    '-d',
-    '-x',
-    '40',
-    '-y',
-    '20',
+const terminal = (config: string, host: string) =>
+  Pane.start(
+    `ttlogin-${Math.random().toString(36).slice(2, 8)}`,
     `ssh -t ${sshArgs(config, host).join(' ')}; echo "ssh-exit=$?"; sleep 600`,
-  ]);
-  const screen = async () => (await execa('tmux', ['-L', socket, 'capture-pane', '-p'], { reject: false })).stdout;
-  return {
-    screen,
-    waitFor: async (text: string) => {
-      let last = '';
-      await eventually(async () => (last = await screen()).includes(text), `"${text}"`, 20_000).catch(() => {
-        throw new Error(`timed out waiting for "${text}"; screen:\n${last}`);
-      });
-      return last;
-    },
-    keys: async (...k: string[]) => void (await execa('tmux', ['-L', socket, 'send-keys', ...k])),
-    stop: () => execa('tmux', ['-L', socket, 'kill-server'], { reject: false }),
-  };
-}
+    {},
+    { waitMs: 20_000 },
+  );
 
 /** Menu first, q gives a working shell, exit ends the session. */
 async function menuThenShell(config: string, host: string) {

@@ -7,10 +7,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, eventually, type Lab, type LabHost, startLab } from '../lab/lab.js';
+import { Pane } from '../lab/pane.js';
 
 let lab: Lab;
 let stateDir = '';
@@ -192,50 +192,24 @@ describe('trimtab log', () => {
 
 describe('the menu records what it types', () => {
   /** A 40x20 terminal running the menu. */
-  let socket = '';
-  const tmuxOuter = (args: string[]) => execa('tmux', ['-L', socket, ...args], { reject: false });
-  const screen = async () => (await tmuxOuter(['capture-pane', '-p'])).stdout;
-  const waitFor = async (pattern: RegExp | string) => {
-    let last = '';
-    await eventually(
-      async () => {
-        last = await screen();
-        return typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last);
-      },
-      String(pattern),
-      15_000,
-    ).catch(() => {
-      throw new Error(`timed out waiting for ${String(pattern)}; screen:\n${last}`);
-    });
-    return last;
-  };
-  const keys = async (...k: string[]) => {
-    for (const key of k) await tmuxOuter(['send-keys', key]);
-  };
+  let menu: Pane;
+  const waitFor = (pattern: RegExp | string) => menu.waitFor(pattern);
+  const keys = (...k: string[]) => menu.keys(...k);
 
   beforeAll(async () => {
-    socket = `${lab.socket('here')}-menu`;
-    const vars = Object.entries({ ...lab.env, ...env })
-      .filter(([k]) => /^(TRIMTAB_|PATH$|HOME$|LANG$)/.test(k))
-      .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     await lab.trimtab(['send', 'fedora:beta', '/ask']);
-    await execa('tmux', [
-      '-L',
-      socket,
-      '-f',
-      '/dev/null',
-      'new-session',
-      '-d',
-      '-x',
-      '40',
-      '-y',
-      '20',
-      ...vars,
+    menu = await Pane.start(
+      `${lab.socket('here')}-menu`,
       `${process.execPath} ${CLI} menu; sleep 600`,
-    ]);
+      {
+        ...lab.env,
+        ...env,
+      },
+      { pass: /^(TRIMTAB_|PATH$|HOME$|LANG$)/ },
+    );
   });
   afterAll(async () => {
-    await tmuxOuter(['kill-server']);
+    await menu?.stop();
   });
 
   it('approve is recorded as keys', async () => {
@@ -275,7 +249,7 @@ describe('the menu records what it types', () => {
     await keys('t'); // type a message
     await waitFor('message');
     const typed = `it's $(typed) "on a phone"; ok`;
-    await tmuxOuter(['send-keys', '-l', '--', typed]);
+    await menu.type(typed);
     await keys('Enter');
     await eventually(() => submits('fedora', 'beta').includes(typed), 'the typed text');
     await waitFor('b  back');
@@ -289,7 +263,7 @@ describe('the menu records what it types', () => {
     await waitFor(/3 agents/);
     await keys('m'); // message all
     await waitFor('message');
-    await tmuxOuter(['send-keys', '-l', '--', 'menu broadcast']);
+    await menu.type('menu broadcast');
     await keys('Enter');
     await waitFor('send to 3');
     await keys('y');

@@ -2,6 +2,7 @@
 import { execa } from 'execa';
 import { expect } from 'vitest';
 import { CLI, eventually, type Lab, type LabHost, type RunResult } from './lab.js';
+import { Pane } from './pane.js';
 
 /** Exit `code`, a first line `✖ ...` matching `message`, at most a hint after it, and no stack trace. */
 export function expectCleanError(r: RunResult, code: number, message: RegExp) {
@@ -60,28 +61,19 @@ export function faultHelpers(world: () => { lab: Lab; env: NodeJS.ProcessEnv }) 
   async function terminal(command: string) {
     const { lab, env } = world();
     const socket = `${lab.socket('here')}-term-${Math.random().toString(36).slice(2, 6)}`;
-    const vars = Object.entries({ ...lab.env, ...env })
-      .filter(([k]) => /^(TRIMTAB_|PATH$|HOME$|NO_COLOR$)/.test(k))
-      .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    await execa('tmux', [
-      '-L',
+    const pane = await Pane.start(
       socket,
-      '-f',
-      '/dev/null',
-      'new-session',
-      '-d',
-      '-x',
-      '80',
-      '-y',
-      '24',
-      ...vars,
       command,
-    ]);
-    return {
-      screen: async () => (await execa('tmux', ['-L', socket, 'capture-pane', '-p'], { reject: false })).stdout,
-      pid: async () => Number((await execa('tmux', ['-L', socket, 'display-message', '-p', '#{pane_pid}'])).stdout),
-      stop: () => execa('tmux', ['-L', socket, 'kill-server'], { reject: false }),
-    };
+      { ...lab.env, ...env },
+      {
+        cols: 80,
+        rows: 24,
+        pass: /^(TRIMTAB_|PATH$|HOME$|NO_COLOR$)/,
+      },
+    );
+    return Object.assign(pane, {
+      pid: async () => Number((await pane.tmux(['display-message', '-p', '#{pane_pid}'])).stdout),
+    });
   }
 
   /** The built trimtab as a child process a test can kill. */

@@ -1,31 +1,44 @@
-/** A 40x20 terminal on its own tmux server, running one command: the menu driven as a person would. */
+/**
+ * A terminal on its own tmux server, running one command: the menu (or a login) driven as a person
+ * would, keys in with send-keys and the screen read back with capture-pane. 40x20 (a phone) unless
+ * told otherwise.
+ */
 import { execa } from 'execa';
 import { eventually } from './lab.js';
 
+export interface PaneOptions {
+  cols?: number;
+  rows?: number;
+  /** Which of `env` go into the pane (tmux new-session -e). */
+  pass?: RegExp;
+  /** The environment of the tmux client itself (default: this process's). */
+  clientEnv?: NodeJS.ProcessEnv;
+  /** How long waitFor waits. */
+  waitMs?: number;
+}
+
 export class Pane {
-  constructor(readonly socket: string) {}
-  static async start(socket: string, command: string, env: NodeJS.ProcessEnv): Promise<Pane> {
+  constructor(
+    readonly socket: string,
+    private readonly waitMs = 15_000,
+  ) {}
+  static async start(socket: string, command: string, env: NodeJS.ProcessEnv = {}, o: PaneOptions = {}): Promise<Pane> {
+    const pass = o.pass ?? /^(TRIMTAB_|PATH$|HOME$|TERM$|LANG$)/;
     const vars = Object.entries(env)
-      .filter(([k]) => /^(TRIMTAB_|PATH$|HOME$|TERM$|LANG$)/.test(k))
+      .filter(([k]) => pass.test(k))
       .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    await execa('tmux', [
-      '-L',
-      socket,
-      '-f',
-      '/dev/null',
-      'new-session',
-      '-d',
-      '-x',
-      '40',
-      '-y',
-      '20',
-      ...vars,
-      command,
-    ]);
-    return new Pane(socket);
+    const size = ['-x', String(o.cols ?? 40), '-y', String(o.rows ?? 20)];
+    await execa('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', ...size, ...vars, command], {
+      ...(o.clientEnv ? { env: o.clientEnv, extendEnv: false } : {}),
+    });
+    return new Pane(socket, o.waitMs);
+  }
+  /** tmux on this pane's server. */
+  tmux(args: string[]) {
+    return execa('tmux', ['-L', this.socket, ...args], { reject: false });
   }
   async screen(): Promise<string> {
-    return (await execa('tmux', ['-L', this.socket, 'capture-pane', '-p'], { reject: false })).stdout;
+    return (await this.tmux(['capture-pane', '-p'])).stdout;
   }
   async keys(...keys: string[]) {
     for (const k of keys) await execa('tmux', ['-L', this.socket, 'send-keys', k]);
@@ -41,13 +54,13 @@ export class Pane {
         return typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last);
       },
       `${what}; screen was:\n${last}`,
-      15_000,
+      this.waitMs,
     ).catch(() => {
       throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
     });
     return last;
   }
   async stop() {
-    await execa('tmux', ['-L', this.socket, 'kill-server'], { reject: false });
+    await this.tmux(['kill-server']);
   }
 }
