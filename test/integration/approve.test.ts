@@ -8,11 +8,13 @@ import { eventually, type Lab, startLab } from '../lab/lab.js';
 import {
   type ClaudePane,
   claudeConfigDir,
+  inputBox,
   requireLabClaude,
   screen,
   startClaude,
   typeLine,
   waitForScreen,
+  waitIdle,
   writeClaudeConfig,
 } from '../lab/real-claude.js';
 
@@ -23,22 +25,6 @@ const cwd = () => path.join(lab.projects('thor'), 'api');
 const PROMPT = /Esc to cancel/;
 /** Claude Code can drop a key pressed the instant its prompt appears: answer once it has been up a moment. */
 const settle = () => new Promise((r) => setTimeout(r, 1000));
-/** The input box's line, trimmed: `❯` alone when nothing was typed into it. */
-const inputBox = (s: string) =>
-  s
-    .split('\n')
-    .filter((l) => /^\s*❯/u.test(l))
-    .at(-1)
-    ?.trim();
-const sentLog = () => {
-  const f = path.join(lab.env.TRIMTAB_STATE_DIR!, 'sent.log');
-  return existsSync(f)
-    ? readFileSync(f, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, string>)
-    : [];
-};
 
 beforeAll(async () => {
   requireLabClaude();
@@ -58,7 +44,7 @@ describe('approve and reject a real Claude Code', () => {
     const r = await lab.trimtab(['approve', 'thor:api']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('nothing to answer: thor:agents:api is idle, not waiting on a prompt');
-    expect(sentLog()).toEqual([]);
+    expect(lab.sentLog()).toEqual([]);
     // Nothing typed into the input box either, and nothing reached the model.
     expect(inputBox(await screen(lab, cp))).toBe('❯');
     expect(api.received().length).toBe(received);
@@ -74,7 +60,12 @@ describe('approve and reject a real Claude Code', () => {
     expect(r.stdout).toContain('Bash command: echo approved');
     await eventually(() => existsSync(path.join(cwd(), 'bash-out.txt')), 'the approved command to run', 30_000);
     expect(readFileSync(path.join(cwd(), 'bash-out.txt'), 'utf8')).toBe('approved\n');
-    expect(sentLog().at(-1)).toMatchObject({ target: 'thor:agents:api', text: '1', keys: true, result: 'delivered' });
+    expect(lab.sentLog().at(-1)).toMatchObject({
+      target: 'thor:agents:api',
+      text: '1',
+      keys: true,
+      result: 'delivered',
+    });
     await waitForScreen(lab, cp, (s) => /Done: the lab tool ran/.test(s) && !PROMPT.test(s), 'the turn to end');
   });
 
@@ -88,7 +79,7 @@ describe('approve and reject a real Claude Code', () => {
     expect(r.stdout).toContain('rejected (Esc)');
     await waitForScreen(lab, cp, (s) => !PROMPT.test(s) && /Rejected/.test(s), 'the prompt to close');
     expect(existsSync(file)).toBe(false);
-    expect(sentLog().at(-1)).toMatchObject({ text: 'Escape', keys: true, result: 'delivered' });
+    expect(lab.sentLog().at(-1)).toMatchObject({ text: 'Escape', keys: true, result: 'delivered' });
   });
 
   it('approve OPTION on an AskUserQuestion: a missing option lists them; a number as drawn answers', async () => {
@@ -116,7 +107,7 @@ describe('approve and reject a real Claude Code', () => {
 
   it('several answers allowed: 1 and 3 tick boxes, s submits, the review shows them, 1 sends both to the agent', async () => {
     const answered = api.requests().filter((r) => r.toolResult).length;
-    await waitForScreen(lab, cp, (s) => inputBox(s) === '❯' && !/esc to interrupt/.test(s), 'idle again');
+    await waitIdle(lab, cp);
     await typeLine(lab, cp, 'lab:ask-multi');
     await waitForScreen(lab, cp, /\[ \] Red/, 'the boxes');
     await settle();
@@ -158,7 +149,7 @@ describe('approve and reject a real Claude Code', () => {
   });
 
   it('--text types an answer of your own on the question\'s "Type something." row: the agent gets it byte for byte', async () => {
-    await waitForScreen(lab, cp, (s) => inputBox(s) === '❯' && !/esc to interrupt/.test(s), 'idle again');
+    await waitIdle(lab, cp);
     await typeLine(lab, cp, 'lab:ask');
     await waitForScreen(lab, cp, /Enter to select/, 'the question');
     await settle();
@@ -185,7 +176,7 @@ describe('approve and reject a real Claude Code', () => {
   });
 
   it('two questions: each answer by its number, then the review; the agent gets both answers', async () => {
-    await waitForScreen(lab, cp, (s) => inputBox(s) === '❯' && !/esc to interrupt/.test(s), 'idle again');
+    await waitIdle(lab, cp);
     await typeLine(lab, cp, 'lab:ask-two');
     // The tab bar: earlier answers leave the question's words in the transcript above.
     await waitForScreen(lab, cp, /☐ Size/, 'the first question');

@@ -5,7 +5,7 @@
  * whose log says byte for byte what reached the agent.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import stringWidth from 'string-width';
@@ -16,11 +16,13 @@ import { Pane } from '../lab/pane.js';
 import {
   type ClaudePane,
   claudeConfigDir,
+  inputBox,
   requireLabClaude,
   screen,
   startClaude,
   typeLine,
   waitForScreen,
+  waitIdle,
   writeClaudeConfig,
 } from '../lab/real-claude.js';
 
@@ -32,22 +34,6 @@ const cwd = () => path.join(lab.projects('thor'), 'api');
 const PROMPT = /Esc to cancel/;
 /** A person reads a prompt before answering it: option keys are ignored for a moment after it shows. */
 const settle = (ms = 500) => new Promise((r) => setTimeout(r, ms));
-/** The input box's line, trimmed: `❯` alone when nothing was typed into it. */
-const inputBox = (s: string) =>
-  s
-    .split('\n')
-    .filter((l) => /^\s*❯/u.test(l))
-    .at(-1)
-    ?.trim();
-const sentLog = () => {
-  const f = path.join(lab.env.TRIMTAB_STATE_DIR!, 'sent.log');
-  return existsSync(f)
-    ? readFileSync(f, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, string>)
-    : [];
-};
 const fits = (s: string, columns: number, rows = 20) => {
   const lines = s.split('\n');
   expect(lines.length).toBeLessThanOrEqual(rows);
@@ -61,9 +47,7 @@ async function bashPrompt(command: string) {
   // `1` sent at once was lost, the prompt stayed); people see the prompt first, so does the test.
   await settle(1000);
 }
-async function idleAgain() {
-  await waitForScreen(lab, cp, (s) => !PROMPT.test(s) && inputBox(s) === '❯', 'the agent idle again', 45_000);
-}
+const idleAgain = () => waitIdle(lab, cp);
 
 beforeAll(async () => {
   requireLabClaude();
@@ -105,14 +89,19 @@ describe('the menu answering a real Claude Code, in a 40x20 pane', () => {
     // Nothing was pressed: the prompt is still up, the command did not run, nothing in the sent log.
     expect(PROMPT.test(await screen(lab, cp))).toBe(true);
     expect(existsSync(path.join(cwd(), 'enter.txt'))).toBe(false);
-    expect(sentLog()).toEqual([]);
+    expect(lab.sentLog()).toEqual([]);
   });
 
   it('its number answers: option 1 runs the command, recorded in the sent log', async () => {
     await menu.keys('1');
     await menu.waitFor('✔ answered 1. Yes', 'the result screen');
     await eventually(() => existsSync(path.join(cwd(), 'enter.txt')), 'the approved command to run', 30_000);
-    expect(sentLog().at(-1)).toMatchObject({ target: 'thor:agents:api', text: '1', keys: true, result: 'delivered' });
+    expect(lab.sentLog().at(-1)).toMatchObject({
+      target: 'thor:agents:api',
+      text: '1',
+      keys: true,
+      result: 'delivered',
+    });
     await idleAgain();
     await menu.keys('b');
     await menu.waitFor(/api · thor · idle/, 'the agent screen again');
@@ -134,7 +123,7 @@ describe('the menu answering a real Claude Code, in a 40x20 pane', () => {
     const s = await menu.waitFor('nothing pressed: the prompt changed', 'the refusal');
     fits(s, 40);
     expect(inputBox(await screen(lab, cp))).toBe('❯');
-    expect(sentLog().at(-1)).toMatchObject({ text: '1', result: 'not pressed: the prompt had changed' });
+    expect(lab.sentLog().at(-1)).toMatchObject({ text: '1', result: 'not pressed: the prompt had changed' });
     // The next message arrives exactly as typed, without a stray 1 in front.
     await typeLine(lab, cp, 'next message');
     await eventually(() => api.received().length > received, 'the next message at the stand-in', 45_000);
@@ -253,7 +242,7 @@ describe('the menu answering a real Claude Code, in a 40x20 pane', () => {
     expect(await menu.screen()).not.toContain('internal error');
     expect(api.received().length).toBe(received);
     expect(PROMPT.test(await screen(lab, cp))).toBe(true);
-    expect(sentLog().some((e) => e.text === 'hello all')).toBe(false);
+    expect(lab.sentLog().some((e) => e.text === 'hello all')).toBe(false);
   });
 
   it('Esc on the list does not quit; Ctrl-C there ends the menu with 130', async () => {
@@ -337,7 +326,8 @@ describe('questions from the phone (AskUserQuestion)', () => {
       );
       expect(result).not.toContain('Green');
       expect(
-        sentLog()
+        lab
+          .sentLog()
           .slice(-4)
           .map((e) => e.text),
       ).toEqual(['1', '3', 'Down Down Down Down Enter', '1']);

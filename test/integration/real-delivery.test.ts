@@ -15,6 +15,7 @@ import {
   startClaude,
   typeLine,
   waitForScreen,
+  waitIdle,
   writeClaudeConfig,
 } from '../lab/real-claude.js';
 
@@ -38,14 +39,7 @@ afterAll(async () => {
 });
 
 /** Wait until the agent is back at an empty input box with no turn running. */
-const settled = () =>
-  waitForScreen(
-    lab,
-    cp,
-    (s) => /^❯\s*$/m.test(s) && !/esc to interrupt/i.test(s) && !PROMPT.test(s),
-    'the agent to settle',
-    60_000,
-  );
+const settled = () => waitIdle(lab, cp);
 
 describe('the real Claude Code', () => {
   it('runs in a pane whose foreground command trimtab accepts as the agent', async () => {

@@ -48,6 +48,8 @@ export interface Lab {
   tmux(host: LabHost, args: string[]): Promise<RunResult>;
   /** Lines of the fake agent's log in a project dir. */
   agentLog(host: LabHost, project: string): Array<Record<string, string>>;
+  /** The entries of trimtab's sent log in the lab's state dir (none before the first). */
+  sentLog(): Array<Record<string, string>>;
   /**
    * A throwaway login user (root only: CI runs as root). Its password field is set to `*`: useradd
    * leaves it locked (`!`), and sshd with UsePAM no refuses locked accounts (DESIGN.md, The lab).
@@ -246,6 +248,14 @@ export async function startLab(): Promise<Lab> {
     async tmux(h, args) {
       const r = await execa('tmux', ['-L', socket(h), ...args], { reject: false, env, extendEnv: false });
       return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+    },
+    sentLog() {
+      const file = path.join(env.TRIMTAB_STATE_DIR!, 'sent.log');
+      if (!existsSync(file)) return [];
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, string>);
     },
     agentLog(h, project) {
       const file = path.join(projects(h), project, '.fake-agent.log');

@@ -184,6 +184,24 @@ export async function waitForScreen(
   throw new Error(`timed out waiting for ${what}; the screen:\n${last}`);
 }
 
+/** The input box's line, trimmed: `❯` alone when nothing was typed into it. */
+export const inputBox = (s: string) =>
+  s
+    .split('\n')
+    .filter((l) => /^\s*❯/u.test(l))
+    .at(-1)
+    ?.trim();
+
+/** Wait until the agent is idle: an empty input box, no turn running, no prompt up. */
+export const waitIdle = (lab: Lab, cp: ClaudePane, ms = 60_000) =>
+  waitForScreen(
+    lab,
+    cp,
+    (s) => inputBox(s) === '❯' && !/esc to interrupt/i.test(s) && !/Esc to cancel/.test(s),
+    'the agent idle',
+    ms,
+  );
+
 /** Type text as the user does: literally, then Enter as a separate key press (a burst reads as a newline). */
 export async function typeLine(lab: Lab, cp: ClaudePane, text: string): Promise<void> {
   await lab.tmux(cp.host, ['send-keys', '-t', cp.pane, '-l', '--', text]);
