@@ -12,6 +12,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, type Lab, startLab } from '../lab/lab.js';
+import { writePhoneSshConfig } from '../lab/shell-user.js';
 
 const isRoot = process.getuid?.() === 0;
 if (process.env.CI && !isRoot) throw new Error('CI must run the login key tests as root');
@@ -52,22 +53,7 @@ describe.skipIf(!isRoot)('the phone key (root: throwaway user)', () => {
     });
     expect(added.exitCode, added.stderr).toBe(0);
     own(auth);
-    phoneConfig = path.join(lab.dir, 'ssh_config_phone');
-    writeFileSync(
-      phoneConfig,
-      [
-        'Host phone',
-        '  HostName 127.0.0.1',
-        `  Port ${lab.port}`,
-        `  User ${user.name}`,
-        `  IdentityFile ${key}`,
-        '  IdentitiesOnly yes',
-        `  UserKnownHostsFile ${lab.dir}/known_hosts`,
-        '  StrictHostKeyChecking yes',
-        '  LogLevel ERROR',
-        '',
-      ].join('\n'),
-    );
+    phoneConfig = writePhoneSshConfig(lab, user.name, key);
   });
   afterAll(async () => {
     await lab?.stop();

@@ -21,6 +21,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Lab, startLab } from '../lab/lab.js';
 import { Pane } from '../lab/pane.js';
+import { writePhoneSshConfig } from '../lab/shell-user.js';
 
 const isRoot = process.getuid?.() === 0;
 if (process.env.CI && !isRoot) throw new Error('CI must run the login tests as root');
@@ -167,22 +168,7 @@ describe.skipIf(!isRoot)('trimtab login (root: throwaway user)', () => {
       const key = path.join(lab.dir, 'phonekey');
       await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'phone', '-f', key]);
       chmodSync(`${key}.pub`, 0o644);
-      phoneConfig = path.join(lab.dir, 'ssh_config_phone');
-      writeFileSync(
-        phoneConfig,
-        [
-          'Host phone',
-          '  HostName 127.0.0.1',
-          `  Port ${lab.port}`,
-          `  User ${user.name}`,
-          `  IdentityFile ${key}`,
-          '  IdentitiesOnly yes',
-          `  UserKnownHostsFile ${lab.dir}/known_hosts`,
-          '  StrictHostKeyChecking yes',
-          '  LogLevel ERROR',
-          '',
-        ].join('\n'),
-      );
+      phoneConfig = writePhoneSshConfig(lab, user.name, key);
       const r = await asUser(`./install.sh --no-build --login-key ${key}.pub`);
       expect(r.exitCode, r.stderr + r.stdout).toBe(0);
     });

@@ -112,3 +112,27 @@ export const thorEntry = (lab: Lab) => ({
   agentCommand: agentCommand(),
   tmuxSocket: lab.socket('thor'),
 });
+
+/**
+ * An ssh_config with one host, `phone`: the lab's sshd as USER with KEY only, the lab's known_hosts
+ * strictly, as a phone's ssh client would reach it. Returns the file's path.
+ */
+export function writePhoneSshConfig(lab: Lab, user: string, key: string): string {
+  const file = path.join(lab.dir, 'ssh_config_phone');
+  writeFileSync(
+    file,
+    [
+      'Host phone',
+      '  HostName 127.0.0.1',
+      `  Port ${lab.port}`,
+      `  User ${user}`,
+      `  IdentityFile ${key}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${lab.dir}/known_hosts`,
+      '  StrictHostKeyChecking yes',
+      '  LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
