@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envRecorder } from '../lab/env-recorder.js';
 import { type FakeApi, startFakeApi } from '../lab/fake-api.js';
 import { CLI, eventually, type Lab, startLab } from '../lab/lab.js';
 import {
@@ -196,25 +197,8 @@ describe('trimtab watch with a real Claude Code on thor', () => {
     await approve('two.txt');
     // The state still has the episode of "echo two": a --once pass sees it answered.
     const pwned = `/tmp/ttrw${Math.random().toString(36).slice(2, 7)}`;
-    const out = path.join(lab.dir, 'command-env.jsonl');
+    const { recorder, calls } = envRecorder(lab.dir);
     const viaShell = path.join(lab.dir, 'via-shell.txt');
-    const recorder = path.join(lab.dir, 'recorder.mjs');
-    const names = [
-      'TRIMTAB_EVENT',
-      'TRIMTAB_HOST',
-      'TRIMTAB_TARGET',
-      'TRIMTAB_PROJECT',
-      'TRIMTAB_TITLE',
-      'TRIMTAB_MESSAGE',
-    ];
-    writeFileSync(
-      recorder,
-      [
-        "import { appendFileSync } from 'node:fs';",
-        `const env = Object.fromEntries(${JSON.stringify(names)}.map((k) => [k, process.env[k]]));`,
-        `appendFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(2), env }) + '\\n');`,
-      ].join('\n'),
-    );
     // A shell command that uses the variables the right way (quoted: they stay data), then the recorder.
     writeConfig({
       command: [
@@ -234,13 +218,10 @@ describe('trimtab watch with a real Claude Code on thor', () => {
     expect(s).toContain(`touch ${pwned}-c`);
     const r = await watch(['--once']);
     expect(r.exitCode, String(r.stderr)).toBe(0);
-    const lines = readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = calls();
     expect(lines).toHaveLength(1);
-    expect(lines[0].argv).toEqual(['fixed-arg']);
-    expect(lines[0].env).toMatchObject({
+    expect(lines[0]!.argv).toEqual(['fixed-arg']);
+    expect(lines[0]!.env).toMatchObject({
       TRIMTAB_EVENT: 'waiting',
       TRIMTAB_HOST: 'thor',
       TRIMTAB_TARGET: 'thor:agents:api',
@@ -249,7 +230,7 @@ describe('trimtab watch with a real Claude Code on thor', () => {
     });
     // 2.1.328 draws a command it cannot check ("Quoted text in this command can't be checked") with a
     // "│ " gutter, which the prompt reader still keeps: the command itself arrives whole, byte for byte.
-    const message = lines[0].env.TRIMTAB_MESSAGE as string;
+    const message = lines[0]!.env.TRIMTAB_MESSAGE as string;
     expect(message).toMatch(/^Bash: (│ )?/);
     expect(message).toContain(`${hostile}\nthor:agents:api`);
     expect(readFileSync(viaShell, 'utf8')).toBe(`${message}\n`);

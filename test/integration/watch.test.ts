@@ -13,6 +13,7 @@ import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shQuote } from '../../src/core/quote.js';
 import { watcherRunning } from '../../src/core/watch/schedule.js';
+import { envRecorder } from '../lab/env-recorder.js';
 import { CLI, eventually, FAKE_AGENT, type Lab, startLab } from '../lab/lab.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -229,24 +230,7 @@ describe('the user command', () => {
       `cat ${shQuote(screenFile)}; exec sleep 600`,
     ]);
     expect(r0.exitCode, r0.stderr).toBe(0);
-    const out = path.join(lab.dir, 'command-env.jsonl');
-    const recorder = path.join(lab.dir, 'recorder.mjs');
-    const keys6 = [
-      'TRIMTAB_EVENT',
-      'TRIMTAB_HOST',
-      'TRIMTAB_TARGET',
-      'TRIMTAB_PROJECT',
-      'TRIMTAB_TITLE',
-      'TRIMTAB_MESSAGE',
-    ];
-    writeFileSync(
-      recorder,
-      [
-        "import { appendFileSync } from 'node:fs';",
-        `const env = Object.fromEntries(${JSON.stringify(keys6)}.map((k) => [k, process.env[k]]));`,
-        `appendFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(2), env }) + '\\n');`,
-      ].join('\n'),
-    );
+    const { recorder, calls } = envRecorder(lab.dir);
     // Also a shell command that uses the variables the right way: they stay data.
     const viaShell = path.join(lab.dir, 'via-shell.txt');
     writeConfig({ command: [process.execPath, recorder, 'fixed-arg'] });
@@ -257,20 +241,17 @@ describe('the user command', () => {
     writeFileSync(path.join(lab.env.TRIMTAB_STATE_DIR!, 'watch.json'), '{"version":1,"agents":{},"pending":[]}');
     expect((await watch(['--once'])).exitCode).toBe(0);
 
-    const lines = readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = calls();
     const mine = lines.find((l) => l.env.TRIMTAB_PROJECT === hostile);
     expect(mine, JSON.stringify(lines)).toBeDefined();
-    expect(mine.argv).toEqual(['fixed-arg']);
-    expect(mine.env).toMatchObject({
+    expect(mine!.argv).toEqual(['fixed-arg']);
+    expect(mine!.env).toMatchObject({
       TRIMTAB_EVENT: 'waiting',
       TRIMTAB_HOST: 'thor',
       TRIMTAB_TITLE: `${hostile} on thor waits for you`,
     });
-    expect(mine.env.TRIMTAB_MESSAGE).toContain(`Bash: ${subject}`);
-    expect(mine.env.TRIMTAB_TARGET).toMatch(/^thor:%\d+$/); // not a typeable name: the pane id
+    expect(mine!.env.TRIMTAB_MESSAGE).toContain(`Bash: ${subject}`);
+    expect(mine!.env.TRIMTAB_TARGET).toMatch(/^thor:%\d+$/); // not a typeable name: the pane id
     expect(readFileSync(viaShell, 'utf8')).toContain(`${hostile}|Bash: ${subject}`);
     for (const s of ['a', 'b', 'c', 'd', 'e']) expect(existsSync(`${pwned}-${s}`)).toBe(false);
   });
