@@ -7,7 +7,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { execa } from 'execa';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'docs/screens');
@@ -22,6 +21,7 @@ await build({
       "export * from './test/lab/lab.ts';",
       "export * from './test/lab/real-claude.ts';",
       "export * from './test/lab/fake-api.ts';",
+      "export * from './test/lab/pane.ts';",
     ].join('\n'),
     resolveDir: root,
     loader: 'ts',
@@ -39,11 +39,10 @@ const L = await import(pathToFileURL(bundle).href);
 L.requireLabClaude();
 const lab = await L.startLab();
 const api = await L.startFakeApi();
-const socket = `${lab.socket('here')}-shots`;
-const tmux = (...a) => execa('tmux', ['-L', socket, ...a], { reject: false });
-const screen = async () => (await tmux('capture-pane', '-p')).stdout.replace(/\s+$/, '');
-const until = (text) => L.eventually(async () => (await screen()).includes(text), text, 30_000);
-const save = async (name) => writeFileSync(path.join(out, name), `${await screen()}\n`);
+/** The phone: the built menu in a 40x20 terminal, started once the agents are in place. */
+let menu;
+const until = (text) => menu.waitFor(text);
+const save = async (name) => writeFileSync(path.join(out, name), `${(await menu.screen()).replace(/\s+$/, '')}\n`);
 try {
   const agents = [
     ['thor', 'gridplay-v1'],
@@ -69,34 +68,25 @@ try {
   await L.waitForScreen(lab, started['gridplay-v1'], /Esc to cancel/, 'the Bash prompt');
   await L.typeLine(lab, started.notes, 'lab:slow 300');
   await L.waitForScreen(lab, started.notes, /esc to interrupt/, 'notes working');
-  const env = Object.entries(lab.env)
-    .filter(([k]) => /^TRIMTAB_|^PATH$|^HOME$|^LANG$/.test(k))
-    .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  await tmux(
-    '-f',
-    '/dev/null',
-    'new-session',
-    '-d',
-    '-x',
-    '40',
-    '-y',
-    '20',
-    ...env,
+  menu = await L.Pane.start(
+    `${lab.socket('here')}-shots`,
     `${process.execPath} ${path.join(root, 'dist/trimtab.mjs')} menu`,
+    lab.env,
+    { pass: /^TRIMTAB_|^PATH$|^HOME$|^LANG$/, waitMs: 30_000 },
   );
   await until('asleep offline');
   await until('3 agents');
   await until('updated');
   await save('main.txt');
-  await tmux('send-keys', '1');
+  await menu.keys('1');
   await until('Bash command');
   await save('agent.txt');
-  await tmux('send-keys', 'p');
+  await menu.keys('p');
   await until(' · peek · ');
   await save('peek.txt');
   console.log(`wrote ${out}/main.txt, agent.txt and peek.txt`);
 } finally {
-  await tmux('kill-server');
+  await menu?.stop();
   await api.close();
   await lab.stop();
 }
