@@ -10,7 +10,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, eventually, type Lab, startLab, which } from '../lab/lab.js';
+import { CLI, eventually, type Lab, startLab } from '../lab/lab.js';
+import { Pane } from '../lab/pane.js';
 
 let lab: Lab;
 let loginSh = '';
@@ -31,7 +32,6 @@ afterAll(async () => {
 
 /** A terminal running the login script, as sshd would after the profile execs it. */
 async function login(opts: { cols?: number; rows?: number; path?: string } = {}) {
-  const socket = `${lab.socket('here')}-login-${Math.random().toString(36).slice(2, 6)}`;
   const vars = {
     ...Object.fromEntries(Object.entries(lab.env).filter(([k]) => /^TRIMTAB_/.test(k))),
     PATH: opts.path ?? process.env.PATH,
@@ -41,42 +41,21 @@ async function login(opts: { cols?: number; rows?: number; path?: string } = {})
     LANG: 'C.UTF-8',
     PS1: 'login$ ',
   };
-  const e = Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  const size = ['-x', String(opts.cols ?? 40), '-y', String(opts.rows ?? 20)];
-  // tmux gives a new session's first pane the PATH of the client that made it, whatever -e says.
-  await execa(
-    which('tmux')!,
-    [
-      '-L',
-      socket,
-      '-f',
-      '/dev/null',
-      'new-session',
-      '-d',
-      ...size,
-      ...e,
-      `${loginSh}; echo "session-ended=$?"; sleep 600`,
-    ],
+  const pane = await Pane.start(
+    `${lab.socket('here')}-login-${Math.random().toString(36).slice(2, 6)}`,
+    `${loginSh}; echo "session-ended=$?"; sleep 600`,
+    vars,
     {
-      env: { ...process.env, SHELL: '/bin/sh', PATH: vars.PATH },
+      cols: opts.cols,
+      rows: opts.rows,
+      pass: /./,
+      clientEnv: { ...process.env, SHELL: '/bin/sh', PATH: vars.PATH },
+      waitMs: 20_000,
     },
   );
-  const tmux = (args: string[]) => execa('tmux', ['-L', socket, ...args], { reject: false });
-  const screen = async () => (await tmux(['capture-pane', '-p'])).stdout;
-  return {
-    tmux,
-    screen,
-    waitFor: async (text: string, ms = 20_000) => {
-      let last = '';
-      await eventually(async () => (last = await screen()).includes(text), `"${text}"`, ms).catch(() => {
-        throw new Error(`timed out waiting for "${text}"; screen:\n${last}`);
-      });
-      return last;
-    },
-    keys: async (...k: string[]) => void (await tmux(['send-keys', ...k])),
-    panePid: async () => Number((await tmux(['display-message', '-p', '#{pane_pid}'])).stdout),
-    stop: () => tmux(['kill-server']),
-  };
+  return Object.assign(pane, {
+    panePid: async () => Number((await pane.tmux(['display-message', '-p', '#{pane_pid}'])).stdout),
+  });
 }
 
 type Login = Awaited<ReturnType<typeof login>>;
@@ -84,7 +63,7 @@ type Login = Awaited<ReturnType<typeof login>>;
 /** The shell works: arithmetic only a shell would do. */
 async function expectShell(t: Login, ms?: number) {
   await t.keys('echo "shell-$((40+2))"', 'Enter');
-  await t.waitFor('shell-42', ms);
+  await t.waitFor('shell-42', undefined, ms);
 }
 
 /** Pids of the processes below `pid` whose command is `name`. */

@@ -4,7 +4,7 @@
  * told otherwise.
  */
 import { execa } from 'execa';
-import { eventually } from './lab.js';
+import { eventually, which } from './lab.js';
 
 export interface PaneOptions {
   cols?: number;
@@ -28,7 +28,9 @@ export class Pane {
       .filter(([k]) => pass.test(k))
       .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     const size = ['-x', String(o.cols ?? 40), '-y', String(o.rows ?? 20)];
-    await execa('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', ...size, ...vars, command], {
+    // tmux by its full path: clientEnv may hold a PATH without it (tmux gives the first pane the
+    // client's PATH, whatever -e says).
+    await execa(which('tmux')!, ['-L', socket, '-f', '/dev/null', 'new-session', '-d', ...size, ...vars, command], {
       ...(o.clientEnv ? { env: o.clientEnv, extendEnv: false } : {}),
     });
     return new Pane(socket, o.waitMs);
@@ -46,7 +48,7 @@ export class Pane {
   async type(text: string) {
     await execa('tmux', ['-L', this.socket, 'send-keys', '-l', '--', text]);
   }
-  async waitFor(pattern: RegExp | string, what = String(pattern)): Promise<string> {
+  async waitFor(pattern: RegExp | string, what = String(pattern), ms = this.waitMs): Promise<string> {
     let last = '';
     await eventually(
       async () => {
@@ -54,7 +56,7 @@ export class Pane {
         return typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last);
       },
       `${what}; screen was:\n${last}`,
-      this.waitMs,
+      ms,
     ).catch(() => {
       throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
     });
